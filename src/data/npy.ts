@@ -1,0 +1,236 @@
+/**
+ * Reading and writing NumPy `.npy` files (format versions 1.0, 2.0 and 3.0), C order only.
+ *
+ * Supported on read: little-endian floats `<f8`, `<f4`, `<f2`; integers `<i8`, `<i4`, `<i2`,
+ * `|i1`, `<u8`, `<u4`, `<u2`, `|u1`; booleans `|b1`. Every value is converted to float64 (int64
+ * values beyond ±2^53 lose precision). Native byte order (`=`) is treated as little-endian.
+ * Written: `<f8` (default) or `<f4`, format 1.0 (2.0 when the header needs it).
+ *
+ * Format reference: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
+ */
+import { readFileSync } from 'node:fs';
+import { AwdError } from '../util/checks.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
+import { ndarray, sizeOf, type NdArray } from '../util/ndarray.ts';
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+const FIX = 'save it with np.save(path, np.ascontiguousarray(x).astype(np.float64))';
+
+/** Parsed `.npy` header. */
+export interface NpyHeader {
+  version: [number, number];
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
+  /** Byte offset where the data starts. */
+  dataOffset: number;
+}
+
+/** Reads a `.npy` file into a float64 NdArray. */
+export function readNpy(path: string): NdArray {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new AwdError('readNpy', `cannot read '${path}': ${(err as Error).message}`);
+  }
+  return parseNpy(bytes, path);
+}
+
+/** Parses only the header of `.npy` bytes (checks magic, version, descr, order, shape). */
+export function parseNpyHeader(bytes: Uint8Array, name = 'the .npy data'): NpyHeader {
+  const where = 'parseNpy';
+  if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) {
+    throw new AwdError(
+      where,
+      `${name} is not a NumPy .npy file (the magic string \\x93NUMPY is missing); ` +
+        `if it is .npz, CSV or text, convert it: ${FIX}`,
+    );
+  }
+  const major = bytes[6];
+  const minor = bytes[7];
+  let headerLen: number;
+  let start: number;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (major === 1) {
+    headerLen = view.getUint16(8, true);
+    start = 10;
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) throw new AwdError(where, `${name} is truncated inside its header; ${FIX}`);
+    headerLen = view.getUint32(8, true);
+    start = 12;
+  } else {
+    throw new AwdError(where, `${name} has .npy format version ${major}.${minor}, which is not supported (1.0, 2.0, 3.0 are); ${FIX}`);
+  }
+  if (start + headerLen > bytes.length) {
+    throw new AwdError(where, `${name} is truncated: its header says ${headerLen} header bytes but the file ends before; re-save the file`);
+  }
+  const headerBytes = bytes.subarray(start, start + headerLen);
+  const header = major === 3 ? new TextDecoder('utf-8').decode(headerBytes) : latin1(headerBytes);
+  const descrM = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header);
+  const fortM = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header);
+  const shapeM = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
+  if (!descrM || !fortM || !shapeM) {
+    if (/['"]descr['"]\s*:\s*\[/.test(header)) {
+      throw new AwdError(where, `${name} holds a structured (record) array, which is not supported; ${FIX}`);
+    }
+    throw new AwdError(where, `${name} has a malformed header ${JSON.stringify(header.trim())}; ${FIX}`);
+  }
+  const shape = shapeM[1]
+    .split(',')
+    .map((s) => s.trim().replace(/L$/, ''))
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      const v = Number(s);
+      if (!Number.isInteger(v) || v < 0) {
+        throw new AwdError(where, `${name} has a malformed shape (${shapeM[1]}) in its header; ${FIX}`);
+      }
+      return v;
+    });
+  return {
+    version: [major, minor],
+    descr: descrM[1],
+    fortranOrder: fortM[1] === 'True',
+    shape,
+    dataOffset: start + headerLen,
+  };
+}
+
+/** Parses the bytes of a `.npy` file into a float64 NdArray. */
+export function parseNpy(bytes: Uint8Array, name = 'the .npy data'): NdArray {
+  const where = 'parseNpy';
+  const h = parseNpyHeader(bytes, name);
+  if (h.fortranOrder) {
+    throw new AwdError(
+      where,
+      `${name} is stored in Fortran (column-major) order, only C order is supported; ` +
+        `save it with np.save(path, np.ascontiguousarray(x))`,
+    );
+  }
+  const { descr } = h;
+  const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
+  if (!m) {
+    throw new AwdError(where, `${name} has dtype '${descr}', which is not supported (numeric arrays only); ${FIX}`);
+  }
+  const [, order, kind, sizeStr] = m;
+  const size = Number(sizeStr);
+  if (order === '>' && size > 1) {
+    throw new AwdError(
+      where,
+      `${name} is big-endian (dtype '${descr}'), only little-endian is supported; ` +
+        `save it with np.save(path, np.ascontiguousarray(x).astype('<f8'))`,
+    );
+  }
+  const supported: Record<string, number[]> = { f: [2, 4, 8], i: [1, 2, 4, 8], u: [1, 2, 4, 8], b: [1] };
+  if (!supported[kind].includes(size)) {
+    throw new AwdError(where, `${name} has dtype '${descr}', which is not supported; ${FIX}`);
+  }
+  const n = sizeOf(h.shape);
+  const need = n * size;
+  const have = bytes.length - h.dataOffset;
+  if (have < need) {
+    throw new AwdError(
+      where,
+      `${name} is truncated: shape [${h.shape.join(', ')}] of '${descr}' needs ${need} data bytes but only ${have} are present; ` +
+        're-save or re-copy the file',
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset + h.dataOffset, need);
+  const out = new Float64Array(n);
+  const key = kind + size;
+  switch (key) {
+    case 'f8':
+      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
+      break;
+    case 'f4':
+      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
+      break;
+    case 'f2':
+      for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
+      break;
+    case 'i8':
+      for (let i = 0; i < n; i++) out[i] = Number(view.getBigInt64(i * 8, true));
+      break;
+    case 'i4':
+      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
+      break;
+    case 'i2':
+      for (let i = 0; i < n; i++) out[i] = view.getInt16(i * 2, true);
+      break;
+    case 'i1':
+      for (let i = 0; i < n; i++) out[i] = view.getInt8(i);
+      break;
+    case 'u8':
+      for (let i = 0; i < n; i++) out[i] = Number(view.getBigUint64(i * 8, true));
+      break;
+    case 'u4':
+      for (let i = 0; i < n; i++) out[i] = view.getUint32(i * 4, true);
+      break;
+    case 'u2':
+      for (let i = 0; i < n; i++) out[i] = view.getUint16(i * 2, true);
+      break;
+    case 'u1':
+    case 'b1':
+      for (let i = 0; i < n; i++) out[i] = view.getUint8(i) === 0 ? 0 : kind === 'b' ? 1 : view.getUint8(i);
+      break;
+  }
+  return ndarray(out, h.shape);
+}
+
+/** Encodes an NdArray as `.npy` bytes, as `<f8` (default) or `<f4`, C order. */
+export function encodeNpy(a: NdArray, dtype: 'f8' | 'f4' = 'f8'): Uint8Array {
+  const where = 'writeNpy';
+  if (dtype !== 'f8' && dtype !== 'f4') {
+    throw new AwdError(where, `dtype must be 'f8' or 'f4', got '${String(dtype)}'`);
+  }
+  if (sizeOf(a.shape) !== a.data.length) {
+    throw new AwdError(where, `shape [${a.shape.join(', ')}] does not match the data length ${a.data.length}`);
+  }
+  const shapeStr = a.shape.length === 1 ? `(${a.shape[0]},)` : `(${a.shape.join(', ')})`;
+  let dict = `{'descr': '<${dtype}', 'fortran_order': False, 'shape': ${shapeStr}, }`;
+  // Pad with spaces so that magic + version + len + header (ending in '\n') is a multiple of 64.
+  let version = 1;
+  let prefix = 10;
+  let total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
+  if (total - prefix > 0xffff) {
+    version = 2;
+    prefix = 12;
+    total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
+  }
+  dict = dict + ' '.repeat(total - prefix - dict.length - 1) + '\n';
+  const itemSize = dtype === 'f8' ? 8 : 4;
+  const out = new Uint8Array(total + a.data.length * itemSize);
+  out.set(MAGIC, 0);
+  out[6] = version;
+  out[7] = 0;
+  const view = new DataView(out.buffer);
+  if (version === 1) view.setUint16(8, dict.length, true);
+  else view.setUint32(8, dict.length, true);
+  for (let i = 0; i < dict.length; i++) out[prefix + i] = dict.charCodeAt(i);
+  if (dtype === 'f8') {
+    for (let i = 0; i < a.data.length; i++) view.setFloat64(total + i * 8, a.data[i], true);
+  } else {
+    for (let i = 0; i < a.data.length; i++) view.setFloat32(total + i * 4, a.data[i], true);
+  }
+  return out;
+}
+
+/** Writes an NdArray to a `.npy` file atomically, as `<f8` (default) or `<f4`. */
+export function writeNpy(path: string, a: NdArray, dtype: 'f8' | 'f4' = 'f8'): void {
+  writeFileAtomic(path, encodeNpy(a, dtype));
+}
+
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * f * 2 ** -24;
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * (1 + f / 1024) * 2 ** (e - 15);
+}
