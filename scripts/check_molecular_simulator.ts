@@ -1,7 +1,7 @@
 /**
  * Measures how the simulated response depends on the shape of the clathrin trace, not only on
  * its peak: linear models fitted on the training split (α by 5-fold CV), scored by test R².
- * Usage: npx tsx scripts/check_molecular_simulator.ts [seed] [linear|reference]
+ * Usage: npx tsx scripts/check_molecular_simulator.ts [seeds, default 0,1,2,3,4] [linear|reference]
  * The numbers are quoted in docs/molecular-simulator.md.
  */
 import { simulateMolecular, type MolecularSplit } from '../src/data/molecular.ts';
@@ -47,24 +47,12 @@ function r2Of(train: MolecularSplit, test: MolecularSplit, f: FeatureFn): number
   return r2Score(test.y, model.predict(design(test, f)));
 }
 
-const seed = Number(process.argv[2] ?? 0);
+const seeds = (process.argv[2] ?? '0,1,2,3,4').split(',').map(Number);
 const resample = (process.argv[3] ?? 'linear') as 'linear' | 'reference';
-const { train, test, meta } = simulateMolecular({ seed, resample });
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const pick = (s: MolecularSplit, cond: (i: number) => boolean) => [...s.y].filter((_, i) => cond(i));
-const succ = pick(test, (i) => test.successful[i] === 1);
-const abort = pick(test, (i) => test.successful[i] === 0);
-
-// Peak-matched comparison: events of both kinds whose normalised trace maximum lies between the
-// 80th and 97th percentile of abortive maxima (where bright abortive and successful events overlap).
-const maxOf = (s: MolecularSplit, i: number) => traceFeatures(s.X.data.subarray(i * 40, (i + 1) * 40)).max;
-const abortMax = [...Array(test.y.length).keys()].filter((i) => test.successful[i] === 0).map((i) => maxOf(test, i)).sort((a, b) => a - b);
-const lo = abortMax[Math.floor(abortMax.length * 0.8)];
-const hi = abortMax[Math.floor(abortMax.length * 0.97)];
-const inBand = (i: number) => maxOf(test, i) >= lo && maxOf(test, i) <= hi;
-const succBand = pick(test, (i) => test.successful[i] === 1 && inBand(i));
-const abortBand = pick(test, (i) => test.successful[i] === 0 && inBand(i));
+const sd = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
+const F = (keys: string[]): FeatureFn => (x) => keys.map((k) => traceFeatures(x)[k]);
 
 function only(s: MolecularSplit, kind: number): MolecularSplit {
   const idx = [...Array(s.y.length).keys()].filter((i) => s.successful[i] === kind);
@@ -83,29 +71,39 @@ function only(s: MolecularSplit, kind: number): MolecularSplit {
   };
 }
 
-const F = (keys: string[]): FeatureFn => (x) => keys.map((k) => traceFeatures(x)[k]);
-const results: Record<string, number> = {
-  'max only': r2Of(train, test, F(['max'])),
-  'max + mean + sd (amplitude statistics)': r2Of(train, test, F(['max', 'mean', 'sd'])),
-  'max + drop (drop1, drop3, depth)': r2Of(train, test, F(['max', 'drop1', 'drop3', 'depth'])),
-  'max + drop + peak position': r2Of(train, test, F(['max', 'drop1', 'drop3', 'depth', 'peakPos'])),
-  'all 40 trace values (linear)': r2Of(train, test, (x) => [...x]),
-  'oracle: true uncoating rate (excess over threshold)': r2Of(train, test, (_x, i, s) => [Math.max(0, s.uncoatingRate[i] - 25)]),
-};
+const rows: Record<string, number[]> = {};
+const add = (k: string, v: number) => (rows[k] ??= []).push(v);
+for (const seed of seeds) {
+  const { train, test } = simulateMolecular({ seed, resample });
+  const T = test.X.shape[1];
+  const ys = (cond: (i: number) => boolean) => [...test.y].filter((_, i) => cond(i));
+  add('mean y, successful (test)', mean(ys((i) => test.successful[i] === 1)));
+  add('mean y, abortive (test)', mean(ys((i) => test.successful[i] === 0)));
+  add('fraction of tracks with no auxilin detected (test)', [...test.yRaw].filter((v) => v === 0).length / test.yRaw.length);
+  // Peak-matched comparison: events whose normalised trace maximum lies between the 80th and
+  // 97th percentile of abortive maxima, where bright abortive and successful events overlap.
+  const maxOf = (i: number) => traceFeatures(test.X.data.subarray(i * T, (i + 1) * T)).max;
+  const abortMax = [...Array(test.y.length).keys()].filter((i) => test.successful[i] === 0).map(maxOf).sort((a, b) => a - b);
+  const lo = abortMax[Math.floor(abortMax.length * 0.8)];
+  const hi = abortMax[Math.floor(abortMax.length * 0.97)];
+  const band = (i: number) => maxOf(i) >= lo && maxOf(i) <= hi;
+  add('peak-matched band: mean y, successful', mean(ys((i) => test.successful[i] === 1 && band(i))));
+  add('peak-matched band: mean y, abortive', mean(ys((i) => test.successful[i] === 0 && band(i))));
+  add('R²: max only', r2Of(train, test, F(['max'])));
+  add('R²: max + mean + sd (amplitude statistics)', r2Of(train, test, F(['max', 'mean', 'sd'])));
+  add('R²: max + drop (drop1, drop3, depth)', r2Of(train, test, F(['max', 'drop1', 'drop3', 'depth'])));
+  add('R²: all 40 trace values (linear)', r2Of(train, test, (x) => [...x]));
+  add('R²: oracle, true uncoating rate above threshold (photons; blind to cell gains)', r2Of(train, test, (_x, i, s) => [Math.max(0, s.uncoatingRate[i] - 25)]));
+  const trS = only(train, 1);
+  const teS = only(test, 1);
+  add('R², successful events only: max only', r2Of(trS, teS, F(['max'])));
+  add('R², successful events only: max + drop', r2Of(trS, teS, F(['max', 'drop1', 'drop3', 'depth'])));
+}
 
-const trainS = only(train, 1);
-const testS = only(test, 1);
-const successfulOnly: Record<string, number> = {
-  'max only': r2Of(trainS, testS, F(['max'])),
-  'max + drop (drop1, drop3, depth)': r2Of(trainS, testS, F(['max', 'drop1', 'drop3', 'depth'])),
-};
-
-console.log(`seed ${seed}, resample ${resample}: ${meta.nTrain} train / ${meta.nTest} test tracks, ` +
-  `${meta.cellsTrain} + ${meta.cellsTest} cells, successful fraction ${(meta.successfulFractionTrain as number).toFixed(3)}`);
-console.log(`test mean y: successful ${mean(succ).toFixed(3)} (n=${succ.length}), abortive ${mean(abort).toFixed(3)} (n=${abort.length})`);
-console.log(`test raw y = 0 (no auxilin detected): ${[...test.yRaw].filter((v) => v === 0).length} of ${test.yRaw.length}`);
-console.log(`peak-matched band [${lo.toFixed(2)}, ${hi.toFixed(2)}] of normalised max: mean y successful ${mean(succBand).toFixed(3)} (n=${succBand.length}), abortive ${mean(abortBand).toFixed(3)} (n=${abortBand.length})`);
-console.log('test R² of linear models (ridge, alpha by 5-fold CV on train):');
-for (const [k, v] of Object.entries(results)) console.log(`  ${k.padEnd(52)} ${v.toFixed(3)}`);
-console.log('successful events only, test R²:');
-for (const [k, v] of Object.entries(successfulOnly)) console.log(`  ${k.padEnd(52)} ${v.toFixed(3)}`);
+console.log(`simulateMolecular defaults (2,936 train / 1,005 test tracks), resample '${resample}', seeds ${seeds.join(', ')}`);
+console.log('R²: test R² of ridge regression, alpha chosen by 5-fold CV on the training split');
+console.log(`| quantity | ${seeds.map((s) => `seed ${s}`).join(' | ')} | mean ± sd |`);
+console.log(`| --- | ${seeds.map(() => '---').join(' | ')} | --- |`);
+for (const [k, v] of Object.entries(rows)) {
+  console.log(`| ${k} | ${v.map((x) => x.toFixed(3)).join(' | ')} | ${mean(v).toFixed(3)} ± ${sd(v).toFixed(3)} |`);
+}

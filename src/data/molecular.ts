@@ -71,7 +71,9 @@ export const MOLECULAR_MODEL = {
   successLifetime: { median: 55, logSd: 0.4, min: 20, max: 160 },
   abortiveLifetime: { median: 26, logSd: 0.35, min: 16, max: 80 },
   /** Uncoating (drop) duration of successful events, frames, uniform. */
-  uncoatingFrames: [1.5, 8] as const,
+  uncoatingFrames: [1.5, 10] as const,
+  /** Clathrin left after uncoating, as a fraction of the peak, uniform (incomplete uncoating). */
+  residualFraction: [0.05, 0.45] as const,
   /** Auxilin burst: amplitude = gain · max(0, uncoatingRate − threshold) photons. */
   auxilinGain: 2.0,
   auxilinRateThreshold: 25,
@@ -131,7 +133,7 @@ function simulateEvent(rng: Rng, successful: boolean, cellGain: number, auxGain:
     const A = cellGain * logNormal(rng, M.peakMedian, M.peakLogSd);
     const tu = rng.uniformIn(M.uncoatingFrames[0], M.uncoatingFrames[1]);
     const tail = 1 + rng.int(4);
-    const residual = rng.uniformIn(0.05, 0.25);
+    const residual = rng.uniformIn(M.residualFraction[0], M.residualFraction[1]);
     const plateau = Math.floor(rng.uniformIn(0, 0.35) * L);
     const drop = Math.ceil(tu);
     const build = Math.max(4, L - plateau - drop - tail);
