@@ -123,8 +123,10 @@ export function pinvSymmetric(a: ArrayLike<number>, n: number, rcond = 1e-15, sh
  * Nearest-class χ² classifier on histograms.
  *
  * @example
- * const clf = Chi2Classifier.fit(trainH, trainCosmology, trainOmegaM);
- * const omegaPred = clf.predict(testH);   // Float64Array of class values
+ * import { ndarray } from '../util/ndarray.ts';
+ * const H = ndarray(Float64Array.from([1, 0, 2, 0, 9, 1, 8, 0]), [4, 2]); // 4 histograms, 2 bins
+ * const clf = Chi2Classifier.fit(H, [0, 0, 1, 1], [0.2, 0.2, 0.4, 0.4]);
+ * clf.predict(ndarray(Float64Array.from([1.5, 0, 8.5, 0.5]), [2, 2])); // [0.2, 0.4]
  */
 export class Chi2Classifier {
   readonly dim: number;

@@ -194,7 +194,10 @@ function bestWindow3(f: ArrayLike<number>, includeLast: boolean): number {
  * the default (true) considers all windows.
  *
  * @example
- * const [LL, LH, HL, HH] = extractPatches(db5Lowpass, db5Highpass); // four Float64Array(9)
+ * const h = [0.483, 0.8365, 0.2241, -0.1294];        // db2
+ * const g = [-0.1294, -0.2241, 0.8365, -0.483];
+ * const [LL, LH, HL, HH] = extractPatches(h, g);     // four Float64Array(9)
+ * // h's window is taps 1..3, so LL[0..2] = 0.8365·[0.8365, 0.2241, -0.1294]
  */
 export function extractPatches(
   h: ArrayLike<number>,
