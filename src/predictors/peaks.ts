@@ -302,7 +302,8 @@ export interface BinEdgeOptions {
 /**
  * Bin edges for maps other than the paper's: for each statistic, `bins` equal-width bins spanning
  * the training maps' peak values (all peaks of all maps pooled) between two quantiles (default
- * 0.5 % and 99.5 %) or between min and max. Compute on the training split only.
+ * 0.5 % and 99.5 %) or between min and max. Compute on the training split only. All peak values
+ * are held in memory (≈ 1,600 per 256×256 map): a few hundred training maps are plenty.
  *
  * @example
  * const edges = binEdgesFromTraining(trainX, [LAPLACE_KERNEL]); // [Float64Array(23)]
