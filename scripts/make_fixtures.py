@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Write the PyWavelets reference fixtures under fixtures/pywt/ used by test/wavelets/*.test.ts.
+
+Run with the Debian python that has PyWavelets 1.1.1:  /usr/bin/python3 scripts/make_fixtures.py
+Deterministic: the random inputs come from numpy's default_rng(SEED) and are stored in the
+fixtures too. Numbers are written by json with repr(), the shortest decimal that round-trips to
+the same float64 (at most 17 significant digits), so the fixtures are exact.
+
+Files (all arrays are plain JSON lists; 2D arrays are row-major flat lists with their shape):
+  filters.json   dec_lo, dec_hi, rec_lo, rec_hi of every built-in family.
+  dwt1d.json     dwt / idwt / dwt_coeff_len / wavedec / waverec, wavelets x modes x lengths.
+  dwt2d.json     dwt2 / idwt2 / wavedec2 / waverec2, wavelets x modes x shapes.
+  wavefun.json   Wavelet(name).wavefun(level): phi, psi, x.
+  distance.json  the reference (awave) wavelet distance for a few pairs of filters.
+"""
+import json
+import os
+import sys
+import warnings
+
+import numpy as np
+import pywt
+
+SEED = 20211206
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+OUT = os.path.join(ROOT, 'fixtures', 'pywt')
+
+NAMES = (['haar'] + [f'db{i}' for i in range(1, 21)] + [f'sym{i}' for i in range(2, 21)]
+         + [f'coif{i}' for i in range(1, 6)])
+MODES = ['zero', 'constant', 'symmetric', 'reflect', 'periodic', 'periodization']
+WAVELETS_1D = ['haar', 'db2', 'db5', 'sym4', 'coif2', 'db10']
+LENGTHS_1D = [1, 2, 5, 8, 13, 16, 33, 64]
+WAVELETS_2D = ['haar', 'db2', 'db5', 'sym4']
+SHAPES_2D = [(8, 8), (13, 10), (16, 16), (7, 20)]
+WAVEFUN = ['db2', 'db5', 'sym5', 'coif2', 'haar']
+WAVEFUN_LEVELS = [3, 4, 5, 6]
+
+
+def lst(a):
+    return [float(v) for v in np.asarray(a, dtype=np.float64).ravel()]
+
+
+def arr2(a):
+    a = np.asarray(a, dtype=np.float64)
+    assert a.ndim == 2
+    return {'rows': int(a.shape[0]), 'cols': int(a.shape[1]), 'data': lst(a)}
+
+
+def call(fn, *args, **kw):
+    """(result, warned, error): PyWavelets' result, whether it warned, or its error message."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        try:
+            res = fn(*args, **kw)
+        except Exception as e:  # recorded: the engine must throw where PyWavelets raises
+            return None, False, f'{type(e).__name__}: {e}'
+    return res, len(caught) > 0, None
+
+
+HANG = ('PyWavelets 1.1.1 never returns (its C code loops forever) when mode reflect extends a '
+        'length-1 signal; the engine should throw instead')
+
+
+def hangs(n, filter_len, mode, level):
+    """True where PyWavelets would dwt a length-1 array in mode reflect within `level` levels."""
+    for _ in range(level):
+        if mode == 'reflect' and n == 1:
+            return True
+        n = pywt.dwt_coeff_len(n, filter_len, mode)
+    return False
+
+
+def write(name, obj):
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, name)
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(obj, f, separators=(',', ':'), allow_nan=False)
+        f.write('\n')
+    os.replace(tmp, path)
+    print(f'{path}: {os.path.getsize(path) / 1e6:.2f} MB')
+
+
+def meta(what):
+    return {'generator': 'scripts/make_fixtures.py', 'pywt_version': pywt.__version__,
+            'numpy_version': np.__version__, 'seed': SEED, 'what': what}
+
+
+def filters():
+    fams = {}
+    for name in NAMES:
+        w = pywt.Wavelet(name)
+        fams[name] = {'dec_lo': lst(w.dec_lo), 'dec_hi': lst(w.dec_hi),
+                      'rec_lo': lst(w.rec_lo), 'rec_hi': lst(w.rec_hi)}
+    write('filters.json', {'meta': meta('pywt.Wavelet(name) filters of every built-in family'),
+                           'names': NAMES, 'filters': fams})
+
+
+def dwt1d(rng):
+    signals = {str(n): lst(rng.standard_normal(n)) for n in LENGTHS_1D}
+    cases = []
+    for wname in WAVELETS_1D:
+        w = pywt.Wavelet(wname)
+        for mode in MODES:
+            for n in LENGTHS_1D:
+                x = np.array(signals[str(n)])
+                case = {'wavelet': wname, 'mode': mode, 'n': n, 'filterLen': w.dec_len,
+                        'coeffLen': int(pywt.dwt_coeff_len(n, w.dec_len, mode)),
+                        'maxLevel': int(pywt.dwt_max_level(n, w.dec_len))}
+                res, warned, err = (None, False, HANG) if hangs(n, w.dec_len, mode, 1) else call(pywt.dwt, x, w, mode)
+                if err:
+                    case['dwtError'] = err
+                else:
+                    cA, cD = res
+                    case['cA'], case['cD'] = lst(cA), lst(cD)
+                    case['idwt'] = lst(pywt.idwt(cA, cD, w, mode))
+                    case['idwtA'] = lst(pywt.idwt(cA, None, w, mode))
+                    case['idwtD'] = lst(pywt.idwt(None, cD, w, mode))
+                levels = []
+                for level in range(1, max(case['maxLevel'], 0) + 2):
+                    entry = {'level': level}
+                    res, warned, err = ((None, False, HANG) if hangs(n, w.dec_len, mode, level)
+                                        else call(pywt.wavedec, x, w, mode, level))
+                    if err:
+                        entry['error'] = err
+                    else:
+                        entry['warns'] = warned
+                        entry['coeffs'] = [lst(c) for c in res]
+                        rec, _, rerr = call(pywt.waverec, res, w, mode)
+                        if rerr:
+                            entry['waverecError'] = rerr
+                        else:
+                            entry['waverec'] = lst(rec)
+                    levels.append(entry)
+                case['wavedec'] = levels
+                cases.append(case)
+    write('dwt1d.json', {
+        'meta': meta('pywt.dwt/idwt/dwt_coeff_len/dwt_max_level/wavedec/waverec; '
+                     'idwtA = idwt(cA, None), idwtD = idwt(None, cD); wavedec for levels '
+                     '1..maxLevel+1 (warns: PyWavelets warned, as it does above maxLevel); '
+                     'waverec is exactly what PyWavelets returns (n+1 samples for some odd n)'),
+        'signals': signals, 'cases': cases})
+
+
+def dwt2d(rng):
+    inputs = {f'{r}x{c}': arr2(rng.standard_normal((r, c))) for r, c in SHAPES_2D}
+    cases = []
+    for wname in WAVELETS_2D:
+        w = pywt.Wavelet(wname)
+        for mode in MODES:
+            for r, c in SHAPES_2D:
+                key = f'{r}x{c}'
+                x = np.array(inputs[key]['data']).reshape(r, c)
+                max_level = int(min(pywt.dwt_max_level(r, w.dec_len), pywt.dwt_max_level(c, w.dec_len)))
+                case = {'wavelet': wname, 'mode': mode, 'input': key, 'rows': r, 'cols': c,
+                        'maxLevel': max_level}
+                cA, (cH, cV, cD) = pywt.dwt2(x, w, mode)
+                case['dwt2'] = {'cA': arr2(cA), 'cH': arr2(cH), 'cV': arr2(cV), 'cD': arr2(cD)}
+                case['idwt2'] = arr2(pywt.idwt2((cA, (cH, cV, cD)), w, mode))
+                levels = []
+                for level in range(1, max_level + 2):
+                    res, warned, err = ((None, False, HANG) if any(hangs(k, w.dec_len, mode, level) for k in (r, c))
+                                        else call(pywt.wavedec2, x, w, mode, level))
+                    entry = {'level': level}
+                    if err:
+                        entry['error'] = err
+                    else:
+                        entry['warns'] = warned
+                        entry['approx'] = arr2(res[0])
+                        entry['details'] = [{'cH': arr2(h), 'cV': arr2(v), 'cD': arr2(d)} for h, v, d in res[1:]]
+                        entry['waverec2'] = arr2(pywt.waverec2(res, w, mode))
+                    levels.append(entry)
+                case['wavedec2'] = levels
+                cases.append(case)
+    write('dwt2d.json', {
+        'meta': meta('pywt.dwt2 returns (cA, (cH, cV, cD)); wavedec2 returns '
+                     '[cA_J, (cH_J, cV_J, cD_J), ..., (cH_1, cV_1, cD_1)], stored as approx and '
+                     'details[0] = coarsest level J; levels 1..maxLevel+1 (maxLevel = min over axes); '
+                     'waverec2 / idwt2 are exactly what PyWavelets returns (may be one larger than '
+                     'the input along odd axes)'),
+        'subbands': ['cA', 'cH', 'cV', 'cD'],
+        'inputs': inputs, 'cases': cases})
+
+
+def wavefun():
+    out = []
+    for name in WAVEFUN:
+        for level in WAVEFUN_LEVELS:
+            phi, psi, x = pywt.Wavelet(name).wavefun(level=level)
+            out.append({'wavelet': name, 'level': level, 'phi': lst(phi), 'psi': lst(psi), 'x': lst(x)})
+    write('wavefun.json', {'meta': meta('pywt.Wavelet(name).wavefun(level) -> phi, psi, x'), 'cases': out})
+
+
+def awave_psi(h, level):
+    """psi as the reference awave computes it (awave/utils get_wavefun): a pywt.Wavelet built from
+    a filter_bank, which PyWavelets treats as not orthogonal, so wavefun returns
+    (phi_d, psi_d, phi_r, psi_r, x) and awave takes psi_d."""
+    h = np.asarray(h, dtype=np.float64)
+    n = len(h)
+    g = h[::-1] * (-1.0) ** np.arange(n)
+    bank = (list(h[::-1]), list(g[::-1]), list(h), list(g))
+    return pywt.Wavelet('My Wavelet', filter_bank=bank).wavefun(level=level)[1]
+
+
+def awave_dist(psi1, psi2):
+    """awave's dist(): zero-pad the shorter at the end, min over circular shifts and the flip."""
+    if len(psi1) > len(psi2):
+        psi2 = np.pad(psi2, (0, len(psi1) - len(psi2)))
+    if len(psi1) < len(psi2):
+        psi1 = np.pad(psi1, (0, len(psi2) - len(psi1)))
+    d = [np.linalg.norm(np.roll(psi1, i) - psi2) for i in range(len(psi1))]
+    d += [np.linalg.norm(np.roll(psi1[::-1], i) - psi2) for i in range(len(psi1))]
+    return float(min(d))
+
+
+def distance(rng):
+    db5 = np.array(pywt.Wavelet('db5').rec_lo)
+    noisy = db5 + 0.3 * rng.standard_normal(len(db5))
+    filt = {'db5': lst(db5), 'db5_noisy': lst(noisy), 'sym5': lst(pywt.Wavelet('sym5').rec_lo),
+            'coif2': lst(pywt.Wavelet('coif2').rec_lo), 'haar': lst(pywt.Wavelet('haar').rec_lo),
+            'db2': lst(pywt.Wavelet('db2').rec_lo)}
+    pairs = [('db5', 'db5'), ('sym5', 'db5'), ('coif2', 'db5'), ('db5_noisy', 'db5'),
+             ('db5', 'sym5'), ('haar', 'db2'), ('db2', 'coif2')]
+    out = []
+    for level in (3, 5):
+        for a, b in pairs:
+            pa, pb = awave_psi(filt[a], level), awave_psi(filt[b], level)
+            out.append({'h': a, 'hStar': b, 'level': level, 'psiLen': len(pa), 'psiStarLen': len(pb),
+                        'distance': awave_dist(pa, pb)})
+    write('distance.json', {
+        'meta': meta("reference (awave) wavelet distance: awave's get_wavefun(level) + dist(); "
+                     'db5_noisy = db5 + N(0, 0.3^2) noise'),
+        'filters': filt, 'cases': out})
+
+
+def main():
+    if pywt.__version__ != '1.1.1':
+        print(f'warning: fixtures were made with PyWavelets 1.1.1, this is {pywt.__version__}', file=sys.stderr)
+    rng = np.random.default_rng(SEED)
+    filters()
+    dwt1d(rng)
+    dwt2d(rng)
+    wavefun()
+    distance(rng)
+
+
+if __name__ == '__main__':
+    main()
