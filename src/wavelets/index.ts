@@ -1,0 +1,12 @@
+/**
+ * Wavelets: named families, filter banks, boundary modes and PyWavelets-compatible transforms.
+ * @module
+ */
+export { MODES, parseMode, dwtCoeffLen, dwtMaxLevel, idwtOutputLen } from './modes.ts';
+export type { Mode } from './modes.ts';
+export { WAVELET_NAMES, familyLowpass, filterBankFromLowpass } from './families.ts';
+export type { FilterBank } from './families.ts';
+export { Wavelet, wavelet, resolveWavelet } from './wavelet.ts';
+export { dwt, idwt, wavedec, waverec, wavedecBatch, waverecBatch } from './transform1d.ts';
+export { dwt2, idwt2, wavedec2, waverec2, wavedec2Batch, waverec2Batch } from './transform2d.ts';
+export type { Coeffs2, Image, Wavedec2Result, Wavedec2Batch } from './transform2d.ts';

@@ -1,0 +1,257 @@
+/**
+ * Batched multilevel 2D (separable) filter bank with its adjoints and filter derivatives.
+ *
+ * A batch is `b` images of `rows × cols`, one contiguous row-major buffer. The same filters act
+ * along both axes. Subbands follow PyWavelets' `dwt2` naming: `cH` = highpass along axis 0 and
+ * lowpass along axis 1 ('da'), `cV` = lowpass along axis 0 and highpass along axis 1 ('ad'),
+ * `cD` = highpass along both ('dd'). Coefficients use the reference's order: `approx` (level J),
+ * then `details[0]` (level 1, finest) … `details[J-1]`.
+ * @module
+ */
+import { type Mode } from './modes.ts';
+import { analyze, analyzeCols, filterGrad, filterGradCols, scatter, scatterCols } from './kernels.ts';
+import { Plan1D } from './multilevel1d.ts';
+
+/** The three detail subbands of one level, each b × rows_j × cols_j. */
+export interface Details2D {
+  cH: Float64Array;
+  cV: Float64Array;
+  cD: Float64Array;
+}
+
+/** Coefficients of a 2D batch, reference order. */
+export interface Coeffs2D {
+  approx: Float64Array;
+  details: Details2D[];
+}
+
+/** Sizes and maps of a J-level 2D transform: one 1D plan per axis. */
+export class Plan2D {
+  readonly rowPlan: Plan1D; // along axis 0 (length `rows`)
+  readonly colPlan: Plan1D; // along axis 1 (length `cols`)
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+    readonly filterLen: number,
+    readonly mode: Mode,
+    readonly levels: number,
+  ) {
+    this.rowPlan = new Plan1D(rows, filterLen, mode, levels);
+    this.colPlan = new Plan1D(cols, filterLen, mode, levels);
+  }
+  /** [rows_j, cols_j] at level j (j = 0 is the input). */
+  shape(j: number): [number, number] {
+    return [this.rowPlan.lens[j], this.colPlan.lens[j]];
+  }
+  get work(): Float64Array {
+    return this.rowPlan.work.length >= this.colPlan.work.length ? this.rowPlan.work : this.colPlan.work;
+  }
+}
+
+/** Analysis result with intermediates for the backward pass. */
+export interface Analysis2D extends Coeffs2D {
+  /** approximations[j]: A_j (b × rows_j × cols_j); [0] is the input. */
+  approximations: Float64Array[];
+  /** Row-pass outputs of level j at j-1: lowpass (L) and highpass (H) along axis 1, b × rows_{j-1} × cols_j. */
+  rowPass: { L: Float64Array; H: Float64Array }[];
+}
+
+/** Forward multilevel 2D analysis of `b` images. */
+export function analysis2d(plan: Plan2D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): Analysis2D {
+  const approximations: Float64Array[] = [x];
+  const details: Details2D[] = [];
+  const rowPass: { L: Float64Array; H: Float64Array }[] = [];
+  const work = plan.work;
+  for (let j = 1; j <= plan.levels; j++) {
+    const [R, C] = plan.shape(j - 1);
+    const [Rs, Cs] = plan.shape(j);
+    const emC = plan.colPlan.analysisMaps[j - 1];
+    const emR = plan.rowPlan.analysisMaps[j - 1];
+    const src = approximations[j - 1];
+    const L = new Float64Array(b * R * Cs);
+    const H = new Float64Array(b * R * Cs);
+    for (let r = 0; r < b * R; r++) analyze(src, r * C, emC, lo, hi, work, L, r * Cs, H, r * Cs);
+    const a = new Float64Array(b * Rs * Cs);
+    const cH = new Float64Array(b * Rs * Cs);
+    const cV = new Float64Array(b * Rs * Cs);
+    const cD = new Float64Array(b * Rs * Cs);
+    for (let i = 0; i < b; i++) {
+      const inOff = i * R * Cs;
+      const outOff = i * Rs * Cs;
+      analyzeCols(L, inOff, Cs, emR, lo, hi, a, outOff, cH, outOff);
+      analyzeCols(H, inOff, Cs, emR, lo, hi, cV, outOff, cD, outOff);
+    }
+    approximations.push(a);
+    details.push({ cH, cV, cD });
+    rowPass.push({ L, H });
+  }
+  return { approx: approximations[plan.levels], details, approximations, rowPass };
+}
+
+/**
+ * Backward pass of the 2D analysis: adds the filter gradient into dLo/dHi; returns the gradient
+ * w.r.t. the input when `wantInput`.
+ */
+export function analysisBackward2d(
+  plan: Plan2D, fwd: Analysis2D, b: number, gApprox: Float64Array, gDetails: Details2D[],
+  lo: Float64Array, hi: Float64Array, dLo: Float64Array, dHi: Float64Array, wantInput = false,
+): Float64Array | null {
+  const work = plan.work;
+  let g = gApprox;
+  for (let j = plan.levels; j >= 1; j--) {
+    const [R, C] = plan.shape(j - 1);
+    const [Rs, Cs] = plan.shape(j);
+    const emC = plan.colPlan.analysisMaps[j - 1];
+    const emR = plan.rowPlan.analysisMaps[j - 1];
+    const gd = gDetails[j - 1];
+    const { L, H } = fwd.rowPass[j - 1];
+    const gL = new Float64Array(b * R * Cs);
+    const gH = new Float64Array(b * R * Cs);
+    for (let i = 0; i < b; i++) {
+      const inOff = i * R * Cs;
+      const outOff = i * Rs * Cs;
+      filterGradCols(L, inOff, Cs, emR, g, outOff, gd.cH, outOff, dLo, dHi);
+      filterGradCols(H, inOff, Cs, emR, gd.cV, outOff, gd.cD, outOff, dLo, dHi);
+      scatterCols(g, outOff, gd.cH, outOff, Cs, emR, lo, hi, gL, inOff);
+      scatterCols(gd.cV, outOff, gd.cD, outOff, Cs, emR, lo, hi, gH, inOff);
+    }
+    const src = fwd.approximations[j - 1];
+    for (let r = 0; r < b * R; r++) filterGrad(src, r * C, emC, gL, r * Cs, gH, r * Cs, work, dLo, dHi);
+    if (j === 1 && !wantInput) return null;
+    const gPrev = new Float64Array(b * R * C);
+    for (let r = 0; r < b * R; r++) scatter(gL, r * Cs, gH, r * Cs, emC, lo, hi, work, gPrev, r * C);
+    g = gPrev;
+  }
+  return g;
+}
+
+/** Synthesis result with intermediates for the backward pass. */
+export interface Synthesis2D {
+  out: Float64Array;
+  outRows: number;
+  outCols: number;
+  /** inputs[j-1]: the (cropped) approximation entering level j (b × rows_j × cols_j). */
+  inputs: Float64Array[];
+  details: Details2D[];
+  /** Column-pass outputs of level j at j-1 (b × recRows_j × cols_j): lowpass and highpass along axis 1. */
+  colPass: { L: Float64Array; H: Float64Array }[];
+}
+
+/**
+ * Forward multilevel 2D synthesis; each level's output is cropped to the next finer level's
+ * shape, as PyWavelets' `waverec2`, and the last to `outRows × outCols` (default: the plan's).
+ */
+export function synthesis2d(
+  plan: Plan2D, c: Coeffs2D, b: number, lo: Float64Array, hi: Float64Array,
+  outRows = plan.rows, outCols = plan.cols,
+): Synthesis2D {
+  const inputs: Float64Array[] = new Array(plan.levels);
+  const colPass: { L: Float64Array; H: Float64Array }[] = new Array(plan.levels);
+  const work = plan.work;
+  let cur = c.approx;
+  let [curR, curC] = plan.shape(plan.levels);
+  for (let j = plan.levels; j >= 1; j--) {
+    const [Rs, Cs] = plan.shape(j);
+    const input = curR === Rs && curC === Cs ? cur : crop2d(cur, b, curR, curC, Rs, Cs);
+    inputs[j - 1] = input;
+    const Rr = plan.rowPlan.synthesisLens[j - 1];
+    const Cr = plan.colPlan.synthesisLens[j - 1];
+    const emR = plan.rowPlan.synthesisMaps[j - 1];
+    const emC = plan.colPlan.synthesisMaps[j - 1];
+    const d = c.details[j - 1];
+    const L = new Float64Array(b * Rr * Cs);
+    const H = new Float64Array(b * Rr * Cs);
+    for (let i = 0; i < b; i++) {
+      const inOff = i * Rs * Cs;
+      const outOff = i * Rr * Cs;
+      scatterCols(input, inOff, d.cH, inOff, Cs, emR, lo, hi, L, outOff);
+      scatterCols(d.cV, inOff, d.cD, inOff, Cs, emR, lo, hi, H, outOff);
+    }
+    colPass[j - 1] = { L, H };
+    const full = new Float64Array(b * Rr * Cr);
+    for (let r = 0; r < b * Rr; r++) scatter(L, r * Cs, H, r * Cs, emC, lo, hi, work, full, r * Cr);
+    cur = full;
+    curR = Rr;
+    curC = Cr;
+  }
+  if (curR !== outRows || curC !== outCols) {
+    cur = crop2d(cur, b, curR, curC, outRows, outCols);
+  }
+  return { out: cur, outRows, outCols, inputs, details: c.details, colPass };
+}
+
+/**
+ * Backward pass of the 2D synthesis: adds the filter gradient into dLo/dHi (when given, with the
+ * forward result) and returns the gradient w.r.t. the coefficients. Without them it is the
+ * adjoint Sᵀ of the synthesis.
+ */
+export function synthesisBackward2d(
+  plan: Plan2D, fwd: Synthesis2D | null, b: number, gOut: Float64Array, outRows: number, outCols: number,
+  lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null,
+): Coeffs2D {
+  const work = plan.work;
+  const details: Details2D[] = new Array(plan.levels);
+  let gR = plan.rowPlan.synthesisLens[0];
+  let gC = plan.colPlan.synthesisLens[0];
+  let g = gR === outRows && gC === outCols ? gOut : pad2d(gOut, b, outRows, outCols, gR, gC);
+  for (let j = 1; j <= plan.levels; j++) {
+    const [Rs, Cs] = plan.shape(j);
+    const emR = plan.rowPlan.synthesisMaps[j - 1];
+    const emC = plan.colPlan.synthesisMaps[j - 1];
+    const grads = dLo !== null && dHi !== null && fwd !== null;
+    // Row synthesis: full[r] = scatter(L[r], H[r]); backward = analyze along axis 1.
+    const gL = new Float64Array(b * gR * Cs);
+    const gH = new Float64Array(b * gR * Cs);
+    for (let r = 0; r < b * gR; r++) {
+      if (grads) filterGrad(g, r * gC, emC, fwd.colPass[j - 1].L, r * Cs, fwd.colPass[j - 1].H, r * Cs, work, dLo, dHi);
+      analyze(g, r * gC, emC, lo, hi, work, gL, r * Cs, gH, r * Cs);
+    }
+    const gA = new Float64Array(b * Rs * Cs);
+    const d: Details2D = { cH: new Float64Array(b * Rs * Cs), cV: new Float64Array(b * Rs * Cs), cD: new Float64Array(b * Rs * Cs) };
+    for (let i = 0; i < b; i++) {
+      const inOff = i * gR * Cs;
+      const outOff = i * Rs * Cs;
+      if (grads) {
+        filterGradCols(gL, inOff, Cs, emR, fwd.inputs[j - 1], outOff, fwd.details[j - 1].cH, outOff, dLo, dHi);
+        filterGradCols(gH, inOff, Cs, emR, fwd.details[j - 1].cV, outOff, fwd.details[j - 1].cD, outOff, dLo, dHi);
+      }
+      analyzeCols(gL, inOff, Cs, emR, lo, hi, gA, outOff, d.cH, outOff);
+      analyzeCols(gH, inOff, Cs, emR, lo, hi, d.cV, outOff, d.cD, outOff);
+    }
+    details[j - 1] = d;
+    if (j < plan.levels) {
+      const nR = plan.rowPlan.synthesisLens[j];
+      const nC = plan.colPlan.synthesisLens[j];
+      g = nR === Rs && nC === Cs ? gA : pad2d(gA, b, Rs, Cs, nR, nC);
+      gR = nR;
+      gC = nC;
+    } else {
+      g = gA;
+    }
+  }
+  return { approx: g, details };
+}
+
+/** Top-left `toR × toC` corner of each of `b` images of `fromR × fromC`. */
+export function crop2d(x: Float64Array, b: number, fromR: number, fromC: number, toR: number, toC: number): Float64Array {
+  const out = new Float64Array(b * toR * toC);
+  for (let i = 0; i < b; i++) {
+    for (let r = 0; r < toR; r++) {
+      const src = (i * fromR + r) * fromC;
+      out.set(x.subarray(src, src + toC), (i * toR + r) * toC);
+    }
+  }
+  return out;
+}
+
+/** Zero-pads each image to `toR × toC` (the adjoint of `crop2d`). */
+export function pad2d(x: Float64Array, b: number, fromR: number, fromC: number, toR: number, toC: number): Float64Array {
+  const out = new Float64Array(b * toR * toC);
+  for (let i = 0; i < b; i++) {
+    for (let r = 0; r < fromR; r++) {
+      const src = (i * fromR + r) * fromC;
+      out.set(x.subarray(src, src + fromC), (i * toR + r) * toC);
+    }
+  }
+  return out;
+}

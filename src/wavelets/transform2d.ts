@@ -1,0 +1,190 @@
+/**
+ * PyWavelets-style 2D transforms: `dwt2`, `idwt2`, `wavedec2`, `waverec2` for one image, and the
+ * batched forms for many images in one buffer. Separable, same filters on both axes; subbands
+ * named as PyWavelets (`cH` horizontal, `cV` vertical, `cD` diagonal detail).
+ * @module
+ */
+import { AwdError, assertFinite } from '../util/checks.ts';
+import { ndarray, type NdArray } from '../util/ndarray.ts';
+import { scatter, scatterCols, synthesisMap } from './kernels.ts';
+import { idwtOutputLen, parseMode, type Mode } from './modes.ts';
+import { analysis2d, crop2d, Plan2D } from './multilevel2d.ts';
+import { checkLevel } from './transform1d.ts';
+import { resolveWavelet, type Wavelet } from './wavelet.ts';
+import type { FilterBank } from './families.ts';
+
+type WaveletLike = Wavelet | FilterBank | string;
+
+/** Single-level 2D coefficients of one image; each subband is `rows × cols`, row-major. */
+export interface Coeffs2 {
+  cA: Float64Array;
+  cH: Float64Array;
+  cV: Float64Array;
+  cD: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+/** An image: row-major data with its shape. */
+export interface Image {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+/** Multilevel 2D decomposition of one image; `details[0]` is the coarsest level (as PyWavelets). */
+export interface Wavedec2Result {
+  approx: Image;
+  details: Array<{ cH: Float64Array; cV: Float64Array; cD: Float64Array; rows: number; cols: number }>;
+}
+
+function checkImage(where: string, x: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+    throw new AwdError(where, `rows and cols must be positive integers, got ${rows} × ${cols}`);
+  }
+  if (x.length !== rows * cols) throw new AwdError(where, `the image has ${x.length} values but ${rows} × ${cols} = ${rows * cols} were expected`);
+  assertFinite(where, 'the image', x);
+  return x instanceof Float64Array ? x : Float64Array.from(x);
+}
+
+/**
+ * Single-level 2D DWT, as `pywt.dwt2(x, w, mode)` → `(cA, (cH, cV, cD))`.
+ * @example
+ * const c = dwt2(image, 64, 64, 'db2', 'periodization');  // c.rows = c.cols = 32
+ */
+export function dwt2(x: ArrayLike<number>, rows: number, cols: number, w: WaveletLike, mode: Mode = 'symmetric'): Coeffs2 {
+  const m = parseMode(mode, 'dwt2');
+  const wl = resolveWavelet(w);
+  const xs = checkImage('dwt2', x, rows, cols);
+  const plan = new Plan2D(rows, cols, wl.length, m, 1);
+  const fwd = analysis2d(plan, xs, 1, wl.recLo, wl.recHi);
+  const [r, c] = plan.shape(1);
+  return { cA: fwd.approx, cH: fwd.details[0].cH, cV: fwd.details[0].cV, cD: fwd.details[0].cD, rows: r, cols: c };
+}
+
+/**
+ * One level of 2D synthesis on a batch: subbands b × Rs × Cs → b × Rr × Cr (uncropped).
+ * Any of the arrays may be null (zeros).
+ */
+function synthesisLevel2d(
+  a: Float64Array | null, h: Float64Array | null, v: Float64Array | null, d: Float64Array | null,
+  b: number, Rs: number, Cs: number, lo: Float64Array, hi: Float64Array, mode: Mode,
+): Image & { b: number } {
+  const F = lo.length;
+  const Rr = idwtOutputLen(Rs, F, mode);
+  const Cr = idwtOutputLen(Cs, F, mode);
+  if (Rr < 1 || Cr < 1) throw new AwdError('idwt2', `${Rs} × ${Cs} coefficients are too few to invert with a filter of length ${F}`);
+  const emR = synthesisMap(Rs, F, mode);
+  const emC = synthesisMap(Cs, F, mode);
+  const L = new Float64Array(b * Rr * Cs);
+  const H = new Float64Array(b * Rr * Cs);
+  for (let i = 0; i < b; i++) {
+    const inOff = i * Rs * Cs;
+    const outOff = i * Rr * Cs;
+    scatterCols(a, inOff, h, inOff, Cs, emR, lo, hi, L, outOff);
+    scatterCols(v, inOff, d, inOff, Cs, emR, lo, hi, H, outOff);
+  }
+  const out = new Float64Array(b * Rr * Cr);
+  const work = new Float64Array(emC.map.length);
+  for (let r = 0; r < b * Rr; r++) scatter(L, r * Cs, H, r * Cs, emC, lo, hi, work, out, r * Cr);
+  return { data: out, rows: Rr, cols: Cr, b };
+}
+
+/** Single-level inverse 2D DWT, as `pywt.idwt2`. */
+export function idwt2(c: Coeffs2, w: WaveletLike, mode: Mode = 'symmetric'): Image {
+  const m = parseMode(mode, 'idwt2');
+  const wl = resolveWavelet(w);
+  const n = c.rows * c.cols;
+  for (const [name, arr] of [['cA', c.cA], ['cH', c.cH], ['cV', c.cV], ['cD', c.cD]] as const) {
+    if (arr.length !== n) throw new AwdError('idwt2', `${name} has ${arr.length} values, expected ${c.rows} × ${c.cols}`);
+    assertFinite('idwt2', name, arr);
+  }
+  const r = synthesisLevel2d(c.cA, c.cH, c.cV, c.cD, 1, c.rows, c.cols, wl.recLo, wl.recHi, m);
+  return { data: r.data, rows: r.rows, cols: r.cols };
+}
+
+/**
+ * Multilevel 2D decomposition, as `pywt.wavedec2` (`details[0]` is the coarsest level).
+ * `level` defaults to the useful maximum for the smaller side.
+ */
+export function wavedec2(x: ArrayLike<number>, rows: number, cols: number, w: WaveletLike, mode: Mode = 'symmetric', level?: number): Wavedec2Result {
+  const r = wavedec2Batch(ndarray(checkImage('wavedec2', x, rows, cols), [1, rows, cols]), w, mode, level);
+  return {
+    approx: { data: r.approx.data, rows: r.approx.shape[1], cols: r.approx.shape[2] },
+    details: r.details.map((d) => ({ cH: d.cH.data, cV: d.cV.data, cD: d.cD.data, rows: d.cH.shape[1], cols: d.cH.shape[2] })),
+  };
+}
+
+/** Multilevel 2D reconstruction, as `pywt.waverec2`. */
+export function waverec2(c: Wavedec2Result, w: WaveletLike, mode: Mode = 'symmetric'): Image {
+  const r = waverec2Batch(
+    {
+      approx: ndarray(c.approx.data, [1, c.approx.rows, c.approx.cols]),
+      details: c.details.map((d) => ({
+        cH: ndarray(d.cH, [1, d.rows, d.cols]),
+        cV: ndarray(d.cV, [1, d.rows, d.cols]),
+        cD: ndarray(d.cD, [1, d.rows, d.cols]),
+      })),
+    },
+    w,
+    mode,
+  );
+  return { data: r.data, rows: r.shape[1], cols: r.shape[2] };
+}
+
+/** Batched multilevel 2D coefficients; arrays are b × rows_j × cols_j, `details[0]` coarsest. */
+export interface Wavedec2Batch {
+  approx: NdArray;
+  details: Array<{ cH: NdArray; cV: NdArray; cD: NdArray }>;
+}
+
+/** `wavedec2` of every image of a batch (b × rows × cols) at once. */
+export function wavedec2Batch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetric', level?: number): Wavedec2Batch {
+  if (X.shape.length !== 3) throw new AwdError('wavedec2Batch', `expected a batch of shape [n, rows, cols], got [${X.shape.join(', ')}]`);
+  const [b, rows, cols] = X.shape;
+  if (b < 1 || rows < 1 || cols < 1) throw new AwdError('wavedec2Batch', `the batch is empty (shape [${X.shape.join(', ')}])`);
+  assertFinite('wavedec2Batch', 'the images', X.data);
+  const m = parseMode(mode, 'wavedec2Batch');
+  const wl = resolveWavelet(w);
+  const J = checkLevel('wavedec2Batch', level, Math.min(rows, cols), wl.length);
+  const plan = new Plan2D(rows, cols, wl.length, m, J);
+  const fwd = analysis2d(plan, X.data, b, wl.recLo, wl.recHi);
+  const [rJ, cJ] = plan.shape(J);
+  const details: Wavedec2Batch['details'] = [];
+  for (let j = J; j >= 1; j--) {
+    const [r, c] = plan.shape(j);
+    const d = fwd.details[j - 1];
+    details.push({ cH: ndarray(d.cH, [b, r, c]), cV: ndarray(d.cV, [b, r, c]), cD: ndarray(d.cD, [b, r, c]) });
+  }
+  return { approx: ndarray(fwd.approx, [b, rJ, cJ]), details };
+}
+
+/** `waverec2` of a batch decomposition. */
+export function waverec2Batch(c: Wavedec2Batch, w: WaveletLike, mode: Mode = 'symmetric'): NdArray {
+  const m = parseMode(mode, 'waverec2Batch');
+  const wl = resolveWavelet(w);
+  if (c.details.length < 1) throw new AwdError('waverec2Batch', 'need at least one level of details');
+  const b = c.approx.shape[0];
+  let a = c.approx.data;
+  let aR = c.approx.shape[1];
+  let aC = c.approx.shape[2];
+  for (let k = 0; k < c.details.length; k++) {
+    const d = c.details[k];
+    const [db, r, cc] = d.cH.shape;
+    for (const arr of [d.cV, d.cD]) {
+      if (arr.shape.join() !== d.cH.shape.join()) throw new AwdError('waverec2Batch', `detail subbands of level position ${k} differ in shape`);
+    }
+    if (db !== b) throw new AwdError('waverec2Batch', `detail batch size ${db} differs from the approximation's ${b}`);
+    if (aR !== r || aC !== cc) {
+      if (aR - r > 1 || aC - cc > 1 || aR < r || aC < cc) {
+        throw new AwdError('waverec2Batch', `coefficient shape mismatch at position ${k}: approximation ${aR} × ${aC}, details ${r} × ${cc}`);
+      }
+      a = crop2d(a, b, aR, aC, r, cc);
+    }
+    const out = synthesisLevel2d(a, d.cH.data, d.cV.data, d.cD.data, b, r, cc, wl.recLo, wl.recHi, m);
+    a = out.data;
+    aR = out.rows;
+    aC = out.cols;
+  }
+  return ndarray(a, [b, aR, aC]);
+}
