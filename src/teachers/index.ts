@@ -1,0 +1,25 @@
+/**
+ * Neural teachers (TensorFlow.js, wasm or cpu backend): training, predictions, input gradients,
+ * saving and loading.
+ */
+export { ensureBackend, currentBackend, wasmDistDir, type BackendName } from './backend.ts';
+export { registerWasmKernels, conv2dBackpropFilterViaConv } from './wasm_kernels.ts';
+export {
+  paramSpecs,
+  initParams,
+  validateArchitecture,
+  forwardStandardized,
+  forwardRaw,
+  identityScaling,
+  type TeacherKind,
+  type Architecture,
+  type MlpArchitecture,
+  type LstmArchitecture,
+  type CnnArchitecture,
+  type Scaling,
+  type ParamSpec,
+} from './models.ts';
+export { NeuralTeacher, type Teacher, type InputGradientOptions, type PredictOptions, type TrainingInfo } from './teacher.ts';
+export { trainTeacher, architectureFor, type TrainOptions, type TrainResult, type EpochLog } from './train.ts';
+export { saveTeacher, loadTeacher, libraryVersion, TEACHER_FORMAT, TEACHER_FORMAT_VERSION, type TeacherFile } from './io.ts';
+export { r2Score, meanSquaredError } from './metrics.ts';

@@ -1,0 +1,272 @@
+/**
+ * The three teacher architectures as plain functions of a parameter list (no tfjs-layers):
+ * parameter specifications, seeded initialisation (with awd's own Rng, so the same seed gives the
+ * same initial weights on every backend and machine), and the forward pass.
+ *
+ * - mlp:  x[d] → Dense(h1) → ReLU → Dense(h2) → ReLU → … → Dense(outputDim). Default hidden [32, 32].
+ * - lstm: x[T] (or x[T, C]) → LSTM(hidden, gates i, f, g, o as in PyTorch/Keras, forget-gate bias 1)
+ *         → linear head on the last hidden state. Default hidden 20.
+ * - cnn:  x[H, W] → Conv3×3(c0, stride stemStride) → ReLU → residual blocks (one per entry of
+ *         `channels`; the first keeps the resolution, the others halve it with stride 2; each block is
+ *         relu(conv3×3(relu(conv3×3(x))) + shortcut), shortcut a 1×1 conv when the shape changes)
+ *         → global average pooling → Dense(outputDim). Default channels [8, 16, 32].
+ *
+ * All models see standardised inputs and produce standardised outputs; `Scaling` holds the affine
+ * maps (one scalar for the inputs, so the model stays a function of the raw signal and its input
+ * gradients are the gradients w.r.t. the raw signal; one pair per output).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../util/rng.ts';
+import { AwdError } from '../util/checks.ts';
+
+export type TeacherKind = 'mlp' | 'lstm' | 'cnn';
+
+export interface MlpArchitecture {
+  kind: 'mlp';
+  /** [d]: signal length. */
+  inputShape: [number];
+  hidden: number[];
+  outputDim: number;
+}
+
+export interface LstmArchitecture {
+  kind: 'lstm';
+  /** [T] (one channel per time step) or [T, C]. */
+  inputShape: [number] | [number, number];
+  hidden: number;
+  outputDim: number;
+}
+
+export interface CnnArchitecture {
+  kind: 'cnn';
+  /** [H, W]: one-channel images. */
+  inputShape: [number, number];
+  channels: number[];
+  stemStride: 1 | 2;
+  outputDim: number;
+}
+
+export type Architecture = MlpArchitecture | LstmArchitecture | CnnArchitecture;
+
+/** Affine maps around the network: x' = (x − inputMean)/inputStd, y = out·outputStd + outputMean. */
+export interface Scaling {
+  inputMean: number;
+  inputStd: number;
+  outputMean: number[];
+  outputStd: number[];
+}
+
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  /** Initialiser: glorot (uniform), he (normal), orthogonal (rows), zeros, lstmBias (forget gate 1). */
+  init: 'glorot' | 'he' | 'orthogonal' | 'zeros' | 'lstmBias';
+}
+
+export function identityScaling(outputDim: number): Scaling {
+  return {
+    inputMean: 0,
+    inputStd: 1,
+    outputMean: new Array(outputDim).fill(0),
+    outputStd: new Array(outputDim).fill(1),
+  };
+}
+
+/** Checks an architecture object (from user options or a saved file); throws AwdError. */
+export function validateArchitecture(arch: Architecture, where = 'teacher'): void {
+  const posInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
+  const bad = (msg: string): never => {
+    throw new AwdError(where, msg);
+  };
+  if (!arch || typeof arch !== 'object') bad('architecture must be an object');
+  if (!posInt(arch.outputDim)) bad(`outputDim must be a positive integer, got ${arch.outputDim}`);
+  if (!Array.isArray(arch.inputShape) || !arch.inputShape.every(posInt)) {
+    bad(`inputShape must be positive integers, got ${JSON.stringify(arch.inputShape)}`);
+  }
+  switch (arch.kind) {
+    case 'mlp':
+      if (arch.inputShape.length !== 1) bad(`an mlp teacher takes 1-D samples (inputShape [d]), got [${arch.inputShape}]`);
+      if (!Array.isArray(arch.hidden) || arch.hidden.length < 1 || !arch.hidden.every(posInt)) {
+        bad(`mlp hidden sizes must be a non-empty list of positive integers, got ${JSON.stringify(arch.hidden)}`);
+      }
+      break;
+    case 'lstm':
+      if (arch.inputShape.length !== 1 && arch.inputShape.length !== 2) {
+        bad(`an lstm teacher takes sequences (inputShape [T] or [T, C]), got [${arch.inputShape}]`);
+      }
+      if (!posInt(arch.hidden)) bad(`lstm hidden size must be a positive integer, got ${JSON.stringify(arch.hidden)}`);
+      break;
+    case 'cnn':
+      if (arch.inputShape.length !== 2) bad(`a cnn teacher takes one-channel images (inputShape [H, W]), got [${arch.inputShape}]`);
+      if (!Array.isArray(arch.channels) || arch.channels.length < 1 || !arch.channels.every(posInt)) {
+        bad(`cnn channels must be a non-empty list of positive integers, got ${JSON.stringify(arch.channels)}`);
+      }
+      if (arch.stemStride !== 1 && arch.stemStride !== 2) bad(`cnn stemStride must be 1 or 2, got ${arch.stemStride}`);
+      break;
+    default:
+      bad(`unknown teacher kind '${(arch as { kind: string }).kind}'; use 'mlp', 'lstm' or 'cnn'`);
+  }
+}
+
+/** The parameters of an architecture, in a fixed order (the order of saved weights). */
+export function paramSpecs(arch: Architecture): ParamSpec[] {
+  const specs: ParamSpec[] = [];
+  if (arch.kind === 'mlp') {
+    let fanIn = arch.inputShape[0];
+    const sizes = [...arch.hidden, arch.outputDim];
+    sizes.forEach((h, i) => {
+      specs.push({ name: `dense${i}/kernel`, shape: [fanIn, h], init: i < sizes.length - 1 ? 'he' : 'glorot' });
+      specs.push({ name: `dense${i}/bias`, shape: [h], init: 'zeros' });
+      fanIn = h;
+    });
+  } else if (arch.kind === 'lstm') {
+    const c = arch.inputShape.length === 2 ? arch.inputShape[1] : 1;
+    const h = arch.hidden;
+    specs.push({ name: 'lstm/kernel', shape: [c, 4 * h], init: 'glorot' });
+    specs.push({ name: 'lstm/recurrent_kernel', shape: [h, 4 * h], init: 'orthogonal' });
+    specs.push({ name: 'lstm/bias', shape: [4 * h], init: 'lstmBias' });
+    specs.push({ name: 'head/kernel', shape: [h, arch.outputDim], init: 'glorot' });
+    specs.push({ name: 'head/bias', shape: [arch.outputDim], init: 'zeros' });
+  } else {
+    const ch = arch.channels;
+    specs.push({ name: 'stem/kernel', shape: [3, 3, 1, ch[0]], init: 'he' });
+    specs.push({ name: 'stem/bias', shape: [ch[0]], init: 'zeros' });
+    let cin = ch[0];
+    ch.forEach((cout, i) => {
+      const stride = i === 0 ? 1 : 2;
+      specs.push({ name: `block${i}/conv1/kernel`, shape: [3, 3, cin, cout], init: 'he' });
+      specs.push({ name: `block${i}/conv1/bias`, shape: [cout], init: 'zeros' });
+      specs.push({ name: `block${i}/conv2/kernel`, shape: [3, 3, cout, cout], init: 'he' });
+      specs.push({ name: `block${i}/conv2/bias`, shape: [cout], init: 'zeros' });
+      if (stride !== 1 || cin !== cout) {
+        specs.push({ name: `block${i}/shortcut/kernel`, shape: [1, 1, cin, cout], init: 'glorot' });
+        specs.push({ name: `block${i}/shortcut/bias`, shape: [cout], init: 'zeros' });
+      }
+      cin = cout;
+    });
+    specs.push({ name: 'head/kernel', shape: [cin, arch.outputDim], init: 'glorot' });
+    specs.push({ name: 'head/bias', shape: [arch.outputDim], init: 'zeros' });
+  }
+  return specs;
+}
+
+function fans(shape: number[]): [number, number] {
+  if (shape.length === 2) return [shape[0], shape[1]];
+  // conv kernel [kh, kw, cin, cout]
+  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return [receptive * shape[shape.length - 2], receptive * shape[shape.length - 1]];
+}
+
+/** Seeded initial values for every parameter (float32), in paramSpecs order. */
+export function initParams(arch: Architecture, seed: number): Float32Array[] {
+  const rng = new Rng(seed);
+  return paramSpecs(arch).map((spec) => {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const out = new Float32Array(size);
+    switch (spec.init) {
+      case 'zeros':
+        break;
+      case 'glorot': {
+        const [fi, fo] = fans(spec.shape);
+        const limit = Math.sqrt(6 / (fi + fo));
+        for (let i = 0; i < size; i++) out[i] = rng.uniformIn(-limit, limit);
+        break;
+      }
+      case 'he': {
+        const [fi] = fans(spec.shape);
+        const std = Math.sqrt(2 / fi);
+        for (let i = 0; i < size; i++) out[i] = std * rng.normal();
+        break;
+      }
+      case 'orthogonal': {
+        // Rows of a [r, c] matrix (r <= c) made orthonormal by modified Gram–Schmidt.
+        const [r, c] = spec.shape;
+        const m = new Float64Array(r * c);
+        rng.fillNormal(m);
+        for (let i = 0; i < r; i++) {
+          for (let j = 0; j < i; j++) {
+            let dot = 0;
+            for (let k = 0; k < c; k++) dot += m[i * c + k] * m[j * c + k];
+            for (let k = 0; k < c; k++) m[i * c + k] -= dot * m[j * c + k];
+          }
+          let norm = 0;
+          for (let k = 0; k < c; k++) norm += m[i * c + k] ** 2;
+          norm = Math.sqrt(norm);
+          for (let k = 0; k < c; k++) m[i * c + k] /= norm;
+        }
+        out.set(m);
+        break;
+      }
+      case 'lstmBias': {
+        const h = size / 4;
+        for (let i = h; i < 2 * h; i++) out[i] = 1;
+        break;
+      }
+    }
+    return out;
+  });
+}
+
+/**
+ * Forward pass in standardised units: `x` is [n, ...inputShape] already standardised; returns
+ * [n, outputDim]. `p` holds the parameters in paramSpecs order.
+ */
+export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[], x: tf.Tensor): tf.Tensor2D {
+  const n = x.shape[0];
+  if (arch.kind === 'mlp') {
+    let h = x as tf.Tensor2D;
+    const layers = arch.hidden.length + 1;
+    for (let i = 0; i < layers; i++) {
+      h = tf.add(tf.matMul(h, p[2 * i] as tf.Tensor2D), p[2 * i + 1]);
+      if (i < layers - 1) h = tf.relu(h);
+    }
+    return h;
+  }
+  if (arch.kind === 'lstm') {
+    const t = arch.inputShape[0];
+    const c = arch.inputShape.length === 2 ? arch.inputShape[1] : 1;
+    const hid = arch.hidden;
+    const [wx, wh, b, wo, bo] = p as tf.Tensor2D[];
+    // Input projections for all time steps at once: [n*T, C] · [C, 4H] + b → [n, T, 4H].
+    const xw = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [n * t, c]), wx), b), [n, t, 4 * hid]);
+    const steps = tf.unstack(xw, 1) as tf.Tensor2D[];
+    let h: tf.Tensor2D = tf.zeros([n, hid]);
+    let cell: tf.Tensor2D = tf.zeros([n, hid]);
+    for (let s = 0; s < t; s++) {
+      const z = tf.add(steps[s], tf.matMul(h, wh));
+      const [zi, zf, zg, zo] = tf.split(z, 4, 1) as tf.Tensor2D[];
+      cell = tf.add(tf.mul(tf.sigmoid(zf), cell), tf.mul(tf.sigmoid(zi), tf.tanh(zg)));
+      h = tf.mul(tf.sigmoid(zo), tf.tanh(cell));
+    }
+    return tf.add(tf.matMul(h, wo), bo);
+  }
+  // cnn
+  const [hgt, wid] = arch.inputShape;
+  let k = 0;
+  const next = (): tf.Tensor => p[k++];
+  const conv = (inp: tf.Tensor4D, stride: number): tf.Tensor4D => {
+    const w = next() as tf.Tensor4D;
+    const bias = next();
+    return tf.add(tf.conv2d(inp, w, stride, 'same'), bias);
+  };
+  let h = tf.relu(conv(tf.reshape(x, [n, hgt, wid, 1]), arch.stemStride));
+  let cin = arch.channels[0];
+  arch.channels.forEach((cout, i) => {
+    const stride = i === 0 ? 1 : 2;
+    const y = conv(tf.relu(conv(h, stride)), 1);
+    const shortcut = stride !== 1 || cin !== cout ? conv(h, stride) : h;
+    h = tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
+    cin = cout;
+  });
+  const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
+  const wo = next() as tf.Tensor2D;
+  const bo = next();
+  return tf.add(tf.matMul(pooled, wo), bo);
+}
+
+/** Forward pass in original units: raw x [n, ...inputShape] → y [n, outputDim]. */
+export function forwardRaw(arch: Architecture, p: readonly tf.Tensor[], scaling: Scaling, x: tf.Tensor): tf.Tensor2D {
+  const xs = tf.div(tf.sub(x, scaling.inputMean), scaling.inputStd);
+  const out = forwardStandardized(arch, p, xs);
+  return tf.add(tf.mul(out, tf.tensor1d(scaling.outputStd)), tf.tensor1d(scaling.outputMean));
+}
