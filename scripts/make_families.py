@@ -13,14 +13,17 @@ rec_lo[N-1-n], dec_hi = reversed rec_hi) and refuses to write the file otherwise
 import os
 import sys
 
-import numpy as np
-import pywt
+try:
+    import numpy as np
+    import pywt
+except ImportError as e:  # plain `python3` may be a pyenv build without PyWavelets
+    sys.exit(f'{e}: run this script with a python that has PyWavelets 1.1.1, e.g. /usr/bin/python3')
 
 NAMES = (['haar'] + [f'db{i}' for i in range(1, 21)] + [f'sym{i}' for i in range(2, 21)]
          + [f'coif{i}' for i in range(1, 6)])
 BEGIN = '// BEGIN GENERATED FAMILY DATA'
 END = '// END GENERATED FAMILY DATA'
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'wavelets', 'families.ts')
+OUT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'wavelets', 'families.ts'))
 
 
 def derived(rec_lo):

@@ -18,11 +18,14 @@ import os
 import sys
 import warnings
 
-import numpy as np
-import pywt
+try:
+    import numpy as np
+    import pywt
+except ImportError as e:  # plain `python3` may be a pyenv build without PyWavelets
+    sys.exit(f'{e}: run this script with a python that has PyWavelets 1.1.1, e.g. /usr/bin/python3')
 
 SEED = 20211206
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 OUT = os.path.join(ROOT, 'fixtures', 'pywt')
 
 NAMES = (['haar'] + [f'db{i}' for i in range(1, 21)] + [f'sym{i}' for i in range(2, 21)]
