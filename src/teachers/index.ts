@@ -3,7 +3,7 @@
  * saving and loading.
  */
 export { ensureBackend, currentBackend, wasmDistDir, type BackendName } from './backend.ts';
-export { registerWasmKernels, conv2dBackpropFilterViaConv } from './wasm_kernels.ts';
+export { registerWasmKernels, conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv } from './wasm_kernels.ts';
 export {
   paramSpecs,
   initParams,

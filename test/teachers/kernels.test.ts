@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ensureBackend, conv2dBackpropFilterViaConv, wasmDistDir } from '../../src/teachers/index.ts';
+import { ensureBackend, conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv, wasmDistDir } from '../../src/teachers/index.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { existsSync } from 'node:fs';
 
@@ -46,7 +46,7 @@ test('wasm backend loads from the installed package (no network) and has Conv2DB
   assert.ok(names.has('Conv2DBackpropInput'));
 });
 
-test('Conv2DBackpropFilter on wasm matches the cpu backend (strides 1-3, same/valid, odd sizes, 1x1)', async () => {
+test('Conv2DBackpropFilter and the replaced Conv2DBackpropInput on wasm match the cpu backend (strides 1-3, same/valid, odd sizes, 1x1)', async () => {
   const rng = new Rng(11);
   const cases: Case[] = [
     { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 1, pad: 'same' },
@@ -70,13 +70,33 @@ test('Conv2DBackpropFilter on wasm matches the cpu backend (strides 1-3, same/va
   }
 });
 
-test('conv2dBackpropFilterViaConv: NCHW gives the NHWC result', async () => {
+test('conv2dBackprop{Filter,Input}ViaConv: NCHW gives the NHWC result; explicit padding matches cpu', async () => {
   await ensureBackend('wasm');
   const rng = new Rng(5);
   const x = tf.tensor4d(randn(rng, 2 * 7 * 6 * 3), [2, 7, 6, 3]);
+  const w = tf.tensor4d(randn(rng, 3 * 3 * 3 * 4), [3, 3, 3, 4]);
   const dy = tf.tensor4d(randn(rng, 2 * 4 * 3 * 4), [2, 4, 3, 4]);
   const a = conv2dBackpropFilterViaConv(x, dy, [3, 3, 3, 4], 2, 'same');
   const b = conv2dBackpropFilterViaConv(tf.transpose(x, [0, 3, 1, 2]), tf.transpose(dy, [0, 3, 1, 2]), [3, 3, 3, 4], 2, 'same', 'NCHW');
   assert.ok(relErr(b.dataSync() as Float32Array, a.dataSync() as Float32Array) < 1e-6);
-  tf.dispose([x, dy, a, b]);
+  const c = conv2dBackpropInputViaConv(dy, w, [2, 7, 6, 3], 2, 'same');
+  const d = conv2dBackpropInputViaConv(tf.transpose(dy, [0, 3, 1, 2]), w, [2, 3, 7, 6], 2, 'same', 'NCHW');
+  assert.ok(relErr(tf.transpose(d, [0, 2, 3, 1]).dataSync() as Float32Array, c.dataSync() as Float32Array) < 1e-6);
+  // Explicit (asymmetric, larger than the filter) padding: compare with the cpu backend.
+  const pad: tf.backend_util.ExplicitPadding = [[0, 0], [1, 3], [0, 2], [0, 0]];
+  const xs = x.dataSync() as Float32Array;
+  const ws = w.dataSync() as Float32Array;
+  const outs: Float32Array[][] = [];
+  for (const be of ['wasm', 'cpu'] as const) {
+    await ensureBackend(be);
+    outs.push(
+      tf.tidy(() => {
+        const f = (p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 2, pad)));
+        return tf.grads(f)([tf.tensor4d(xs, [2, 7, 6, 3]), tf.tensor4d(ws, [3, 3, 3, 4])]).map((g) => g.dataSync() as Float32Array);
+      }),
+    );
+  }
+  assert.ok(relErr(outs[0][0], outs[1][0]) < 1e-5 && relErr(outs[0][1], outs[1][1]) < 1e-5);
+  await ensureBackend('wasm');
+  tf.dispose([x, w, dy, a, b, c, d]);
 });
