@@ -1,0 +1,35 @@
+/**
+ * Adam (Kingma & Ba, 2015) with bias correction, exactly as `torch.optim.Adam` with its defaults
+ * (lr 1e-3, betas 0.9/0.999, eps 1e-8, no weight decay).
+ */
+export class Adam {
+  private readonly m: Float64Array;
+  private readonly v: Float64Array;
+  private t = 0;
+
+  constructor(
+    size: number,
+    readonly lr = 1e-3,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly eps = 1e-8,
+  ) {
+    this.m = new Float64Array(size);
+    this.v = new Float64Array(size);
+  }
+
+  /** Updates `params` in place with the gradient `grad`. */
+  step(params: Float64Array, grad: ArrayLike<number>): void {
+    this.t++;
+    const c1 = 1 - Math.pow(this.beta1, this.t);
+    const c2 = 1 - Math.pow(this.beta2, this.t);
+    for (let i = 0; i < params.length; i++) {
+      const g = grad[i];
+      this.m[i] = this.beta1 * this.m[i] + (1 - this.beta1) * g;
+      this.v[i] = this.beta2 * this.v[i] + (1 - this.beta2) * g * g;
+      const mHat = this.m[i] / c1;
+      const vHat = this.v[i] / c2;
+      params[i] -= (this.lr * mHat) / (Math.sqrt(vHat) + this.eps);
+    }
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * `AdaptiveWavelet`: the learnable wavelet transform of AWD (paper §3), its fit by Eq. 8, and
+ * the transforms of a fitted wavelet (`transform`, `inverse`, `attributions`), scikit-learn style.
+ *
+ * @example
+ * import { AdaptiveWavelet, saveWavelet } from 'awd';
+ * // X: n × 40 traces; G: the teacher's input gradients at X (same shape), computed once.
+ * const awd = AdaptiveWavelet.fit(X, { teacherGrads: G, lambda: 0.005, gamma: 0.043, wavelet: 'db5', levels: 4, seed: 0 });
+ * const coeffs = awd.transform(X);       // [approx_4, detail_1, …, detail_4], each n × len
+ * saveWavelet(awd, 'wavelet.json');
+ * @module
+ */
+import { AwdError, assertFinite, assertInt } from '../util/checks.ts';
+import { ndarray, sameShape, sizeOf, type NdArray } from '../util/ndarray.ts';
+import { Rng } from '../util/rng.ts';
+import { warnOnce } from '../util/warn.ts';
+import { familyLowpass } from '../wavelets/families.ts';
+import { dwtCoeffLen, dwtMaxLevel, parseMode, type Mode } from '../wavelets/modes.ts';
+import { Wavelet } from '../wavelets/wavelet.ts';
+import { Adam } from './adam.ts';
+import { highpassOf } from './constraints.ts';
+import { makeEngine, type FilterBankEngine } from './engine.ts';
+import { awdLoss, resolveWeights, TERM_NAMES, type TermName, type Weights } from './loss.ts';
+
+/** Where the filter starts: a named wavelet or an explicit lowpass filter h. */
+export type WaveletInit = string | ArrayLike<number>;
+
+/** Settings of a fit (everything needed to reproduce it). */
+export interface FitSettings {
+  init: string | number[];
+  initNoise: number;
+  levels: number;
+  mode: Mode;
+  weights: Weights;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  patience: number | null;
+  nTrain: number;
+  sampleShape: number[];
+}
+
+/** One row of the training history: mean of every term over the epoch's batches. */
+export interface EpochRecord {
+  epoch: number;
+  train: Record<TermName | 'total', number>;
+  validation?: Record<TermName | 'total', number>;
+  seconds: number;
+}
+
+/** A progress report, once per batch. */
+export interface FitProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+}
+
+/** Options of `AdaptiveWavelet.fit`. */
+export interface FitOptions {
+  /** The teacher's input gradients ∇f(x) at every sample of X (same shape as X). */
+  teacherGrads: NdArray;
+  /** λ: weight of the interpretation term l1_attr (default 0). */
+  lambda?: number;
+  /** γ: weight of the sparsity term l1_wave (default 0). */
+  gamma?: number;
+  /** Constraint weights (defaults 1, as the reference). */
+  weights?: Partial<Pick<Weights, 'lowpass_sum' | 'highpass_sum' | 'unit_norm' | 'cmf' | 'orthogonality'>>;
+  /** Starting filter: a wavelet name (default 'db5') or a lowpass filter h. */
+  wavelet?: WaveletInit;
+  /** Standard deviation of seeded Gaussian noise added to the starting filter (default 0). */
+  initNoise?: number;
+  /** Decomposition levels J (default 4). */
+  levels?: number;
+  /** Boundary mode (default 'zero', the reference's). */
+  mode?: Mode;
+  /** Passes over the data (default 50, the paper's). */
+  epochs?: number;
+  /** Mini-batch size (default 100, the paper's). */
+  batchSize?: number;
+  /** Adam learning rate (default 1e-3). */
+  learningRate?: number;
+  /** Seed of the initial noise and the batch shuffling (default 0). */
+  seed?: number;
+  /** Held-out data for the history and early stopping. */
+  validation?: { X: NdArray; teacherGrads: NdArray };
+  /** Stop after this many epochs without improvement of the validation total (needs `validation`). */
+  patience?: number;
+  /** Called after every batch. */
+  onProgress?: (p: FitProgress) => void;
+}
+
+/** Checks a data set and its teacher gradients; returns the per-sample shape. */
+export function checkDataAndGrads(where: string, X: NdArray, G: NdArray, what = 'X'): number[] {
+  if (X.shape.length !== 2 && X.shape.length !== 3) {
+    throw new AwdError(where, `${what} must be n × length (signals) or n × rows × cols (images), got shape [${X.shape.join(', ')}]`);
+  }
+  if (X.shape[0] < 1) throw new AwdError(where, `${what} has no samples`);
+  if (!sameShape(X.shape, G.shape)) {
+    throw new AwdError(where, `the teacher gradients must have the same shape as ${what}: got [${G.shape.join(', ')}] for ${what} of shape [${X.shape.join(', ')}]`);
+  }
+  assertFinite(where, what, X.data);
+  assertFinite(where, 'the teacher gradients', G.data);
+  return X.shape.slice(1);
+}
+
+/** The starting lowpass filter, with seeded noise. */
+export function initialFilter(init: WaveletInit, noise: number, rng: Rng): Float64Array {
+  let h: Float64Array;
+  if (typeof init === 'string') h = familyLowpass(init);
+  else {
+    h = Float64Array.from(init);
+    if (h.length < 2 || h.length % 2 !== 0) throw new AwdError('initialFilter', `the starting filter must have an even length >= 2, got ${h.length}`);
+    assertFinite('initialFilter', 'the starting filter', h);
+  }
+  if (!(noise >= 0) || !Number.isFinite(noise)) throw new AwdError('initialFilter', `initNoise must be a finite number >= 0, got ${noise}`);
+  if (noise > 0) for (let i = 0; i < h.length; i++) h[i] += noise * rng.normal();
+  return h;
+}
+
+function emptyTerms(): Record<TermName | 'total', number> {
+  const r = { total: 0 } as Record<TermName | 'total', number>;
+  for (const k of TERM_NAMES) r[k] = 0;
+  return r;
+}
+
+/** Copies rows `idx[start..end)` of a flat batch into `out`. */
+function gatherRows(src: Float64Array, rowSize: number, idx: Int32Array, start: number, end: number, out: Float64Array): void {
+  for (let i = start; i < end; i++) out.set(src.subarray(idx[i] * rowSize, (idx[i] + 1) * rowSize), (i - start) * rowSize);
+}
+
+/** A fitted (or given) adaptive wavelet: the lowpass filter h plus the transform's settings. */
+export class AdaptiveWavelet {
+  private engines = new Map<string, FilterBankEngine>();
+
+  constructor(
+    /** The lowpass filter h (PyWavelets' rec_lo convention). */
+    readonly h: Float64Array,
+    readonly levels: number,
+    readonly mode: Mode,
+    readonly settings: FitSettings | null = null,
+    readonly history: EpochRecord[] = [],
+  ) {
+    if (h.length < 2 || h.length % 2 !== 0) throw new AwdError('AdaptiveWavelet', `the filter must have an even length >= 2, got ${h.length}`);
+    assertFinite('AdaptiveWavelet', 'the filter', h);
+    assertInt('AdaptiveWavelet', 'levels', levels, 1);
+    parseMode(mode, 'AdaptiveWavelet');
+  }
+
+  /** An adaptive wavelet at a named wavelet (no fit), e.g. to compare with a fitted one. */
+  static fromName(name: string, levels = 4, mode: Mode = 'zero'): AdaptiveWavelet {
+    return new AdaptiveWavelet(familyLowpass(name), levels, mode);
+  }
+
+  /** The highpass filter g[n] = (−1)ⁿ h[N−1−n]. */
+  get g(): Float64Array {
+    return highpassOf(this.h);
+  }
+
+  /** The filter bank as a `Wavelet`, for the PyWavelets-style functions (`wavedec`, `wavefun`, …). */
+  toWavelet(name = 'awd'): Wavelet {
+    return Wavelet.fromLowpass(this.h, name);
+  }
+
+  /** The engine for one per-sample shape (cached). */
+  engineFor(sampleShape: number[]): FilterBankEngine {
+    const key = sampleShape.join('x');
+    let e = this.engines.get(key);
+    if (!e) {
+      const n = Math.min(...sampleShape);
+      let len = n;
+      for (let j = 1; j <= this.levels; j++) {
+        const next = dwtCoeffLen(len, this.h.length, this.mode);
+        if (j >= 2 && next >= len) {
+          throw new AwdError('AdaptiveWavelet', `too many levels: level ${j} would not shrink the signal (length ${len} → ${next} with a filter of length ${this.h.length}), it only adds boundary effects; use at most ${j - 1} levels for size ${n}`);
+        }
+        len = next;
+      }
+      const max = dwtMaxLevel(n, this.h.length);
+      if (this.levels > max) {
+        warnOnce(`AdaptiveWavelet: ${this.levels} levels exceed the useful maximum ${max} for size ${n} and filter length ${this.h.length}: all coefficients will experience boundary effects (as PyWavelets warns; the reference uses such settings).`);
+      }
+      e = makeEngine(sampleShape, this.h.length, this.mode, this.levels);
+      this.engines.set(key, e);
+    }
+    return e;
+  }
+
+  /**
+   * Fits h by minimising Eq. 8 with Adam on seeded mini-batches. The teacher enters only
+   * through `teacherGrads` (DESIGN.md §3); no teacher is evaluated during the fit.
+   */
+  static fit(X: NdArray, opts: FitOptions): AdaptiveWavelet {
+    const where = 'AdaptiveWavelet.fit';
+    if (!opts || !opts.teacherGrads) throw new AwdError(where, 'teacherGrads is required: the teacher input gradients at X (same shape as X); compute them with `awd teacher grads` or export them from your framework');
+    const sampleShape = checkDataAndGrads(where, X, opts.teacherGrads);
+    const lambda = opts.lambda ?? 0;
+    const gamma = opts.gamma ?? 0;
+    const weights = resolveWeights({ ...(opts.weights ?? {}), l1_attr: lambda, l1_wave: gamma }, where);
+    const levels = opts.levels ?? 4;
+    assertInt(where, 'levels', levels, 1);
+    const mode = parseMode(opts.mode ?? 'zero', where);
+    const epochs = opts.epochs ?? 50;
+    assertInt(where, 'epochs', epochs, 0);
+    const n = X.shape[0];
+    const batchSize = Math.min(opts.batchSize ?? 100, n);
+    assertInt(where, 'batchSize', batchSize, 1);
+    const lr = opts.learningRate ?? 1e-3;
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new AwdError(where, `learningRate must be a finite number > 0, got ${lr}`);
+    const seed = opts.seed ?? 0;
+    const patience = opts.patience ?? null;
+    if (patience !== null) {
+      assertInt(where, 'patience', patience, 1);
+      if (!opts.validation) throw new AwdError(where, 'patience (early stopping) needs a validation set: pass validation: { X, teacherGrads }');
+    }
+    if (opts.validation) {
+      const vShape = checkDataAndGrads(where, opts.validation.X, opts.validation.teacherGrads, 'validation.X');
+      if (!sameShape(vShape, sampleShape)) throw new AwdError(where, `validation samples have shape [${vShape.join(', ')}], training samples [${sampleShape.join(', ')}]`);
+    }
+    const init = opts.wavelet ?? 'db5';
+    const rng = new Rng(seed);
+    const h = initialFilter(init, opts.initNoise ?? 0, rng.fork());
+    const shuffleRng = rng.fork();
+
+    const model = new AdaptiveWavelet(h, levels, mode);
+    const engine = model.engineFor(sampleShape);
+    const rowSize = sizeOf(sampleShape);
+    const adam = new Adam(h.length, lr);
+    const history: EpochRecord[] = [];
+    const batches = Math.ceil(n / batchSize);
+    const xb = new Float64Array(batchSize * rowSize);
+    const gb = new Float64Array(batchSize * rowSize);
+    let best = { total: Infinity, h: Float64Array.from(h), epoch: 0 };
+
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const t0 = performance.now();
+      const perm = shuffleRng.permutation(n);
+      const sums = emptyTerms();
+      for (let k = 0; k < batches; k++) {
+        const start = k * batchSize;
+        const end = Math.min(n, start + batchSize);
+        const b = end - start;
+        gatherRows(X.data, rowSize, perm, start, end, xb);
+        gatherRows(opts.teacherGrads.data, rowSize, perm, start, end, gb);
+        const r = awdLoss(engine, h, xb.subarray(0, b * rowSize), gb.subarray(0, b * rowSize), b, { weights });
+        if (!Number.isFinite(r.total)) {
+          throw new AwdError(where, `the loss became ${r.total} at epoch ${epoch}, batch ${k + 1}; lower the learning rate or the weights, or standardise X`);
+        }
+        adam.step(h, r.grad);
+        for (const t of TERM_NAMES) sums[t] += r.terms[t] * b;
+        sums.total += r.total * b;
+        opts.onProgress?.({ epoch, epochs, batch: k + 1, batches, loss: r.total });
+      }
+      for (const key of Object.keys(sums) as (TermName | 'total')[]) sums[key] /= n;
+      const record: EpochRecord = { epoch, train: sums, seconds: (performance.now() - t0) / 1000 };
+      if (opts.validation) {
+        record.validation = model.loss(opts.validation.X, opts.validation.teacherGrads, weights);
+        if (record.validation.total < best.total) best = { total: record.validation.total, h: Float64Array.from(h), epoch };
+      }
+      history.push(record);
+      if (patience !== null && epoch - best.epoch >= patience) break;
+    }
+    if (opts.validation && best.total < Infinity) h.set(best.h);
+    const settings: FitSettings = {
+      init: typeof init === 'string' ? init : Array.from(init),
+      initNoise: opts.initNoise ?? 0,
+      levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience,
+      nTrain: n, sampleShape,
+    };
+    return new AdaptiveWavelet(h, levels, mode, settings, history);
+  }
+
+  /** Every term of Eq. 8 (and the total) on a data set, evaluated in batches of 256. */
+  loss(X: NdArray, teacherGrads: NdArray, weights?: Partial<Weights>): Record<TermName | 'total', number> {
+    const sampleShape = checkDataAndGrads('AdaptiveWavelet.loss', X, teacherGrads);
+    const engine = this.engineFor(sampleShape);
+    const w = resolveWeights(weights ?? this.settings?.weights ?? {}, 'AdaptiveWavelet.loss');
+    const rowSize = sizeOf(sampleShape);
+    const n = X.shape[0];
+    const sums = emptyTerms();
+    for (let start = 0; start < n; start += 256) {
+      const end = Math.min(n, start + 256);
+      const b = end - start;
+      const r = awdLoss(engine, this.h, X.data.subarray(start * rowSize, end * rowSize), teacherGrads.data.subarray(start * rowSize, end * rowSize), b, { weights: w });
+      for (const t of TERM_NAMES) sums[t] += r.terms[t] * b;
+      sums.total += r.total * b;
+    }
+    for (const key of Object.keys(sums) as (TermName | 'total')[]) sums[key] /= n;
+    return sums;
+  }
+
+  private checkX(where: string, X: NdArray): number[] {
+    if (X.shape.length !== 2 && X.shape.length !== 3) {
+      throw new AwdError(where, `X must be n × length or n × rows × cols, got shape [${X.shape.join(', ')}]`);
+    }
+    if (X.shape[0] < 1) throw new AwdError(where, 'X has no samples');
+    assertFinite(where, 'X', X.data);
+    return X.shape.slice(1);
+  }
+
+  /**
+   * Wavelet coefficients W_h x of every sample, reference order: 1D `[approx_J, detail_1, …,
+   * detail_J]` (each n × len_j); 2D `[approx_J, cH_1, cV_1, cD_1, …, cH_J, cV_J, cD_J]`.
+   */
+  transform(X: NdArray): NdArray[] {
+    const shape = this.checkX('AdaptiveWavelet.transform', X);
+    const engine = this.engineFor(shape);
+    const n = X.shape[0];
+    const { blocks } = engine.analyze(X.data, n, this.h, this.g);
+    return blocks.map((b, k) => ndarray(b, [n, ...engine.blockShapes[k]]));
+  }
+
+  /** The inverse transform S_h c, cropped to the sample shape the coefficients came from. */
+  inverse(coeffs: NdArray[], sampleShape: number[]): NdArray {
+    const engine = this.engineFor(sampleShape);
+    this.checkCoeffs('AdaptiveWavelet.inverse', coeffs, engine);
+    const n = coeffs[0].shape[0];
+    const { out } = engine.synthesize(coeffs.map((c) => c.data), n, this.h, this.g);
+    return ndarray(out, [n, ...sampleShape]);
+  }
+
+  private checkCoeffs(where: string, coeffs: NdArray[], engine: FilterBankEngine): void {
+    if (coeffs.length !== engine.blockShapes.length) {
+      throw new AwdError(where, `expected ${engine.blockShapes.length} coefficient arrays for ${this.levels} levels, got ${coeffs.length}`);
+    }
+    const n = coeffs[0].shape[0];
+    coeffs.forEach((c, k) => {
+      if (!sameShape(c.shape, [n, ...engine.blockShapes[k]])) {
+        throw new AwdError(where, `coefficient array ${k} has shape [${c.shape.join(', ')}], expected [${[n, ...engine.blockShapes[k]].join(', ')}]`);
+      }
+    });
+  }
+
+  /**
+   * Attributions of the teacher in the wavelet domain (TRIM, paper Eq. 7; DESIGN.md §3), from
+   * its input gradients at X: saliency `S_hᵀ ∇f(x)`, or input×gradient `c ⊙ S_hᵀ ∇f(x)`
+   * (`method: 'inputxgrad'`, needs X). Same layout as `transform`.
+   */
+  attributions(teacherGrads: NdArray, opts: { method?: 'saliency' | 'inputxgrad'; X?: NdArray } = {}): NdArray[] {
+    const where = 'AdaptiveWavelet.attributions';
+    const shape = this.checkX(where, teacherGrads);
+    const engine = this.engineFor(shape);
+    const n = teacherGrads.shape[0];
+    const sal = engine.synthesizeBackward(null, n, teacherGrads.data, this.h, this.g, null, null);
+    const method = opts.method ?? 'saliency';
+    if (method === 'saliency') return sal.map((b, k) => ndarray(b, [n, ...engine.blockShapes[k]]));
+    if (method !== 'inputxgrad') throw new AwdError(where, `unknown method '${method}'; use 'saliency' or 'inputxgrad'`);
+    if (!opts.X) throw new AwdError(where, "method 'inputxgrad' needs X (the inputs at which the gradients were taken)");
+    checkDataAndGrads(where, opts.X, teacherGrads);
+    const c = this.transform(opts.X);
+    return sal.map((b, k) => {
+      const o = new Float64Array(b.length);
+      for (let i = 0; i < b.length; i++) o[i] = b[i] * c[k].data[i];
+      return ndarray(o, [n, ...engine.blockShapes[k]]);
+    });
+  }
+}
