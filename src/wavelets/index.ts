@@ -10,3 +10,5 @@ export { Wavelet, wavelet, resolveWavelet } from './wavelet.ts';
 export { dwt, idwt, wavedec, waverec, wavedecBatch, waverecBatch } from './transform1d.ts';
 export { dwt2, idwt2, wavedec2, waverec2, wavedec2Batch, waverec2Batch } from './transform2d.ts';
 export type { Coeffs2, Image, Wavedec2Result, Wavedec2Batch } from './transform2d.ts';
+export { wavefun } from './wavefun.ts';
+export { waveletDistance, waveletDistanceToNamed, DISTANCE_LEVEL } from './distance.ts';
