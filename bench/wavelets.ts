@@ -1,0 +1,171 @@
+/**
+ * DWT engine benchmarks against PyWavelets, on the workloads of DESIGN.md §4:
+ *
+ * - `1d`: wavedec + waverec of 50,000 signals of length 64 (db5, J = 4, mode zero), as
+ *   `wavedecBatch` / `waverecBatch` and `pywt.wavedec` / `pywt.waverec` along the last axis;
+ * - `2d`: wavedec2 + waverec2 of 100 images of 256 × 256 (db5, J = 4, mode zero), as
+ *   `wavedec2Batch` / `waverec2Batch` and `pywt.wavedec2` / `pywt.waverec2` over the last two axes.
+ *
+ * Both sides transform the same numbers: the data is generated here from a seed and written to a
+ * temporary float64 file that Python reads with `np.fromfile`. Repetitions alternate (ours, then
+ * PyWavelets) so both see the same machine load; the median of the repetitions is reported. The
+ * sums of the coarsest approximation are compared, to be sure both computed the same thing.
+ * @module
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../src/util/rng.ts';
+import { ndarray, type NdArray } from '../src/util/ndarray.ts';
+import { wavedecBatch, waverecBatch, wavedec2Batch, waverec2Batch } from '../src/wavelets/index.ts';
+import { PythonSession, pythonHas, registerSuite, summarize, type BenchRow, type Timing } from './harness.ts';
+
+/** DESIGN.md §4: PyWavelets on this project's 2-core machine. */
+const ANCHORS = { '1d': 0.25, '2d': 0.56 };
+
+const PY_SCRIPT = String.raw`
+import sys, json, time
+import numpy as np
+import pywt
+data = {}
+for line in sys.stdin:
+    cmd = line.split()
+    if cmd[0] == 'load':
+        data[cmd[1]] = np.fromfile(cmd[2], dtype='<f8').reshape([int(s) for s in cmd[3:]])
+        print(json.dumps({'ok': True}), flush=True)
+    elif cmd[0] == 'run1d':
+        x = data['1d']
+        t0 = time.perf_counter()
+        c = pywt.wavedec(x, 'db5', mode='zero', level=4, axis=-1)
+        r = pywt.waverec(c, 'db5', mode='zero', axis=-1)
+        t = time.perf_counter() - t0
+        print(json.dumps({'t': t, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
+    elif cmd[0] == 'run2d':
+        x = data['2d']
+        t0 = time.perf_counter()
+        c = pywt.wavedec2(x, 'db5', mode='zero', level=4, axes=(-2, -1))
+        r = pywt.waverec2(c, 'db5', mode='zero', axes=(-2, -1))
+        t = time.perf_counter() - t0
+        print(json.dumps({'t': t, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
+`;
+
+interface PyAnswer {
+  t: number;
+  check: number;
+  err: number;
+}
+
+interface Workload {
+  key: '1d' | '2d';
+  name: string;
+  shape: number[];
+  /** Runs our decomposition + reconstruction; returns the sum of the coarsest approximation and the max reconstruction error. */
+  run(x: NdArray): { check: number; err: number };
+}
+
+function sum(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+function maxAbsDiff(a: Float64Array, b: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+const WORKLOADS: Workload[] = [
+  {
+    key: '1d',
+    name: 'wavedec+waverec 50000×64 db5 J=4 zero',
+    shape: [50000, 64],
+    run(x) {
+      const c = wavedecBatch(x, 'db5', 'zero', 4);
+      const r = waverecBatch(c, 'db5', 'zero', x.shape[1]);
+      return { check: sum(c[0].data), err: maxAbsDiff(r.data, x.data) };
+    },
+  },
+  {
+    key: '2d',
+    name: 'wavedec2+waverec2 100×256×256 db5 J=4 zero',
+    shape: [100, 256, 256],
+    run(x) {
+      const c = wavedec2Batch(x, 'db5', 'zero', 4);
+      const r = waverec2Batch(c, 'db5', 'zero');
+      return { check: sum(c.approx.data), err: maxAbsDiff(r.data, x.data) };
+    },
+  },
+];
+
+/** Options of the wavelet suite (environment: AWD_BENCH_REPS, AWD_BENCH_NO_PYTHON=1). */
+export interface WaveletBenchOptions {
+  reps?: number;
+  warmup?: number;
+  python?: boolean;
+  /** Only workloads whose key is listed ('1d', '2d'). */
+  only?: string[];
+}
+
+/** Runs the DWT workloads; PyWavelets is timed in the same run when `import pywt` works. */
+export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<BenchRow[]> {
+  const reps = opts.reps ?? Number(process.env.AWD_BENCH_REPS ?? 7);
+  const warmup = opts.warmup ?? 2;
+  const usePython = (opts.python ?? process.env.AWD_BENCH_NO_PYTHON !== '1') && pythonHas('pywt');
+  const dir = mkdtempSync(join(tmpdir(), 'awd-bench-'));
+  const py = usePython ? new PythonSession(PY_SCRIPT) : null;
+  const rows: BenchRow[] = [];
+  try {
+    const rng = new Rng(20240601);
+    for (const w of WORKLOADS) {
+      if (opts.only && !opts.only.includes(w.key)) continue;
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      const x = ndarray(rng.fillNormal(new Float64Array(size)), w.shape);
+      if (py) {
+        const file = join(dir, `${w.key}.f64`);
+        writeFileSync(file, new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
+        await py.request(`load ${w.key} ${file} ${w.shape.join(' ')}`);
+      }
+      const ours: number[] = [];
+      const ref: number[] = [];
+      let oursOut = { check: 0, err: 0 };
+      let refOut: PyAnswer | null = null;
+      for (let i = 0; i < warmup + reps; i++) {
+        const t0 = performance.now();
+        oursOut = w.run(x);
+        const t = (performance.now() - t0) / 1000;
+        if (i >= warmup) ours.push(t);
+        if (py) {
+          refOut = await py.request<PyAnswer>(`run${w.key}`);
+          if (i >= warmup) ref.push(refOut.t);
+        }
+      }
+      const oursT: Timing = summarize(ours);
+      let note = `reconstruction error ours ${oursOut.err.toExponential(1)}`;
+      if (refOut) {
+        const rel = Math.abs(oursOut.check - refOut.check) / Math.max(1, Math.abs(refOut.check));
+        note += `, PyWavelets ${refOut.err.toExponential(1)}; approximation sums agree to ${rel.toExponential(1)}`;
+        if (rel > 1e-9) note += ' (MISMATCH)';
+      }
+      rows.push({
+        suite: 'wavelets',
+        name: w.name,
+        ours: oursT,
+        ref: py ? summarize(ref) : undefined,
+        refName: py ? 'PyWavelets' : undefined,
+        anchor: { seconds: ANCHORS[w.key], source: 'PyWavelets, DESIGN §4' },
+        note,
+      });
+    }
+  } finally {
+    py?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+registerSuite({
+  name: 'wavelets',
+  description: 'DWT engine vs PyWavelets: 1D wavedec+waverec 50000×64, 2D wavedec2+waverec2 100×256×256 (db5, J=4, zero)',
+  run: () => benchWavelets(),
+});
