@@ -196,6 +196,54 @@ export class AdaptiveWavelet {
     const where = 'AdaptiveWavelet.fit';
     if (!opts || !opts.teacherGrads) throw new AwdError(where, 'teacherGrads is required: the teacher input gradients at X (same shape as X); compute them with `awd teacher grads` or export them from your framework');
     const sampleShape = checkDataAndGrads(where, X, opts.teacherGrads);
+    const n = X.shape[0];
+    const batchSize = Math.min(opts.batchSize ?? 100, n);
+    assertInt(where, 'batchSize', batchSize, 1);
+    const rowSize = sizeOf(sampleShape);
+    const xb = new Float64Array(batchSize * rowSize);
+    const gb = new Float64Array(batchSize * rowSize);
+    const G = opts.teacherGrads;
+    return AdaptiveWavelet.train(where, sampleShape, n, batchSize, opts, function* (_epoch, rng) {
+      const perm = rng.permutation(n);
+      for (let start = 0; start < n; start += batchSize) {
+        const end = Math.min(n, start + batchSize);
+        const b = end - start;
+        gatherRows(X.data, rowSize, perm, start, end, xb);
+        gatherRows(G.data, rowSize, perm, start, end, gb);
+        yield { x: xb.subarray(0, b * rowSize), g: gb.subarray(0, b * rowSize), b };
+      }
+    });
+  }
+
+  /**
+   * Fits h on data streamed in batches, for data sets that do not fit in memory (e.g. 20,000
+   * maps of 256 × 256): `batches(epoch)` yields the epoch's mini-batches `{ X, teacherGrads }`
+   * (each b × sample shape), in the order they should be used (shuffle them yourself, seeded).
+   * `nTrain` is the number of samples per epoch (for the history's averages). Memory stays at
+   * one batch plus the transform's work arrays.
+   */
+  static fitStream(
+    sampleShape: number[], nTrain: number,
+    batches: (epoch: number) => Iterable<{ X: NdArray; teacherGrads: NdArray }>,
+    opts: Omit<FitOptions, 'teacherGrads'>,
+  ): AdaptiveWavelet {
+    const where = 'AdaptiveWavelet.fitStream';
+    assertInt(where, 'nTrain', nTrain, 1);
+    const batchSize = opts.batchSize ?? 100;
+    return AdaptiveWavelet.train(where, sampleShape, nTrain, batchSize, opts, function* (epoch) {
+      for (const batch of batches(epoch)) {
+        const shape = checkDataAndGrads(where, batch.X, batch.teacherGrads, 'batch X');
+        if (!sameShape(shape, sampleShape)) throw new AwdError(where, `a batch has samples of shape [${shape.join(', ')}], expected [${sampleShape.join(', ')}]`);
+        yield { x: batch.X.data, g: batch.teacherGrads.data, b: batch.X.shape[0] };
+      }
+    });
+  }
+
+  /** The shared training loop of `fit` and `fitStream`. */
+  private static train(
+    where: string, sampleShape: number[], n: number, batchSize: number, opts: Omit<FitOptions, 'teacherGrads'>,
+    epochBatches: (epoch: number, shuffle: Rng) => Iterable<{ x: Float64Array; g: Float64Array; b: number }>,
+  ): AdaptiveWavelet {
     const lambda = opts.lambda ?? 0;
     const gamma = opts.gamma ?? 0;
     const weights = resolveWeights({ ...(opts.weights ?? {}), l1_attr: lambda, l1_wave: gamma }, where);
@@ -204,8 +252,6 @@ export class AdaptiveWavelet {
     const mode = parseMode(opts.mode ?? 'zero', where);
     const epochs = opts.epochs ?? 50;
     assertInt(where, 'epochs', epochs, 0);
-    const n = X.shape[0];
-    const batchSize = Math.min(opts.batchSize ?? 100, n);
     assertInt(where, 'batchSize', batchSize, 1);
     const lr = opts.learningRate ?? 1e-3;
     if (!(lr > 0) || !Number.isFinite(lr)) throw new AwdError(where, `learningRate must be a finite number > 0, got ${lr}`);
@@ -226,34 +272,30 @@ export class AdaptiveWavelet {
 
     const model = new AdaptiveWavelet(h, levels, mode);
     const engine = model.engineFor(sampleShape);
-    const rowSize = sizeOf(sampleShape);
     const adam = new Adam(h.length, lr);
     const history: EpochRecord[] = [];
     const batches = Math.ceil(n / batchSize);
-    const xb = new Float64Array(batchSize * rowSize);
-    const gb = new Float64Array(batchSize * rowSize);
     let best = { total: Infinity, h: Float64Array.from(h), epoch: 0 };
 
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
-      const perm = shuffleRng.permutation(n);
       const sums = emptyTerms();
-      for (let k = 0; k < batches; k++) {
-        const start = k * batchSize;
-        const end = Math.min(n, start + batchSize);
-        const b = end - start;
-        gatherRows(X.data, rowSize, perm, start, end, xb);
-        gatherRows(opts.teacherGrads.data, rowSize, perm, start, end, gb);
-        const r = awdLoss(engine, h, xb.subarray(0, b * rowSize), gb.subarray(0, b * rowSize), b, { weights });
+      let k = 0;
+      let seen = 0;
+      for (const { x, g, b } of epochBatches(epoch, shuffleRng)) {
+        k++;
+        const r = awdLoss(engine, h, x, g, b, { weights });
         if (!Number.isFinite(r.total)) {
-          throw new AwdError(where, `the loss became ${r.total} at epoch ${epoch}, batch ${k + 1}; lower the learning rate or the weights, or standardise X`);
+          throw new AwdError(where, `the loss became ${r.total} at epoch ${epoch}, batch ${k}; lower the learning rate or the weights, or standardise X`);
         }
         adam.step(h, r.grad);
         for (const t of TERM_NAMES) sums[t] += r.terms[t] * b;
         sums.total += r.total * b;
-        opts.onProgress?.({ epoch, epochs, batch: k + 1, batches, loss: r.total });
+        seen += b;
+        opts.onProgress?.({ epoch, epochs, batch: k, batches, loss: r.total });
       }
-      for (const key of Object.keys(sums) as (TermName | 'total')[]) sums[key] /= n;
+      if (seen === 0) throw new AwdError(where, `epoch ${epoch} had no batches`);
+      for (const key of Object.keys(sums) as (TermName | 'total')[]) sums[key] /= seen;
       const record: EpochRecord = { epoch, train: sums, seconds: (performance.now() - t0) / 1000 };
       if (opts.validation) {
         record.validation = model.loss(opts.validation.X, opts.validation.teacherGrads, weights);

@@ -128,3 +128,13 @@ test('a (λ, γ) sweep: cells run one at a time and merge into the full grid', (
   assert.throws(() => mergeSweep(grid, [part1]), /cells 3, 4, 5 are missing/);
   assert.throws(() => mergeSweep(grid, [part1, part1, part2]), /appears twice/);
 });
+
+test('fitStream on streamed batches equals fit on the same data (one batch per epoch)', () => {
+  const { X, G } = randomData(12, [40, 32]);
+  const opts = { levels: 2, epochs: 5, lambda: 0.2, gamma: 0.1, initNoise: 0.05, seed: 4, learningRate: 5e-3 };
+  const a = AdaptiveWavelet.fit(X, { ...opts, teacherGrads: G, batchSize: 40 });
+  const b = AdaptiveWavelet.fitStream([32], 40, () => [{ X, teacherGrads: G }], { ...opts, batchSize: 40 });
+  for (let i = 0; i < a.h.length; i++) assert.ok(Math.abs(a.h[i] - b.h[i]) < 1e-12, `h[${i}]: ${a.h[i]} vs ${b.h[i]}`);
+  assert.equal(b.history.length, 5);
+  assert.throws(() => AdaptiveWavelet.fitStream([31], 40, () => [{ X, teacherGrads: G }], opts), /batch has samples of shape \[32\], expected \[31\]/);
+});
