@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { activationMap, cosmologySettings, patchWindow, runCosmologyStudy, type CosmologyStudyOptions } from '../../src/studies/cosmology.ts';
+import { extractPatches, waveletFilters2d } from '../../src/predictors/kernels.ts';
+import { AdaptiveWavelet } from '../../src/awd/adaptive.ts';
+import { ndarray } from '../../src/util/ndarray.ts';
+
+// Tiny runs: 32×32 maps, 20 / 4 / 4 maps per cosmology, 2 AWD cells, 8 bins.
+const TINY: CosmologyStudyOptions = { size: 'tiny', seed: 5, bins: 8 };
+
+const ROWS = ['CNN', 'AWD', 'AWD (λ=0)', 'db5', 'Laplace', 'Roberts cross'];
+
+/** Everything of a result except wall-clock times. */
+function timeless(r: Awaited<ReturnType<typeof runCosmologyStudy>>): unknown {
+  const results = { ...r.results, totalSeconds: 0 };
+  return { settings: r.settings, tables: r.tables, results, findings: r.findings.filter((f) => !/seconds/.test(f)), figures: r.figures };
+}
+
+let first: Awaited<ReturnType<typeof runCosmologyStudy>> | null = null;
+async function tinyRun(): Promise<Awaited<ReturnType<typeof runCosmologyStudy>>> {
+  first ??= await runCosmologyStudy(TINY);
+  return first;
+}
+
+test('Table 2: rows CNN, AWD, AWD (λ=0), db5, Laplace, Roberts cross with finite RMSE ± std and compression for the wavelets only', async () => {
+  const r = await tinyRun();
+  assert.equal(r.study, 'cosmology');
+  const t2 = r.tables[0];
+  assert.deepEqual(t2.rows.map((row) => row[0]), ROWS);
+  for (const row of t2.rows) {
+    const m = /^(\d+\.\d\d) ± (\d+\.\d\d)$/.exec(String(row[1]));
+    assert.ok(m, `RMSE cell of ${row[0]} is '${row[1]}'`);
+    assert.ok(Number(m[1]) > 0 && Number(m[2]) >= 0);
+    const hasWavelet = row[0] === 'AWD' || row[0] === 'AWD (λ=0)' || row[0] === 'db5';
+    if (hasWavelet) assert.ok(typeof row[2] === 'number' && row[2] >= 0 && row[2] <= 1, `compression of ${row[0]}: ${row[2]}`);
+    else assert.equal(row[2], '—');
+  }
+  const rows = r.results.table2 as { name: string; rmse: number; std: number }[];
+  for (const row of rows) assert.ok(Number.isFinite(row.rmse) && Number.isFinite(row.std), row.name);
+  // The sweep table has one row per grid cell; the selected cells are marked.
+  const sweep = r.tables[1];
+  assert.equal(sweep.rows.length, 2);
+  assert.deepEqual(sweep.rows.map((row) => row[row.length - 1]), ['AWD (λ=0)', 'AWD']);
+  assert.deepEqual(r.figures.map((f) => f.name), ['fig-cosmology-filters', 'fig-cosmology-activation']);
+  for (const f of r.figures) assert.match(f.svg, /^<svg[\s\S]*<\/svg>\n$/);
+  assert.ok(r.findings.length >= 4);
+  assert.ok(r.artifacts && JSON.parse(r.artifacts['awd-wavelet.json']).h.length === 10);
+});
+
+test('the cell is selected on the validation split: changing the test maps changes no selection, filter or validation score', async () => {
+  const a = await tinyRun();
+  const b = await runCosmologyStudy({ ...TINY, split: { train: 20, validation: 4, test: 6 } });
+  const sa = a.results as { selection: unknown; cells: { validationRmse: number; h: number[]; testRmse: number }[] };
+  const sb = b.results as typeof sa;
+  assert.deepEqual(sb.selection, sa.selection);
+  assert.deepEqual(sb.cells.map((c) => [c.h, c.validationRmse]), sa.cells.map((c) => [c.h, c.validationRmse]));
+  // ... while the test set itself did change.
+  assert.deepEqual((b.results.counts as { test: number }).test, 60);
+  assert.notDeepEqual(sb.cells.map((c) => c.testRmse), sa.cells.map((c) => c.testRmse));
+});
+
+test('same seed → same numbers, tables and figures', async () => {
+  const a = await tinyRun();
+  const b = await runCosmologyStudy(TINY);
+  assert.deepEqual(timeless(b), timeless(a));
+});
+
+test('the outlined 3×3 windows of the filter figure are the kernels extract_patches cuts', () => {
+  const w = AdaptiveWavelet.fromName('db5');
+  const f = waveletFilters2d(w.h, w.g);
+  const a = patchWindow(w.h);
+  const b = patchWindow(w.g);
+  const [LL, LH] = extractPatches(w.h, w.g, { includeLastWindow: false, centering: false });
+  const cut = (m: Float64Array, r0: number, c0: number) => Array.from({ length: 9 }, (_, i) => m[(r0 + Math.floor(i / 3)) * 10 + c0 + (i % 3)]);
+  assert.deepEqual(cut(f.LL, a, a), Array.from(LL));
+  assert.deepEqual(cut(f.LH, b, a), Array.from(LH));
+});
+
+test('activation map: one large level-1 detail coefficient lights up the pixels its filter covers', () => {
+  const w = AdaptiveWavelet.fromName('db5', 1);
+  const X = ndarray(new Float64Array(32 * 32), [1, 32, 32]);
+  const c = w.transform(X);
+  const a = c.map((b) => ndarray(new Float64Array(b.data.length).fill(1), b.shape));
+  const [, q] = c[3].shape.slice(-2);
+  c[3].data[10 * q + 10] = 1; // cD_1 at (10, 10): centred near pixel 2·10 + 1 − centroid(dec_hi)
+  const m = activationMap(c, a, w.h, w.g, 32, 32);
+  let best = 0;
+  for (let i = 1; i < m.length; i++) if (m[i] > m[best]) best = i;
+  const [r, col] = [Math.floor(best / 32), best % 32];
+  assert.ok(Math.abs(r - col) === 0 && r >= 10 && r <= 21, `peak at (${r}, ${col})`);
+});
+
+test('bad options are refused with a message', () => {
+  assert.throws(() => cosmologySettings({ mapSize: 48 }), /mapSize must be a power of 2/);
+  assert.throws(() => cosmologySettings({ grid: { lambdas: [], gammas: [0] } }), /at least one value/);
+  assert.throws(() => cosmologySettings({ size: 'huge' as 'tiny' }), /size must be/);
+});
