@@ -1,0 +1,99 @@
+/**
+ * `awd demo [study]`: run one of the paper's three studies (or all) and write its run
+ * directory with the report. The study modules are loaded on demand, so a checkout without one
+ * of them still runs the others.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { StudyProgress, StudyResult } from '../../studies/types.ts';
+import { writeStudyRun } from '../../studies/write.ts';
+import { tableToText } from '../../report/table.ts';
+import { parseChoice, parseInteger } from '../args.ts';
+import { contextOf, type Ctx } from '../context.ts';
+import { UsageError, oneLine } from '../errors.ts';
+import { phaseBars } from '../progress.ts';
+
+export const STUDIES = ['synthetic', 'molecular', 'cosmology'] as const;
+export type StudyName = (typeof STUDIES)[number];
+const SIZES = ['tiny', 'default', 'full'] as const;
+
+type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress }) => Promise<StudyResult>;
+
+const ENTRY: Record<StudyName, string> = {
+  synthetic: 'runSyntheticStudy',
+  molecular: 'runMolecularStudy',
+  cosmology: 'runCosmologyStudy',
+};
+
+/** The run function of a study, or a UsageError saying the study is not in this checkout. */
+export async function loadStudy(name: StudyName): Promise<RunStudy> {
+  const rel = `src/studies/${name}.ts`;
+  const url = new URL(`../../studies/${name}.ts`, import.meta.url).href;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(`studies/${name}.ts`)) {
+      throw new UsageError(`the ${name} study is not available in this checkout (${rel} is missing); run another study or update the code`);
+    }
+    throw new UsageError(`the ${name} study failed to load (${rel}): ${oneLine(e)}`);
+  }
+  const fn = mod[ENTRY[name]];
+  if (typeof fn !== 'function') throw new UsageError(`${rel} does not export ${ENTRY[name]}(opts); the ${name} study cannot run`);
+  return fn as RunStudy;
+}
+
+async function runOne(name: StudyName, size: (typeof SIZES)[number], seed: number, out: string, ctx: Ctx): Promise<Record<string, unknown>> {
+  const run = await loadStudy(name);
+  ctx.say(`running the ${name} study (size ${size}, seed ${seed}) …`);
+  const bars = phaseBars(ctx.bars);
+  const t0 = performance.now();
+  let result: StudyResult;
+  try {
+    result = await run({ size, seed, onProgress: bars.onProgress });
+  } finally {
+    bars.stop();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const files = writeStudyRun(result, out);
+  for (const t of result.tables) ctx.say('\n' + tableToText(t));
+  if (result.findings.length) ctx.say('Findings:\n' + result.findings.map((f) => `  - ${f}`).join('\n'));
+  ctx.say(`\n${name} study done in ${seconds.toFixed(1)} s; run directory ${out}`);
+  ctx.say(`report: ${files.report}`);
+  return { study: name, out, report: files.report, seconds, tables: result.tables, results: result.results, timings: result.timings, findings: result.findings };
+}
+
+export function addDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description("run a study of the paper (synthetic recovery, molecular partners, cosmology) and write its report")
+    .argument('[study]', `${STUDIES.join(', ')} or all`, 'synthetic')
+    .option('--size <size>', 'tiny (seconds, for tests), default (minutes), full (the paper\'s sizes)', 'default')
+    .option('--seed <n>', 'seed of every random choice', '0')
+    .option('--out <DIR>', 'run directory (default runs/<study>; with all, DIR/<study>)')
+    .addHelpText('after', `
+Writes DIR/report.html (open it in a browser, works offline), DIR/tables/*.md|json,
+DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted wavelets), DIR/run.json.`)
+    .action(async (study: string, o: { size: string; seed: string; out?: string }, c: Command) => {
+      const ctx = contextOf(c);
+      const which = parseChoice('study', study, [...STUDIES, 'all'] as const);
+      const size = parseChoice('--size', o.size, SIZES);
+      const seed = parseInteger('--seed', o.seed, 0, 2 ** 32 - 1);
+      const names: StudyName[] = which === 'all' ? [...STUDIES] : [which];
+      const done: Record<string, unknown>[] = [];
+      const failed: string[] = [];
+      for (const name of names) {
+        const out = which === 'all' ? join(o.out ?? 'runs', name) : (o.out ?? join('runs', name));
+        try {
+          done.push(await runOne(name, size, seed, out, ctx));
+        } catch (e) {
+          if (names.length === 1) throw e;
+          failed.push(`${name}: ${oneLine(e)}`);
+          process.stderr.write(`awd: ${name} study failed: ${oneLine(e)}\n`);
+        }
+      }
+      ctx.result(which === 'all' ? { studies: done, failed } : done[0]);
+      if (failed.length) throw new UsageError(`${failed.length} of ${names.length} studies failed (${failed.map((f) => f.split(':')[0]).join(', ')})`);
+    });
+}

@@ -1,0 +1,61 @@
+/** `awd fit`: fit an adaptive wavelet to data and teacher gradients, save it as JSON. */
+import type { Command } from 'commander';
+import { AdaptiveWavelet } from '../../awd/adaptive.ts';
+import { saveWavelet } from '../../awd/serialize.ts';
+import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
+import { formatCell } from '../../report/table.ts';
+import { required } from '../args.ts';
+import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, type DataOpts, type FitCliOpts } from '../common.ts';
+import { contextOf } from '../context.ts';
+import { progressBar } from '../progress.ts';
+
+export function addFitCommand(program: Command): void {
+  const cmd = program
+    .command('fit')
+    .description('fit an adaptive wavelet (AWD) to samples and teacher input gradients; 1D or 2D from the data shape')
+    .option('--out <wavelet.json>', 'where to save the fitted wavelet');
+  addDataOptions(cmd);
+  addFitOptions(cmd);
+  cmd.addHelpText('after', `
+Examples:
+  awd fit --data X.npy --grads G.npy --lambda 0.005 --gamma 0.043 --out wavelet.json
+  awd fit --data X.npy --teacher teacher/ --epochs 20 --out wavelet.json`);
+  cmd.action(async (o: DataOpts & FitCliOpts & { out?: string }, c: Command) => {
+    const ctx = contextOf(c);
+    const out = required('--out', o.out, 'where to save the fitted wavelet, e.g. --out wavelet.json');
+    const loaded = await loadDataAndGrads(o, ctx);
+    const { X, G, opts } = fitOptionsFrom(o, loaded.X, loaded.G, ctx);
+    const n = X.shape[0];
+    const batches = Math.ceil(n / Math.min(opts.batchSize ?? 100, n));
+    const bar = progressBar('fit', (opts.epochs ?? 50) * batches, ctx.bars);
+    const t0 = performance.now();
+    let w: AdaptiveWavelet;
+    try {
+      w = AdaptiveWavelet.fit(X, {
+        ...opts,
+        teacherGrads: G,
+        onProgress: (p) => bar.update((p.epoch - 1) * p.batches + p.batch, p.epochs * p.batches, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toPrecision(4)}`),
+      });
+    } finally {
+      bar.stop();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    saveWavelet(w, out);
+    const last = w.history[w.history.length - 1];
+    const start = typeof opts.wavelet === 'string' ? opts.wavelet : null;
+    const distance = start ? waveletDistanceToNamed(w.h, start) : null;
+    const dims = X.shape.length === 2 ? '1D' : '2D';
+    ctx.say(`fitted wavelet saved to ${out}`);
+    ctx.say(`  data ${X.shape.join(' × ')} (${dims}), gradients from ${loaded.gradsFrom}`);
+    ctx.say(`  start ${start ?? 'a saved filter'}, J = ${w.levels}, mode ${w.mode}, λ = ${opts.lambda ?? 0}, γ = ${opts.gamma ?? 0}, ${w.history.length} epochs in ${seconds.toFixed(2)} s`);
+    if (last) {
+      ctx.say(`  final training loss ${formatCell(last.train.total)}: ` + Object.entries(last.train).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${formatCell(v)}`).join(', '));
+      if (last.validation) ctx.say(`  final validation loss ${formatCell(last.validation.total)}`);
+    }
+    if (distance !== null) ctx.say(`  distance to the start ${start} (DESIGN §5.1): ${formatCell(distance)}`);
+    ctx.result({
+      out, dims, shape: X.shape, h: Array.from(w.h), g: Array.from(w.g), levels: w.levels, mode: w.mode,
+      settings: w.settings, final: last ?? null, epochs: w.history.length, seconds, distanceToStart: distance,
+    });
+  });
+}
