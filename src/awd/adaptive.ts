@@ -20,6 +20,7 @@ import { Wavelet } from '../wavelets/wavelet.ts';
 import { Adam } from './adam.ts';
 import { highpassOf } from './constraints.ts';
 import { makeEngine, type FilterBankEngine } from './engine.ts';
+import { chooseThreads, ShardedLoss } from './parallel.ts';
 import { awdLoss, resolveWeights, TERM_NAMES, type TermName, type Weights } from './loss.ts';
 
 /** Where the filter starts: a named wavelet or an explicit lowpass filter h. */
@@ -39,6 +40,8 @@ export interface FitSettings {
   patience: number | null;
   nTrain: number;
   sampleShape: number[];
+  /** Threads used (results are bit-identical only for the same count). */
+  threads?: number;
 }
 
 /** One row of the training history: mean of every term over the epoch's batches. */
@@ -90,6 +93,11 @@ export interface FitOptions {
   patience?: number;
   /** Called after every batch. */
   onProgress?: (p: FitProgress) => void;
+  /**
+   * Threads evaluating each batch (data-parallel, exact up to rounding). 'auto' (default) uses
+   * 2 cores for long fits and 1 otherwise. Bit-identical repeats need the same thread count.
+   */
+  threads?: number | 'auto';
 }
 
 /** Checks a data set and its teacher gradients; returns the per-sample shape. */
@@ -276,7 +284,10 @@ export class AdaptiveWavelet {
     const history: EpochRecord[] = [];
     const batches = Math.ceil(n / batchSize);
     let best = { total: Infinity, h: Float64Array.from(h), epoch: 0 };
+    const threads = chooseThreads(opts.threads, n * sizeOf(sampleShape), epochs);
+    const sharded = threads > 1 ? new ShardedLoss(engine, h.length, threads, batchSize) : null;
 
+    try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
       const sums = emptyTerms();
@@ -284,7 +295,7 @@ export class AdaptiveWavelet {
       let seen = 0;
       for (const { x, g, b } of epochBatches(epoch, shuffleRng)) {
         k++;
-        const r = awdLoss(engine, h, x, g, b, { weights });
+        const r = sharded ? sharded.evaluate(h, x, g, b, weights) : awdLoss(engine, h, x, g, b, { weights });
         if (!Number.isFinite(r.total)) {
           throw new AwdError(where, `the loss became ${r.total} at epoch ${epoch}, batch ${k}; lower the learning rate or the weights, or standardise X`);
         }
@@ -304,12 +315,15 @@ export class AdaptiveWavelet {
       history.push(record);
       if (patience !== null && epoch - best.epoch >= patience) break;
     }
+    } finally {
+      sharded?.close();
+    }
     if (opts.validation && best.total < Infinity) h.set(best.h);
     const settings: FitSettings = {
       init: typeof init === 'string' ? init : Array.from(init),
       initNoise: opts.initNoise ?? 0,
       levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience,
-      nTrain: n, sampleShape,
+      nTrain: n, sampleShape, threads,
     };
     return new AdaptiveWavelet(h, levels, mode, settings, history);
   }

@@ -138,3 +138,15 @@ test('fitStream on streamed batches equals fit on the same data (one batch per e
   assert.equal(b.history.length, 5);
   assert.throws(() => AdaptiveWavelet.fitStream([31], 40, () => [{ X, teacherGrads: G }], opts), /batch has samples of shape \[32\], expected \[31\]/);
 });
+
+test('a fit on two threads (data-parallel shards) equals the single-threaded fit up to rounding', () => {
+  const { X, G } = randomData(13, [60, 32]);
+  const opts = { teacherGrads: G, levels: 2, epochs: 3, batchSize: 20, lambda: 0.3, gamma: 0.1, initNoise: 0.05, seed: 9, learningRate: 5e-3 };
+  const one = AdaptiveWavelet.fit(X, { ...opts, threads: 1 });
+  const two = AdaptiveWavelet.fit(X, { ...opts, threads: 2 });
+  assert.equal(two.settings?.threads, 2);
+  for (let i = 0; i < one.h.length; i++) assert.ok(Math.abs(one.h[i] - two.h[i]) < 1e-12, `h[${i}]: ${one.h[i]} vs ${two.h[i]}`);
+  const a = one.history[2].train;
+  const b = two.history[2].train;
+  for (const k of Object.keys(a) as (keyof typeof a)[]) assert.ok(Math.abs(a[k] - b[k]) < 1e-10 * Math.max(1, Math.abs(a[k])), k);
+});
