@@ -44,14 +44,14 @@ export async function loadStudy(name: StudyName): Promise<RunStudy> {
   return fn as RunStudy;
 }
 
-async function runOne(name: StudyName, size: (typeof SIZES)[number], seed: number, out: string, ctx: Ctx): Promise<Record<string, unknown>> {
+async function runOne(name: StudyName, size: (typeof SIZES)[number], seed: number | undefined, out: string, ctx: Ctx): Promise<Record<string, unknown>> {
   const run = await loadStudy(name);
-  ctx.say(`running the ${name} study (size ${size}, seed ${seed}) …`);
+  ctx.say(`running the ${name} study (size ${size}${seed === undefined ? '' : `, seed ${seed}`}) …`);
   const bars = phaseBars(ctx.bars);
   const t0 = performance.now();
   let result: StudyResult;
   try {
-    result = await run({ size, seed, onProgress: bars.onProgress });
+    result = await run({ size, ...(seed === undefined ? {} : { seed }), onProgress: bars.onProgress });
   } finally {
     bars.stop();
   }
@@ -70,16 +70,16 @@ export function addDemoCommand(program: Command): void {
     .description("run a study of the paper (synthetic recovery, molecular partners, cosmology) and write its report")
     .argument('[study]', `${STUDIES.join(', ')} or all`, 'synthetic')
     .option('--size <size>', 'tiny (seconds, for tests), default (minutes), full (the paper\'s sizes)', 'default')
-    .option('--seed <n>', 'seed of every random choice', '0')
+    .option('--seed <n>', "seed of every random choice (default: the study's own, e.g. the reference's 1 for synthetic)")
     .option('--out <DIR>', 'run directory (default runs/<study>; with all, DIR/<study>)')
     .addHelpText('after', `
 Writes DIR/report.html (open it in a browser, works offline), DIR/tables/*.md|json,
 DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted wavelets), DIR/run.json.`)
-    .action(async (study: string, o: { size: string; seed: string; out?: string }, c: Command) => {
+    .action(async (study: string, o: { size: string; seed?: string; out?: string }, c: Command) => {
       const ctx = contextOf(c);
       const which = parseChoice('study', study, [...STUDIES, 'all'] as const);
       const size = parseChoice('--size', o.size, SIZES);
-      const seed = parseInteger('--seed', o.seed, 0, 2 ** 32 - 1);
+      const seed = o.seed === undefined ? undefined : parseInteger('--seed', o.seed, 0, 2 ** 32 - 1);
       const names: StudyName[] = which === 'all' ? [...STUDIES] : [which];
       const done: Record<string, unknown>[] = [];
       const failed: string[] = [];
