@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  alignToTarget, distancePsi, generateSyntheticData, runSyntheticStudy, warmStartPlan,
+  alignToTarget, distancePsi, generateSyntheticData, oracleGradient, runSyntheticStudy, warmStartPlan,
 } from '../../src/studies/synthetic.ts';
 import { familyLowpass, wavedecBatch, waveletDistanceToNamed } from '../../src/wavelets/index.ts';
 
@@ -41,6 +41,13 @@ test('data: y − ε = 2·(cD3[7] + cD3[8] + cD3[9]) of the db5 DWT (zero mode, 
     maxErr = Math.max(maxErr, Math.abs(y[i] - data.noise[i] - expected));
   }
   assert.ok(maxErr < 1e-12, `max |y − ε − ⟨W x, β⟩| = ${maxErr}`);
+  // The model is linear: y − ε = ⟨W_db5ᵀ β, x⟩ with the oracle gradient W_db5ᵀ β.
+  const g = oracleGradient(data);
+  for (let i = 0; i < 5; i++) {
+    let dot = 0;
+    for (let j = 0; j < 64; j++) dot += g[j] * data.Xtrain.data[i * 64 + j];
+    assert.ok(Math.abs(dot - (y[i] - data.noise[i])) < 1e-12);
+  }
   // ε has the stated scale.
   const sd = Math.sqrt(data.noise.reduce((s, v) => s + v * v, 0) / n);
   assert.ok(sd > 0.08 && sd < 0.12, `std of ε = ${sd}`);
