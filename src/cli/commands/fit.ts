@@ -34,7 +34,7 @@ Examples:
       w = AdaptiveWavelet.fit(X, {
         ...opts,
         teacherGrads: G,
-        onProgress: (p) => bar.update((p.epoch - 1) * p.batches + p.batch, p.epochs * p.batches, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toPrecision(4)}`),
+        onProgress: (p) => bar.update((p.epoch - 1) * p.batches + p.batch, p.epochs * p.batches, `epoch ${p.epoch}/${p.epochs} loss ${formatCell(p.loss)}`),
       });
     } finally {
       bar.stop();
