@@ -90,6 +90,14 @@ test('activation map: one large level-1 detail coefficient lights up the pixels 
   assert.ok(Math.abs(r - col) === 0 && r >= 10 && r <= 21, `peak at (${r}, ${col})`);
 });
 
+test('the full preset has the paper sizes: 256×256 maps, 20,000 / 2,000 / 3,000 maps, J = 4', () => {
+  const s = cosmologySettings({ size: 'full' });
+  assert.equal(s.mapSize, 256);
+  assert.deepEqual(s.split, { train: 2000, validation: 200, test: 300 });
+  assert.equal(s.levels, 4);
+  assert.deepEqual(cosmologySettings({ size: 'default', mapsPerCosmology: 250 }).split, { train: 200, validation: 20, test: 30 });
+});
+
 test('bad options are refused with a message', () => {
   assert.throws(() => cosmologySettings({ mapSize: 48 }), /mapSize must be a power of 2/);
   assert.throws(() => cosmologySettings({ grid: { lambdas: [], gammas: [0] } }), /at least one value/);
