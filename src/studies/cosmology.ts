@@ -703,6 +703,11 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         );
       }
     }
+    const db5Val = predictors[2].validationRmse!;
+    const cellsBelowDb5 = cellPred.filter((p) => p.validationRmse! < db5Val).length;
+    findings.push(
+      `Validation RMSE: db5 ${fmt2(db5Val * 100)}·10⁻², the grid cells ${fmt2(Math.min(...cellPred.map((p) => p.validationRmse!)) * 100)}–${fmt2(Math.max(...cellPred.map((p) => p.validationRmse!)) * 100)}; ${cellsBelowDb5} of ${nCells} cells beat db5 on validation${cellsBelowDb5 === 0 ? ', so on these maps the fit moves the 3×3 cuts away from better kernels rather than towards them' : ''}.`,
+    );
     const best = rows.filter((r) => r.rmse !== null).reduce((a, b) => (b.rmse! < a.rmse! ? b : a));
     findings.push(
       `CNN teacher: test RMSE ${v(rows[0])}·10⁻² (validation R² ${trained.valR2 === null ? '—' : trained.valR2.toFixed(3)} after ${s.teacherEpochs} epochs on ${nTeacher} maps); it is ${rows[0].rmse! < (awdRow.rmse ?? Infinity) ? 'better' : 'worse'} than the AWD peak-counting predictor here; the lowest test RMSE is ${best.name}'s (${v(best)}·10⁻²).`,
