@@ -53,9 +53,11 @@ test('data: y − ε = 2·(cD3[7] + cD3[8] + cD3[9]) of the db5 DWT (zero mode, 
   assert.ok(sd > 0.08 && sd < 0.12, `std of ε = ${sd}`);
 });
 
-test('data: bad options are refused with a message naming the option', () => {
+test('bad options are refused with a message naming the option', async () => {
   assert.throws(() => generateSyntheticData({ n: 100, nTrain: 100 }), /Error in generateSyntheticData: nTrain/);
   assert.throws(() => generateSyntheticData({ n: 100, nTrain: 50, center: 14, window: 1 }), /does not fit coefficient array 3 of length 15/);
+  await assert.rejects(runSyntheticStudy({ size: 'huge' as 'tiny' }), /Error in runSyntheticStudy: size must be 'tiny', 'default' or 'full'/);
+  await assert.rejects(runSyntheticStudy({ size: 'tiny', grid: { lambdas: [], gammas: [1] } }), /grid\.lambdas must be a non-empty list/);
 });
 
 test('alignment: its distance is the study distance d(ψ, ψ_db5), and aligning a shifted, reversed copy gives 0', () => {
