@@ -28,18 +28,32 @@ export function summarize(times: number[]): Timing {
   return { median, min: sorted[0], max: sorted[sorted.length - 1], times };
 }
 
+/** CPU time (user + system) of this process so far, in seconds. */
+export function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/**
+ * Runs `fn` once and returns its wall-clock and CPU time in seconds. On a shared machine the CPU
+ * time is the steadier of the two (it leaves out the time other processes held the cores), but
+ * it also counts the JIT's and garbage collector's helper threads.
+ */
+export async function measureOnce(fn: () => unknown): Promise<{ wall: number; cpu: number }> {
+  const c0 = cpuSeconds();
+  const t0 = performance.now();
+  await fn();
+  return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 };
+}
+
 /**
  * Times `fn` `reps` times after `warmup` untimed runs (default 2, so the JIT has compiled the
- * hot loops) and returns the median, min and max in seconds.
+ * hot loops) and returns the median, min and max wall-clock time in seconds.
  */
 export async function timeIt(fn: () => unknown, reps = 5, warmup = 2): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push((performance.now() - t0) / 1000);
-  }
+  for (let i = 0; i < reps; i++) times.push((await measureOnce(fn)).wall);
   return summarize(times);
 }
 
@@ -47,8 +61,12 @@ export async function timeIt(fn: () => unknown, reps = 5, warmup = 2): Promise<T
 export interface BenchRow {
   suite: string;
   name: string;
+  /** Wall-clock time. */
   ours: Timing;
+  /** CPU time, when measured. */
+  oursCpu?: Timing;
   ref?: Timing;
+  refCpu?: Timing;
   refName?: string;
   /** A published or previously measured number to compare with (seconds), with its source. */
   anchor?: { seconds: number; source: string };
@@ -79,22 +97,31 @@ function fmt(s: number | undefined): string {
   return s === undefined ? '—' : s.toFixed(3);
 }
 
-/** Prints rows as an aligned text table (times in seconds, medians; ratio = ours / reference). */
+function ratio(a: Timing | undefined, b: Timing | undefined): string {
+  return a && b ? (a.median / b.median).toFixed(2) : '—';
+}
+
+/**
+ * Prints rows as an aligned text table: medians in seconds (wall clock, then CPU time), the
+ * ratios ours / reference, and the anchor.
+ */
 export function printTable(rows: BenchRow[], out: (line: string) => void = console.log): void {
-  const header = ['suite', 'workload', 'ours (s)', 'min', 'reference', 'ref (s)', 'min', 'ours/ref', 'anchor (s)'];
+  const header = ['suite', 'workload', 'ours (s)', 'reference', 'ref (s)', 'ours/ref', 'ours cpu', 'ref cpu', 'cpu ratio', 'anchor (s)'];
+  const left = new Set([0, 1, 3, 9]);
   const body = rows.map((r) => [
     r.suite,
     r.name,
     fmt(r.ours.median),
-    fmt(r.ours.min),
     r.refName ?? '—',
     fmt(r.ref?.median),
-    fmt(r.ref?.min),
-    r.ref ? (r.ours.median / r.ref.median).toFixed(2) : '—',
+    ratio(r.ours, r.ref),
+    fmt(r.oursCpu?.median),
+    fmt(r.refCpu?.median),
+    ratio(r.oursCpu, r.refCpu),
     r.anchor ? `${r.anchor.seconds} (${r.anchor.source})` : '—',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i < 2 || i === 4 || i === 8 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]): string => cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   out(line(header));
   out(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of body) out(line(row));

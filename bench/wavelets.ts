@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { Rng } from '../src/util/rng.ts';
 import { ndarray, type NdArray } from '../src/util/ndarray.ts';
 import { wavedecBatch, waverecBatch, wavedec2Batch, waverec2Batch } from '../src/wavelets/index.ts';
-import { PythonSession, pythonHas, registerSuite, summarize, type BenchRow, type Timing } from './harness.ts';
+import { measureOnce, PythonSession, pythonHas, registerSuite, summarize, type BenchRow, type Timing } from './harness.ts';
 
 /** DESIGN.md §4: PyWavelets on this project's 2-core machine. */
 const ANCHORS = { '1d': 0.25, '2d': 0.56 };
@@ -35,22 +35,23 @@ for line in sys.stdin:
         print(json.dumps({'ok': True}), flush=True)
     elif cmd[0] == 'run1d':
         x = data['1d']
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         c = pywt.wavedec(x, 'db5', mode='zero', level=4, axis=-1)
         r = pywt.waverec(c, 'db5', mode='zero', axis=-1)
-        t = time.perf_counter() - t0
-        print(json.dumps({'t': t, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
+        t, cpu = time.perf_counter() - t0, time.process_time() - c0
+        print(json.dumps({'t': t, 'cpu': cpu, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
     elif cmd[0] == 'run2d':
         x = data['2d']
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         c = pywt.wavedec2(x, 'db5', mode='zero', level=4, axes=(-2, -1))
         r = pywt.waverec2(c, 'db5', mode='zero', axes=(-2, -1))
-        t = time.perf_counter() - t0
-        print(json.dumps({'t': t, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
+        t, cpu = time.perf_counter() - t0, time.process_time() - c0
+        print(json.dumps({'t': t, 'cpu': cpu, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
 `;
 
 interface PyAnswer {
   t: number;
+  cpu: number;
   check: number;
   err: number;
 }
@@ -59,8 +60,8 @@ interface Workload {
   key: '1d' | '2d';
   name: string;
   shape: number[];
-  /** Runs our decomposition + reconstruction; returns the sum of the coarsest approximation and the max reconstruction error. */
-  run(x: NdArray): { check: number; err: number };
+  /** Runs our decomposition + reconstruction; returns the coarsest approximation and the reconstruction. */
+  run(x: NdArray): { approx: Float64Array; recon: Float64Array };
 }
 
 function sum(a: Float64Array): number {
@@ -83,7 +84,7 @@ const WORKLOADS: Workload[] = [
     run(x) {
       const c = wavedecBatch(x, 'db5', 'zero', 4);
       const r = waverecBatch(c, 'db5', 'zero', x.shape[1]);
-      return { check: sum(c[0].data), err: maxAbsDiff(r.data, x.data) };
+      return { approx: c[0].data, recon: r.data };
     },
   },
   {
@@ -93,7 +94,7 @@ const WORKLOADS: Workload[] = [
     run(x) {
       const c = wavedec2Batch(x, 'db5', 'zero', 4);
       const r = waverec2Batch(c, 'db5', 'zero');
-      return { check: sum(c.approx.data), err: maxAbsDiff(r.data, x.data) };
+      return { approx: c.approx.data, recon: r.data };
     },
   },
 ];
@@ -127,23 +128,33 @@ export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<Ben
         await py.request(`load ${w.key} ${file} ${w.shape.join(' ')}`);
       }
       const ours: number[] = [];
+      const oursCpu: number[] = [];
       const ref: number[] = [];
-      let oursOut = { check: 0, err: 0 };
+      const refCpu: number[] = [];
+      let oursOut: { approx: Float64Array; recon: Float64Array } | null = null;
       let refOut: PyAnswer | null = null;
       for (let i = 0; i < warmup + reps; i++) {
-        const t0 = performance.now();
-        oursOut = w.run(x);
-        const t = (performance.now() - t0) / 1000;
-        if (i >= warmup) ours.push(t);
+        const m = await measureOnce(() => {
+          oursOut = w.run(x);
+        });
+        if (i >= warmup) {
+          ours.push(m.wall);
+          oursCpu.push(m.cpu);
+        }
         if (py) {
           refOut = await py.request<PyAnswer>(`run${w.key}`);
-          if (i >= warmup) ref.push(refOut.t);
+          if (i >= warmup) {
+            ref.push(refOut.t);
+            refCpu.push(refOut.cpu);
+          }
         }
       }
       const oursT: Timing = summarize(ours);
-      let note = `reconstruction error ours ${oursOut.err.toExponential(1)}`;
+      // Checked outside the timed region (PyWavelets' side does the same).
+      const check = sum(oursOut!.approx);
+      let note = `reconstruction error ours ${maxAbsDiff(oursOut!.recon, x.data).toExponential(1)}`;
       if (refOut) {
-        const rel = Math.abs(oursOut.check - refOut.check) / Math.max(1, Math.abs(refOut.check));
+        const rel = Math.abs(check - refOut.check) / Math.max(1, Math.abs(refOut.check));
         note += `, PyWavelets ${refOut.err.toExponential(1)}; approximation sums agree to ${rel.toExponential(1)}`;
         if (rel > 1e-9) note += ' (MISMATCH)';
       }
@@ -151,7 +162,9 @@ export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<Ben
         suite: 'wavelets',
         name: w.name,
         ours: oursT,
+        oursCpu: summarize(oursCpu),
         ref: py ? summarize(ref) : undefined,
+        refCpu: py ? summarize(refCpu) : undefined,
         refName: py ? 'PyWavelets' : undefined,
         anchor: { seconds: ANCHORS[w.key], source: 'PyWavelets, DESIGN §4' },
         note,

@@ -9,7 +9,7 @@
  */
 import { AwdError } from '../util/checks.ts';
 import { extensionMap, dwtCoeffLen, idwtOutputLen, type ExtensionMap, type Mode } from './modes.ts';
-import { analyze, filterGrad, scatter, synthesisMap } from './kernels.ts';
+import { analyzeRows, filterGradRows, scatterRows, synthesisMap } from './kernels.ts';
 
 /** Precomputed sizes and extension maps of a J-level transform of signals of length n. */
 export class Plan1D {
@@ -79,23 +79,63 @@ export interface Analysis1D extends Coeffs1D {
   approximations: Float64Array[];
 }
 
+/**
+ * Signals per chunk: the multilevel loops run every level on a chunk of signals before moving
+ * on, so each level reads what the previous one wrote while it is still in cache.
+ */
+export function chunkRows(rowLen: number): number {
+  return Math.max(1, Math.floor(CHUNK_VALUES / Math.max(1, rowLen)));
+}
+const CHUNK_VALUES = 8192;
+
 /** Forward multilevel analysis of `b` signals (`x` is b × n). */
 export function analysis1d(plan: Plan1D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): Analysis1D {
   const approximations: Float64Array[] = [x];
   const details: Float64Array[] = [];
-  const work = plan.work;
   for (let j = 1; j <= plan.levels; j++) {
-    const sIn = plan.lens[j - 1];
-    const s = plan.lens[j];
-    const em = plan.analysisMaps[j - 1];
-    const src = approximations[j - 1];
-    const a = new Float64Array(b * s);
-    const d = new Float64Array(b * s);
-    for (let i = 0; i < b; i++) analyze(src, i * sIn, em, lo, hi, work, a, i * s, d, i * s);
-    approximations.push(a);
-    details.push(d);
+    approximations.push(new Float64Array(b * plan.lens[j]));
+    details.push(new Float64Array(b * plan.lens[j]));
+  }
+  const chunk = chunkRows(plan.n);
+  for (let r0 = 0; r0 < b; r0 += chunk) {
+    const nr = Math.min(chunk, b - r0);
+    for (let j = 1; j <= plan.levels; j++) {
+      const sIn = plan.lens[j - 1];
+      const s = plan.lens[j];
+      analyzeRows(approximations[j - 1], r0 * sIn, sIn, nr, plan.analysisMaps[j - 1], lo, hi, approximations[j], r0 * s, s, details[j - 1], r0 * s, s);
+    }
   }
   return { approx: approximations[plan.levels], details, approximations };
+}
+
+/**
+ * The coefficients of `analysis1d` without the intermediate approximations (they live in two
+ * small work buffers): for transforms that are not differentiated, such as `wavedecBatch`.
+ * Same values as `analysis1d`.
+ */
+export function analysis1dCoeffs(plan: Plan1D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): Coeffs1D {
+  const J = plan.levels;
+  const lens = plan.lens;
+  const approx = new Float64Array(b * lens[J]);
+  const details: Float64Array[] = [];
+  for (let j = 1; j <= J; j++) details.push(new Float64Array(b * lens[j]));
+  const chunk = chunkRows(plan.n);
+  const work = [new Float64Array(chunk * lens[1]), new Float64Array(chunk * lens[1])];
+  for (let r0 = 0; r0 < b; r0 += chunk) {
+    const nr = Math.min(chunk, b - r0);
+    let src = x;
+    let srcOff = r0 * plan.n;
+    for (let j = 1; j <= J; j++) {
+      const s = lens[j];
+      const last = j === J;
+      const dst = last ? approx : work[j & 1];
+      const dstOff = last ? r0 * s : 0;
+      analyzeRows(src, srcOff, lens[j - 1], nr, plan.analysisMaps[j - 1], lo, hi, dst, dstOff, s, details[j - 1], r0 * s, s);
+      src = dst;
+      srcOff = dstOff;
+    }
+  }
+  return { approx, details };
 }
 
 /**
@@ -106,7 +146,6 @@ export function analysisBackward1d(
   plan: Plan1D, fwd: Analysis1D, b: number, gApprox: Float64Array, gDetails: (Float64Array | null)[],
   lo: Float64Array, hi: Float64Array, dLo: Float64Array, dHi: Float64Array, wantInput = false,
 ): Float64Array | null {
-  const work = plan.work;
   let g = gApprox;
   for (let j = plan.levels; j >= 1; j--) {
     const sIn = plan.lens[j - 1];
@@ -114,10 +153,10 @@ export function analysisBackward1d(
     const em = plan.analysisMaps[j - 1];
     const gd = gDetails[j - 1] ?? new Float64Array(b * s);
     const src = fwd.approximations[j - 1];
-    for (let i = 0; i < b; i++) filterGrad(src, i * sIn, em, g, i * s, gd, i * s, work, dLo, dHi);
+    filterGradRows(src, 0, sIn, b, em, g, 0, s, gd, 0, s, dLo, dHi);
     if (j === 1 && !wantInput) return null;
     const gPrev = new Float64Array(b * sIn);
-    for (let i = 0; i < b; i++) scatter(g, i * s, gd, i * s, em, lo, hi, work, gPrev, i * sIn);
+    scatterRows(g, 0, s, gd, 0, s, b, em, lo, hi, gPrev, 0, sIn, false);
     g = gPrev;
   }
   return g;
@@ -144,7 +183,6 @@ export function synthesis1d(
   const inputs: Float64Array[] = new Array(plan.levels);
   let cur = c.approx;
   let curLen = plan.lens[plan.levels];
-  const work = plan.work;
   for (let j = plan.levels; j >= 1; j--) {
     const s = plan.lens[j];
     inputs[j - 1] = curLen === s ? cur : cropRows(cur, b, curLen, s);
@@ -152,7 +190,7 @@ export function synthesis1d(
     const target = j === 1 ? outLen : plan.lens[j - 1];
     const em = plan.synthesisMaps[j - 1];
     const full = new Float64Array(b * rec);
-    for (let i = 0; i < b; i++) scatter(inputs[j - 1], i * s, c.details[j - 1], i * s, em, lo, hi, work, full, i * rec);
+    scatterRows(inputs[j - 1], 0, s, c.details[j - 1], 0, s, b, em, lo, hi, full, 0, rec, false);
     cur = full;
     curLen = rec;
     if (j === 1 && target !== rec) {
@@ -173,7 +211,6 @@ export function synthesisBackward1d(
   plan: Plan1D, fwd: Synthesis1D | null, b: number, gOut: Float64Array, outLen: number,
   lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null,
 ): Coeffs1D {
-  const work = plan.work;
   const details: Float64Array[] = new Array(plan.levels);
   // Gradient on the full (uncropped) output of level 1.
   let gLen = plan.synthesisLens[0];
@@ -182,11 +219,11 @@ export function synthesisBackward1d(
     const s = plan.lens[j];
     const em = plan.synthesisMaps[j - 1];
     if (dLo !== null && dHi !== null && fwd !== null) {
-      for (let i = 0; i < b; i++) filterGrad(g, i * gLen, em, fwd.inputs[j - 1], i * s, fwd.details[j - 1], i * s, work, dLo, dHi);
+      filterGradRows(g, 0, gLen, b, em, fwd.inputs[j - 1], 0, s, fwd.details[j - 1], 0, s, dLo, dHi);
     }
     const gIn = new Float64Array(b * s);
     const gD = new Float64Array(b * s);
-    for (let i = 0; i < b; i++) analyze(g, i * gLen, em, lo, hi, work, gIn, i * s, gD, i * s);
+    analyzeRows(g, 0, gLen, b, em, lo, hi, gIn, 0, s, gD, 0, s);
     details[j - 1] = gD;
     if (j < plan.levels) {
       const nextLen = plan.synthesisLens[j];

@@ -9,7 +9,7 @@
  * @module
  */
 import { type Mode } from './modes.ts';
-import { analyze, analyzeCols, filterGrad, filterGradCols, scatter, scatterCols } from './kernels.ts';
+import { analyzeCols, analyzeRows, filterGradCols, filterGradRows, scatterCols, scatterRows } from './kernels.ts';
 import { Plan1D } from './multilevel1d.ts';
 
 /** The three detail subbands of one level, each b × rows_j × cols_j. */
@@ -61,31 +61,69 @@ export function analysis2d(plan: Plan2D, x: Float64Array, b: number, lo: Float64
   const approximations: Float64Array[] = [x];
   const details: Details2D[] = [];
   const rowPass: { L: Float64Array; H: Float64Array }[] = [];
-  const work = plan.work;
   for (let j = 1; j <= plan.levels; j++) {
     const [R, C] = plan.shape(j - 1);
     const [Rs, Cs] = plan.shape(j);
-    const emC = plan.colPlan.analysisMaps[j - 1];
-    const emR = plan.rowPlan.analysisMaps[j - 1];
     const src = approximations[j - 1];
     const L = new Float64Array(b * R * Cs);
     const H = new Float64Array(b * R * Cs);
-    for (let r = 0; r < b * R; r++) analyze(src, r * C, emC, lo, hi, work, L, r * Cs, H, r * Cs);
     const a = new Float64Array(b * Rs * Cs);
     const cH = new Float64Array(b * Rs * Cs);
     const cV = new Float64Array(b * Rs * Cs);
     const cD = new Float64Array(b * Rs * Cs);
     for (let i = 0; i < b; i++) {
-      const inOff = i * R * Cs;
-      const outOff = i * Rs * Cs;
-      analyzeCols(L, inOff, Cs, emR, lo, hi, a, outOff, cH, outOff);
-      analyzeCols(H, inOff, Cs, emR, lo, hi, cV, outOff, cD, outOff);
+      analysisLevel2d(plan, j, src, i * R * C, L, H, i * R * Cs, a, cH, cV, cD, i * Rs * Cs, lo, hi);
     }
     approximations.push(a);
     details.push({ cH, cV, cD });
     rowPass.push({ L, H });
   }
   return { approx: approximations[plan.levels], details, approximations, rowPass };
+}
+
+/**
+ * One level of the 2D analysis of one image (offset `xOff` in `src`): the row pass (along axis 1)
+ * into L and H at `lhOff`, then the column pass (along axis 0) into the four subbands at
+ * `outOff`. Image by image, so the row-pass output is still in cache for the column pass.
+ */
+function analysisLevel2d(
+  plan: Plan2D, j: number, src: Float64Array, xOff: number, L: Float64Array, H: Float64Array, lhOff: number,
+  a: Float64Array, cH: Float64Array, cV: Float64Array, cD: Float64Array, outOff: number, lo: Float64Array, hi: Float64Array,
+): void {
+  const [R, C] = plan.shape(j - 1);
+  const Cs = plan.colPlan.lens[j];
+  const emC = plan.colPlan.analysisMaps[j - 1];
+  const emR = plan.rowPlan.analysisMaps[j - 1];
+  analyzeRows(src, xOff, C, R, emC, lo, hi, L, lhOff, Cs, H, lhOff, Cs);
+  analyzeCols(L, lhOff, Cs, emR, lo, hi, a, outOff, cH, outOff);
+  analyzeCols(H, lhOff, Cs, emR, lo, hi, cV, outOff, cD, outOff);
+}
+
+/**
+ * The coefficients of `analysis2d` without the intermediates the backward pass needs (the row
+ * passes go through one per-image work buffer): for transforms that are not differentiated, such
+ * as `wavedec2Batch`. Same values as `analysis2d`.
+ */
+export function analysis2dCoeffs(plan: Plan2D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): Coeffs2D {
+  const details: Details2D[] = [];
+  let src = x;
+  const [R0] = plan.shape(0);
+  const L = new Float64Array(R0 * plan.colPlan.lens[1]);
+  const H = new Float64Array(R0 * plan.colPlan.lens[1]);
+  for (let j = 1; j <= plan.levels; j++) {
+    const [R, C] = plan.shape(j - 1);
+    const [Rs, Cs] = plan.shape(j);
+    const a = new Float64Array(b * Rs * Cs);
+    const cH = new Float64Array(b * Rs * Cs);
+    const cV = new Float64Array(b * Rs * Cs);
+    const cD = new Float64Array(b * Rs * Cs);
+    for (let i = 0; i < b; i++) {
+      analysisLevel2d(plan, j, src, i * R * C, L, H, 0, a, cH, cV, cD, i * Rs * Cs, lo, hi);
+    }
+    details.push({ cH, cV, cD });
+    src = a;
+  }
+  return { approx: src, details };
 }
 
 /**
@@ -96,7 +134,6 @@ export function analysisBackward2d(
   plan: Plan2D, fwd: Analysis2D, b: number, gApprox: Float64Array, gDetails: Details2D[],
   lo: Float64Array, hi: Float64Array, dLo: Float64Array, dHi: Float64Array, wantInput = false,
 ): Float64Array | null {
-  const work = plan.work;
   let g = gApprox;
   for (let j = plan.levels; j >= 1; j--) {
     const [R, C] = plan.shape(j - 1);
@@ -116,10 +153,10 @@ export function analysisBackward2d(
       scatterCols(gd.cV, outOff, gd.cD, outOff, Cs, emR, lo, hi, gH, inOff);
     }
     const src = fwd.approximations[j - 1];
-    for (let r = 0; r < b * R; r++) filterGrad(src, r * C, emC, gL, r * Cs, gH, r * Cs, work, dLo, dHi);
+    filterGradRows(src, 0, C, b * R, emC, gL, 0, Cs, gH, 0, Cs, dLo, dHi);
     if (j === 1 && !wantInput) return null;
     const gPrev = new Float64Array(b * R * C);
-    for (let r = 0; r < b * R; r++) scatter(gL, r * Cs, gH, r * Cs, emC, lo, hi, work, gPrev, r * C);
+    scatterRows(gL, 0, Cs, gH, 0, Cs, b * R, emC, lo, hi, gPrev, 0, C, false);
     g = gPrev;
   }
   return g;
@@ -147,7 +184,6 @@ export function synthesis2d(
 ): Synthesis2D {
   const inputs: Float64Array[] = new Array(plan.levels);
   const colPass: { L: Float64Array; H: Float64Array }[] = new Array(plan.levels);
-  const work = plan.work;
   let cur = c.approx;
   let [curR, curC] = plan.shape(plan.levels);
   for (let j = plan.levels; j >= 1; j--) {
@@ -161,15 +197,16 @@ export function synthesis2d(
     const d = c.details[j - 1];
     const L = new Float64Array(b * Rr * Cs);
     const H = new Float64Array(b * Rr * Cs);
+    const full = new Float64Array(b * Rr * Cr);
     for (let i = 0; i < b; i++) {
+      // Image by image: the column pass's output is still in cache for the row pass.
       const inOff = i * Rs * Cs;
-      const outOff = i * Rr * Cs;
-      scatterCols(input, inOff, d.cH, inOff, Cs, emR, lo, hi, L, outOff);
-      scatterCols(d.cV, inOff, d.cD, inOff, Cs, emR, lo, hi, H, outOff);
+      const lhOff = i * Rr * Cs;
+      scatterCols(input, inOff, d.cH, inOff, Cs, emR, lo, hi, L, lhOff);
+      scatterCols(d.cV, inOff, d.cD, inOff, Cs, emR, lo, hi, H, lhOff);
+      scatterRows(L, lhOff, Cs, H, lhOff, Cs, Rr, emC, lo, hi, full, i * Rr * Cr, Cr, false);
     }
     colPass[j - 1] = { L, H };
-    const full = new Float64Array(b * Rr * Cr);
-    for (let r = 0; r < b * Rr; r++) scatter(L, r * Cs, H, r * Cs, emC, lo, hi, work, full, r * Cr);
     cur = full;
     curR = Rr;
     curC = Cr;
@@ -189,7 +226,6 @@ export function synthesisBackward2d(
   plan: Plan2D, fwd: Synthesis2D | null, b: number, gOut: Float64Array, outRows: number, outCols: number,
   lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null,
 ): Coeffs2D {
-  const work = plan.work;
   const details: Details2D[] = new Array(plan.levels);
   let gR = plan.rowPlan.synthesisLens[0];
   let gC = plan.colPlan.synthesisLens[0];
@@ -202,10 +238,8 @@ export function synthesisBackward2d(
     // Row synthesis: full[r] = scatter(L[r], H[r]); backward = analyze along axis 1.
     const gL = new Float64Array(b * gR * Cs);
     const gH = new Float64Array(b * gR * Cs);
-    for (let r = 0; r < b * gR; r++) {
-      if (grads) filterGrad(g, r * gC, emC, fwd.colPass[j - 1].L, r * Cs, fwd.colPass[j - 1].H, r * Cs, work, dLo, dHi);
-      analyze(g, r * gC, emC, lo, hi, work, gL, r * Cs, gH, r * Cs);
-    }
+    if (grads) filterGradRows(g, 0, gC, b * gR, emC, fwd.colPass[j - 1].L, 0, Cs, fwd.colPass[j - 1].H, 0, Cs, dLo, dHi);
+    analyzeRows(g, 0, gC, b * gR, emC, lo, hi, gL, 0, Cs, gH, 0, Cs);
     const gA = new Float64Array(b * Rs * Cs);
     const d: Details2D = { cH: new Float64Array(b * Rs * Cs), cV: new Float64Array(b * Rs * Cs), cD: new Float64Array(b * Rs * Cs) };
     for (let i = 0; i < b; i++) {

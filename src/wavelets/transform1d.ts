@@ -7,9 +7,9 @@
 import { AwdError, assertFinite } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { warnOnce } from '../util/warn.ts';
-import { analyze, scatter, synthesisMap } from './kernels.ts';
-import { dwtMaxLevel, extensionMap, idwtOutputLen, parseMode, type Mode } from './modes.ts';
-import { analysis1d, Plan1D } from './multilevel1d.ts';
+import { analyze, scatter, scatterRows, synthesisMap } from './kernels.ts';
+import { dwtMaxLevel, extensionMap, idwtOutputLen, parseMode, type ExtensionMap, type Mode } from './modes.ts';
+import { analysis1d, analysis1dCoeffs, chunkRows, Plan1D } from './multilevel1d.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
 
@@ -28,9 +28,33 @@ export function checkLevel(where: string, level: number | undefined, n: number, 
   return level;
 }
 
+/**
+ * `assertFinite` with a fast path for Float64Array: Σ 0·x is NaN exactly when some value is NaN
+ * or infinite, so one multiply-add per value decides, and only a bad array takes the slow loop
+ * that names the first bad position.
+ */
+export function checkFinite(where: string, what: string, x: ArrayLike<number>): void {
+  if (x instanceof Float64Array) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    const n4 = x.length & ~3;
+    for (let i = 0; i < n4; i += 4) {
+      s0 += 0 * x[i];
+      s1 += 0 * x[i + 1];
+      s2 += 0 * x[i + 2];
+      s3 += 0 * x[i + 3];
+    }
+    for (let i = n4; i < x.length; i++) s0 += 0 * x[i];
+    if (s0 + s1 + s2 + s3 === 0) return;
+  }
+  assertFinite(where, what, x);
+}
+
 function checkSignal(where: string, x: ArrayLike<number>): Float64Array {
   if (x.length === 0) throw new AwdError(where, 'the signal is empty; pass at least one sample');
-  assertFinite(where, 'the signal', x);
+  checkFinite(where, 'the signal', x);
   return x instanceof Float64Array ? x : Float64Array.from(x);
 }
 
@@ -63,8 +87,8 @@ export function idwt(cA: ArrayLike<number> | null, cD: ArrayLike<number> | null,
   }
   const len = (cA ?? cD)!.length;
   if (len === 0) throw new AwdError('idwt', 'the coefficient arrays are empty');
-  if (cA) assertFinite('idwt', 'cA', cA);
-  if (cD) assertFinite('idwt', 'cD', cD);
+  if (cA) checkFinite('idwt', 'cA', cA);
+  if (cD) checkFinite('idwt', 'cD', cD);
   const nOut = idwtOutputLen(len, wl.length, m);
   if (nOut < 1) {
     throw new AwdError('idwt', `${len} coefficient(s) are too few to invert with a filter of length ${wl.length}`);
@@ -121,7 +145,7 @@ function cropLength(where: string, a: Float64Array, length?: number): Float64Arr
 function checkBatch(where: string, X: NdArray): void {
   if (X.shape.length !== 2) throw new AwdError(where, `expected a batch of shape [n, length], got [${X.shape.join(', ')}]`);
   if (X.shape[0] < 1 || X.shape[1] < 1) throw new AwdError(where, `the batch is empty (shape [${X.shape.join(', ')}])`);
-  assertFinite(where, 'the signals', X.data);
+  checkFinite(where, 'the signals', X.data);
 }
 
 /**
@@ -135,7 +159,7 @@ export function wavedecBatch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetric
   const [b, n] = X.shape;
   const J = checkLevel('wavedecBatch', level, n, wl.length);
   const plan = new Plan1D(n, wl.length, m, J);
-  const fwd = analysis1d(plan, X.data, b, wl.recLo, wl.recHi);
+  const fwd = analysis1dCoeffs(plan, X.data, b, wl.recLo, wl.recHi);
   const out = [ndarray(fwd.approx, [b, plan.lens[J]])];
   for (let j = J; j >= 1; j--) out.push(ndarray(fwd.details[j - 1], [b, plan.lens[j]]));
   return out;
@@ -147,9 +171,11 @@ export function waverecBatch(coeffs: NdArray[], w: WaveletLike, mode: Mode = 'sy
   const wl = resolveWavelet(w);
   if (coeffs.length < 2) throw new AwdError('waverecBatch', `need at least [cA, cD], got ${coeffs.length} array(s)`);
   const b = coeffs[0].shape[0];
-  let a = coeffs[0].data;
+  const F = wl.length;
+  // Check every level's shapes first; then run all levels on a chunk of signals at a time, the
+  // intermediate reconstructions in two small work buffers.
+  const levels: { s: number; inLen: number; rec: number; em: ExtensionMap; d: Float64Array }[] = [];
   let aLen = coeffs[0].shape[1];
-  let work = new Float64Array(0);
   for (let k = 1; k < coeffs.length; k++) {
     const d = coeffs[k];
     if (d.shape.length !== 2 || d.shape[0] !== b) {
@@ -159,20 +185,38 @@ export function waverecBatch(coeffs: NdArray[], w: WaveletLike, mode: Mode = 'sy
     if (aLen !== s && aLen !== s + 1) {
       throw new AwdError('waverecBatch', `coefficient length mismatch at position ${k}: approximation has ${aLen}, detail has ${s}`);
     }
-    const em = synthesisMap(s, wl.length, m);
-    const rec = idwtOutputLen(s, wl.length, m);
-    if (rec < 1) throw new AwdError('waverecBatch', `${s} coefficient(s) are too few to invert with a filter of length ${wl.length}`);
-    if (work.length < em.map.length) work = new Float64Array(em.map.length);
-    const out = new Float64Array(b * rec);
-    for (let i = 0; i < b; i++) scatter(a, i * aLen, d.data, i * s, em, wl.recLo, wl.recHi, work, out, i * rec);
-    a = out;
+    const rec = idwtOutputLen(s, F, m);
+    if (rec < 1) throw new AwdError('waverecBatch', `${s} coefficient(s) are too few to invert with a filter of length ${F}`);
+    levels.push({ s, inLen: aLen, rec, em: synthesisMap(s, F, m), d: d.data });
     aLen = rec;
   }
-  if (length !== undefined && length !== aLen) {
-    if (length > aLen || length < aLen - 1) throw new AwdError('waverecBatch', `cannot crop a reconstruction of length ${aLen} to ${length}`);
-    const cropped = new Float64Array(b * length);
-    for (let i = 0; i < b; i++) cropped.set(a.subarray(i * aLen, i * aLen + length), i * length);
-    return ndarray(cropped, [b, length]);
+  const outLen = length ?? aLen;
+  if (outLen !== aLen && (outLen > aLen || outLen < aLen - 1)) {
+    throw new AwdError('waverecBatch', `cannot crop a reconstruction of length ${aLen} to ${length}`);
   }
-  return ndarray(a, [b, aLen]);
+  const out = new Float64Array(b * outLen);
+  const maxRec = Math.max(...levels.map((l) => l.rec));
+  const chunk = chunkRows(maxRec);
+  const work = [new Float64Array(chunk * maxRec), new Float64Array(chunk * maxRec)];
+  for (let r0 = 0; r0 < b; r0 += chunk) {
+    const nr = Math.min(chunk, b - r0);
+    let src = coeffs[0].data;
+    let srcOff = r0 * coeffs[0].shape[1];
+    for (let k = 0; k < levels.length; k++) {
+      const { s, inLen, rec, em, d } = levels[k];
+      // The last level writes straight into the output unless it has to be cropped.
+      const direct = k === levels.length - 1 && outLen === rec;
+      const dst = direct ? out : work[k & 1];
+      const dstOff = direct ? r0 * rec : 0;
+      dst.fill(0, dstOff, dstOff + nr * rec);
+      // Row stride inLen: an approximation one longer than the detail is cropped on the fly.
+      scatterRows(src, srcOff, inLen, d, r0 * s, s, nr, em, wl.recLo, wl.recHi, dst, dstOff, rec, false);
+      src = dst;
+      srcOff = dstOff;
+    }
+    if (src !== out) {
+      for (let r = 0; r < nr; r++) out.set(src.subarray(srcOff + r * aLen, srcOff + r * aLen + outLen), (r0 + r) * outLen);
+    }
+  }
+  return ndarray(out, [b, outLen]);
 }

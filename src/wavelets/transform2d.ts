@@ -4,12 +4,12 @@
  * named as PyWavelets (`cH` horizontal, `cV` vertical, `cD` diagonal detail).
  * @module
  */
-import { AwdError, assertFinite } from '../util/checks.ts';
+import { AwdError } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
-import { scatter, scatterCols, synthesisMap } from './kernels.ts';
+import { scatterCols, scatterRows, synthesisMap } from './kernels.ts';
 import { idwtOutputLen, parseMode, type Mode } from './modes.ts';
-import { analysis2d, crop2d, Plan2D } from './multilevel2d.ts';
-import { checkLevel } from './transform1d.ts';
+import { analysis2d, analysis2dCoeffs, crop2d, Plan2D } from './multilevel2d.ts';
+import { checkFinite, checkLevel } from './transform1d.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
 
@@ -43,7 +43,7 @@ function checkImage(where: string, x: ArrayLike<number>, rows: number, cols: num
     throw new AwdError(where, `rows and cols must be positive integers, got ${rows} × ${cols}`);
   }
   if (x.length !== rows * cols) throw new AwdError(where, `the image has ${x.length} values but ${rows} × ${cols} = ${rows * cols} were expected`);
-  assertFinite(where, 'the image', x);
+  checkFinite(where, 'the image', x);
   return x instanceof Float64Array ? x : Float64Array.from(x);
 }
 
@@ -76,17 +76,21 @@ function synthesisLevel2d(
   if (Rr < 1 || Cr < 1) throw new AwdError('idwt2', `${Rs} × ${Cs} coefficients are too few to invert with a filter of length ${F}`);
   const emR = synthesisMap(Rs, F, mode);
   const emC = synthesisMap(Cs, F, mode);
-  const L = new Float64Array(b * Rr * Cs);
-  const H = new Float64Array(b * Rr * Cs);
+  // Image by image, through one pair of work buffers: the column pass (along axis 0) into L and
+  // H, then the row pass (along axis 1) while they are still in cache.
+  const L = new Float64Array(Rr * Cs);
+  const H = new Float64Array(Rr * Cs);
+  const out = new Float64Array(b * Rr * Cr);
   for (let i = 0; i < b; i++) {
     const inOff = i * Rs * Cs;
-    const outOff = i * Rr * Cs;
-    scatterCols(a, inOff, h, inOff, Cs, emR, lo, hi, L, outOff);
-    scatterCols(v, inOff, d, inOff, Cs, emR, lo, hi, H, outOff);
+    if (i > 0) {
+      L.fill(0);
+      H.fill(0);
+    }
+    scatterCols(a, inOff, h, inOff, Cs, emR, lo, hi, L, 0);
+    scatterCols(v, inOff, d, inOff, Cs, emR, lo, hi, H, 0);
+    scatterRows(L, 0, Cs, H, 0, Cs, Rr, emC, lo, hi, out, i * Rr * Cr, Cr, false);
   }
-  const out = new Float64Array(b * Rr * Cr);
-  const work = new Float64Array(emC.map.length);
-  for (let r = 0; r < b * Rr; r++) scatter(L, r * Cs, H, r * Cs, emC, lo, hi, work, out, r * Cr);
   return { data: out, rows: Rr, cols: Cr, b };
 }
 
@@ -97,7 +101,7 @@ export function idwt2(c: Coeffs2, w: WaveletLike, mode: Mode = 'symmetric'): Ima
   const n = c.rows * c.cols;
   for (const [name, arr] of [['cA', c.cA], ['cH', c.cH], ['cV', c.cV], ['cD', c.cD]] as const) {
     if (arr.length !== n) throw new AwdError('idwt2', `${name} has ${arr.length} values, expected ${c.rows} × ${c.cols}`);
-    assertFinite('idwt2', name, arr);
+    checkFinite('idwt2', name, arr);
   }
   const r = synthesisLevel2d(c.cA, c.cH, c.cV, c.cD, 1, c.rows, c.cols, wl.recLo, wl.recHi, m);
   return { data: r.data, rows: r.rows, cols: r.cols };
@@ -143,12 +147,12 @@ export function wavedec2Batch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetri
   if (X.shape.length !== 3) throw new AwdError('wavedec2Batch', `expected a batch of shape [n, rows, cols], got [${X.shape.join(', ')}]`);
   const [b, rows, cols] = X.shape;
   if (b < 1 || rows < 1 || cols < 1) throw new AwdError('wavedec2Batch', `the batch is empty (shape [${X.shape.join(', ')}])`);
-  assertFinite('wavedec2Batch', 'the images', X.data);
+  checkFinite('wavedec2Batch', 'the images', X.data);
   const m = parseMode(mode, 'wavedec2Batch');
   const wl = resolveWavelet(w);
   const J = checkLevel('wavedec2Batch', level, Math.min(rows, cols), wl.length);
   const plan = new Plan2D(rows, cols, wl.length, m, J);
-  const fwd = analysis2d(plan, X.data, b, wl.recLo, wl.recHi);
+  const fwd = analysis2dCoeffs(plan, X.data, b, wl.recLo, wl.recHi);
   const [rJ, cJ] = plan.shape(J);
   const details: Wavedec2Batch['details'] = [];
   for (let j = J; j >= 1; j--) {

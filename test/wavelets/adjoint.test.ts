@@ -19,6 +19,8 @@ import { Rng } from '../../src/util/rng.ts';
 import { MODES, extensionMap, dwtCoeffLen, type Mode } from '../../src/wavelets/modes.ts';
 import { familyLowpass, filterBankFromLowpass } from '../../src/wavelets/families.ts';
 import * as K from '../../src/wavelets/kernels.ts';
+import { wavedec, waverec, wavedecBatch, waverecBatch, wavedec2, waverec2, wavedec2Batch, waverec2Batch } from '../../src/wavelets/index.ts';
+import { ndarray } from '../../src/util/ndarray.ts';
 import {
   Plan1D,
   analysis1d,
@@ -455,6 +457,162 @@ test('(c) multilevel 2D analysis and synthesis: filter derivatives match central
         const sHi = new Float64Array(f.lo.length);
         synthesisBackward2d(plan, synthesis2d(plan, c, b, f.lo, f.hi), b, y, R, C, f.lo, f.hi, sLo, sHi);
         checkFd(`synthesis ${what}`, f.lo, f.hi, (lo, hi) => dot(synthesis2d(plan, c, b, lo, hi).out, y), sLo, sHi);
+      }
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// (d) specialised kernels vs the generic loops
+// ---------------------------------------------------------------------------------------------
+
+/** Runs `fn` with the generated kernels, then with the generic loops, and returns both results. */
+function bothPaths<T>(fn: () => T): [T, T] {
+  const prev = K.setSpecializedKernels(true);
+  try {
+    const fast = fn();
+    K.setSpecializedKernels(false);
+    const generic = fn();
+    return [fast, generic];
+  } finally {
+    K.setSpecializedKernels(prev);
+  }
+}
+
+function assertSame(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths`);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) assert.fail(`${what}: index ${i}: ${a[i]} (specialised) vs ${b[i]} (generic)`);
+  }
+}
+
+test('(d) the kernels generated per filter length and the generic loops give identical results', () => {
+  // Every even length the families use, odd and even signal lengths, all kernels, every mode.
+  const filters = [named('haar'), named('db2'), named('db5'), named('coif2'), named('db10'), named('sym20'), randomPair(8), randomPair(42)];
+  for (const mode of MODES) {
+    for (const f of filters) {
+      const F = f.lo.length;
+      for (const n of [3, 16, 37, 70]) {
+        const em = extensionMap(n, F, mode);
+        // The synthesis map from n coefficients (an idwt needs 2n − F + 2 ≥ 1 outside periodization).
+        const sm = 2 * n - F + 2 >= 1 || mode === 'periodization' ? K.synthesisMap(n, F, mode) : em;
+        const b = 3;
+        const w = 5;
+        const m = em.outLen;
+        const x = rand(b * n);
+        const cA = rand(b * sm.outLen);
+        const cD = rand(b * sm.outLen);
+        const what = `${mode} ${f.name} n=${n}`;
+        // Row kernels, batched, with odd strides and offsets.
+        const [ra, rb] = bothPaths(() => {
+          const A = new Float64Array(b * m + 1);
+          const D = new Float64Array(b * m + 2);
+          K.analyzeRows(x, 0, n, b, em, f.lo, f.hi, A, 1, m, D, 2, m);
+          const y = new Float64Array(b * sm.n);
+          K.scatterRows(cA, 0, sm.outLen, cD, 0, sm.outLen, b, sm, f.lo, f.hi, y, 0, sm.n, false);
+          const z = new Float64Array(b * n + 3);
+          K.scatterRows(A, 1, m, D, 2, m, b, em, f.lo, f.hi, z, 3, n);
+          const dLo = new Float64Array(F);
+          const dHi = new Float64Array(F);
+          K.filterGradRows(x, 0, n, b, em, A, 1, m, D, 2, m, dLo, dHi);
+          return [A, D, y, z, dLo, dHi];
+        });
+        ra.forEach((arr, i) => assertSame(arr, rb[i], `${what} row kernel ${i}`));
+        // Column kernels on an n × w block.
+        const X = rand(n * w);
+        const cAw = rand(sm.outLen * w);
+        const cDw = rand(sm.outLen * w);
+        const [ca, cb] = bothPaths(() => {
+          const A = new Float64Array(m * w);
+          const D = new Float64Array(m * w);
+          K.analyzeCols(X, 0, w, em, f.lo, f.hi, A, 0, D, 0);
+          const y = new Float64Array(sm.n * w);
+          K.scatterCols(cAw, 0, cDw, 0, w, sm, f.lo, f.hi, y, 0);
+          const z = new Float64Array(n * w);
+          K.scatterCols(A, 0, D, 0, w, em, f.lo, f.hi, z, 0);
+          return [A, D, y, z];
+        });
+        ca.forEach((arr, i) => assertSame(arr, cb[i], `${what} column kernel ${i}`));
+      }
+    }
+  }
+});
+
+test('(d) multilevel 1D and 2D transforms are identical with and without the generated kernels', () => {
+  const f = named('db5');
+  for (const mode of MODES) {
+    const plan = new Plan1D(64, 10, mode, 3);
+    const x = rand(4 * 64);
+    const [a, g] = bothPaths(() => {
+      const fwd = analysis1d(plan, x, 4, f.lo, f.hi);
+      const syn = synthesis1d(plan, fwd, 4, f.lo, f.hi);
+      return [fwd.approx, ...fwd.details, syn.out];
+    });
+    a.forEach((arr, i) => assertSame(arr, g[i], `1D ${mode} array ${i}`));
+    const plan2 = new Plan2D(33, 40, 10, mode, 2);
+    const x2 = rand(2 * 33 * 40);
+    const [a2, g2] = bothPaths(() => {
+      const fwd = analysis2d(plan2, x2, 2, f.lo, f.hi);
+      const syn = synthesis2d(plan2, fwd, 2, f.lo, f.hi);
+      return [fwd.approx, fwd.details[0].cD, fwd.details[1].cH, syn.out];
+    });
+    a2.forEach((arr, i) => assertSame(arr, g2[i], `2D ${mode} array ${i}`));
+  }
+});
+
+test('(d) the batched PyWavelets-style functions equal the single-signal ones, row by row (every mode, odd lengths, crops)', () => {
+  const rows = 3;
+  for (const mode of MODES) {
+    for (const name of ['haar', 'db2', 'db5']) {
+      for (const [n, J] of [[1, 1], [7, 2], [64, 4], [45, 3], [300, 5]] as const) {
+        if (mode === 'reflect' && n === 1) continue;
+        const what = `${mode} ${name} n=${n} J=${J}`;
+        const X = ndarray(rand(rows * n), [rows, n]);
+        const batch = wavedecBatch(X, name, mode, J);
+        const rec = waverecBatch(batch, name, mode, n);
+        assert.deepEqual(rec.shape, [rows, n], what);
+        for (let r = 0; r < rows; r++) {
+          const xr = X.data.subarray(r * n, (r + 1) * n);
+          const single = wavedec(xr, name, mode, J);
+          assert.equal(single.length, batch.length, what);
+          single.forEach((c, k) => {
+            const len = batch[k].shape[1];
+            assert.equal(c.length, len, `${what} coefficient ${k} length`);
+            for (let i = 0; i < len; i++) close(batch[k].data[r * len + i], c[i], 1 + Math.abs(c[i]), 1e-13, `${what} coefficient ${k}[${i}]`);
+          });
+          const back = waverec(single, name, mode);
+          for (let i = 0; i < n; i++) close(rec.data[r * n + i], back[i], 1 + Math.abs(back[i]), 1e-13, `${what} waverec[${i}]`);
+          for (let i = 0; i < n; i++) close(rec.data[r * n + i], xr[i], 1, 1e-12, `${what} perfect reconstruction[${i}]`);
+        }
+      }
+    }
+  }
+});
+
+test('(d) wavedec2Batch / waverec2Batch equal wavedec2 / waverec2 image by image and reconstruct (every mode, odd sizes)', () => {
+  const b = 2;
+  for (const mode of MODES) {
+    for (const [R, C, J] of [[9, 14, 1], [33, 20, 2], [40, 41, 3]] as const) {
+      const what = `${mode} ${R}×${C} J=${J}`;
+      const X = ndarray(rand(b * R * C), [b, R, C]);
+      const batch = wavedec2Batch(X, 'db2', mode, J);
+      const rec = waverec2Batch(batch, 'db2', mode);
+      for (let i = 0; i < b; i++) {
+        const img = X.data.subarray(i * R * C, (i + 1) * R * C);
+        const single = wavedec2(img, R, C, 'db2', mode, J);
+        const sz = single.approx.rows * single.approx.cols;
+        for (let k = 0; k < sz; k++) close(batch.approx.data[i * sz + k], single.approx.data[k], 1 + Math.abs(single.approx.data[k]), 1e-13, `${what} approx`);
+        single.details.forEach((d, j) => {
+          const dsz = d.rows * d.cols;
+          for (const key of ['cH', 'cV', 'cD'] as const) {
+            for (let k = 0; k < dsz; k++) close(batch.details[j][key].data[i * dsz + k], d[key][k], 1 + Math.abs(d[key][k]), 1e-13, `${what} ${key} level ${j}`);
+          }
+        });
+        const back = waverec2(single, 'db2', mode);
+        const [rr, rc] = [rec.shape[1], rec.shape[2]];
+        assert.deepEqual([back.rows, back.cols], [rr, rc], what);
+        for (let k = 0; k < rr * rc; k++) close(rec.data[i * rr * rc + k], back.data[k], 1 + Math.abs(back.data[k]), 1e-13, `${what} waverec2`);
+        for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) close(rec.data[i * rr * rc + r * rc + c], img[r * C + c], 1, 1e-12, `${what} perfect reconstruction`);
       }
     }
   }
