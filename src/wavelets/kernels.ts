@@ -18,27 +18,39 @@
  * (shift = F − 1, or F/2 for periodization). `layoutOf(map)` records, once per map:
  *
  * - the interior outputs `o ∈ [oLo, oHi)` of the analysis, whose F taps all read the signal
- *   itself: `cA[o] = Σ_t lo[t] x[2o + 1 − shift + t]`. They are computed straight from `x`, with
- *   no gather copy; only the few border outputs go through the map;
+ *   itself: `cA[o] = Σ_t lo[t] x[2o + 1 − shift + t]`, computed straight from `x` (no gather
+ *   copy); the few border outputs sum only the taps whose `map` entry is not −1, read through the
+ *   map;
  * - for the adjoint, the polyphase ("gather") form of the scatter: the extended output
  *   `ye[k] = Σ_{2o+1+t=k} lo[t] cA[o] + hi[t] cD[o]` splits into pairs
  *
- *       ye[2v+1] = Σ_{r<F/2} lo[F−2−2r] cA[v−F/2+1+r] + hi[F−2−2r] cD[v−F/2+1+r]
- *       ye[2v+2] = Σ_{r<F/2} lo[F−1−2r] cA[v−F/2+1+r] + hi[F−1−2r] cD[v−F/2+1+r]
+ *       ye[2v+1] = Σ_{i<F/2} lo[F−2−2i] cA[v−F/2+1+i] + hi[F−2−2i] cD[v−F/2+1+i]
+ *       ye[2v+2] = Σ_{i<F/2} lo[F−1−2i] cA[v−F/2+1+i] + hi[F−1−2i] cD[v−F/2+1+i]
  *
  *   (both outputs of a pair read the same F/2 coefficients). Interior pairs `v ∈ [vLo, vHi)`
  *   have all their coefficients and both targets `x[2v+1−shift]`, `x[2v+2−shift]` inside the
  *   arrays: each output is one sum and one store, instead of F read-modify-writes. The remaining
- *   indices (`borderK`) are summed generically and folded back through the map. For the
- *   synthesis maps of every mode but periodization there is no border at all: the inverse DWT is a
- *   "valid" convolution.
+ *   indices (`borderK`) are summed term by term and folded back through the map. For the
+ *   synthesis maps of every mode but periodization there is no border at all: the inverse DWT is
+ *   a "valid" convolution.
  * - column kernels (`…Cols`) do the same with whole rows: each output row accumulates its taps in
  *   registers over the row and stores once.
  *
- * The interior loops exist twice: a generic loop over the taps (readable, any F), and a version
- * generated once per filter length with the taps hoisted into local constants and the loop
- * unrolled (`new Function`, cached). Both sum in the same order, so they give identical results;
- * `setSpecializedKernels(false)` forces the generic loops (tests compare both).
+ * ## Generic and generated code
+ *
+ * Each kernel exists as a plain loop over the taps (readable, any filter length: the reference
+ * for the arithmetic) and as code generated with `new Function` and cached:
+ *
+ * - row kernels, per extension map: the taps become local constants, the border outputs and
+ *   short interiors become straight-line code with constant indices (every sample is loaded once
+ *   and every output stored once), longer interiors a loop doing two outputs per iteration. Short
+ *   signals (the multilevel transforms' deep levels) spend most of their time at the borders, so
+ *   this matters most there;
+ * - column kernels, per filter length: the taps as local constants, the row offsets hoisted.
+ *
+ * The generated code performs the same floating-point operations in the same order as the loops,
+ * so both give identical results; `setSpecializedKernels(false)` switches to the loops (tests
+ * compare both). Filters longer than `MAX_SPECIALIZED_LENGTH` always use the loops.
  *
  * Batched forms (`analyzeRows`, `scatterRows`, `filterGradRows`) run many signals of a batch in
  * one call, so per-call costs (map lookups, loading the taps) are paid once per batch. The loops
@@ -122,28 +134,419 @@ export function layoutOf(em: ExtensionMap): MapLayout {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Interior kernels: generic loops, and versions specialised per filter length
+// Switching between generated and generic code
+// ---------------------------------------------------------------------------------------------
+
+/** Filter lengths up to this get generated kernels; longer filters use the generic loops. */
+export const MAX_SPECIALIZED_LENGTH = 40;
+
+/**
+ * Interiors up to this many outputs (analysis) or pairs (adjoint) are unrolled completely in the
+ * generated row kernels; longer ones get a loop.
+ */
+const FULL_UNROLL = 40;
+
+let useSpecialized = true;
+
+/**
+ * Turns the generated kernels on or off (then every kernel runs its generic loop). Returns the
+ * previous setting. The results are identical either way; this exists for tests and measurements.
+ */
+export function setSpecializedKernels(enabled: boolean): boolean {
+  const prev = useSpecialized;
+  useSpecialized = enabled;
+  return prev;
+}
+
+function specializable(F: number): boolean {
+  return useSpecialized && F <= MAX_SPECIALIZED_LENGTH && F % 2 === 0 && F >= 2;
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+/** The taps of both filters as local constants `l0 … l{F−1}`, `h0 … h{F−1}`. */
+const tapConstants = (F: number): string => range(F).map((t) => `const l${t} = lo[${t}], h${t} = hi[${t}];`).join('\n');
+/** A left-to-right sum (the loops' order), or 0 when empty. */
+const sumOf = (terms: string[]): string => (terms.length > 0 ? terms.join(' + ') : '0');
+
+/** A zero array of at least `n` values (stands in for a null coefficient array). */
+let zerosBuf = new Float64Array(64);
+function zerosOf(n: number): Float64Array {
+  if (zerosBuf.length < n) zerosBuf = new Float64Array(Math.max(n, 2 * zerosBuf.length));
+  return zerosBuf;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row kernels (many signals, each along a row): generic loops
+// ---------------------------------------------------------------------------------------------
+
+/** Analysis of `rows` signals; see `analyzeRows`. */
+type RowAnalysis = (
+  x: Float64Array, xOff: number, xStride: number, rows: number, lo: Float64Array, hi: Float64Array,
+  cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number,
+) => void;
+
+/** Adjoint of `rows` signals; see `scatterRows` (cA, cD never null here). */
+type RowAdjoint = (
+  cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number, rows: number,
+  lo: Float64Array, hi: Float64Array, x: Float64Array, xOff: number, xStride: number,
+) => void;
+
+function analyzeRowsGeneric(
+  em: ExtensionMap, x: Float64Array, xOff: number, xStride: number, rows: number, lo: Float64Array, hi: Float64Array,
+  cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number,
+): void {
+  const { shift, oLo, oHi, borderO } = layoutOf(em);
+  const map = em.map;
+  const F = lo.length;
+  for (let r = 0; r < rows; r++) {
+    const xo = xOff + r * xStride;
+    const ia = aOff + r * aStride;
+    const id = dOff + r * dStride;
+    // Interior: output o reads x[2o + 1 − shift + t].
+    for (let o = oLo; o < oHi; o++) {
+      const s = xo + 2 * o + 1 - shift;
+      let sa = 0;
+      let sd = 0;
+      for (let t = 0; t < F; t++) {
+        const v = x[s + t];
+        sa += lo[t] * v;
+        sd += hi[t] * v;
+      }
+      cA[ia + o] = sa;
+      cD[id + o] = sd;
+    }
+    // Borders: the taps that read the signal, through the map.
+    for (let b = 0; b < borderO.length; b++) {
+      const o = borderO[b];
+      let sa = 0;
+      let sd = 0;
+      for (let t = 0; t < F; t++) {
+        const m = map[2 * o + 1 + t];
+        if (m < 0) continue;
+        const v = x[xo + m];
+        sa += lo[t] * v;
+        sd += hi[t] * v;
+      }
+      cA[ia + o] = sa;
+      cD[id + o] = sd;
+    }
+  }
+}
+
+function scatterRowsGeneric(
+  em: ExtensionMap, add: boolean,
+  cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number, rows: number,
+  lo: Float64Array, hi: Float64Array, x: Float64Array, xOff: number, xStride: number,
+): void {
+  const { shift, vLo, vHi, borderK } = layoutOf(em);
+  const map = em.map;
+  const outLen = em.outLen;
+  const F = lo.length;
+  const half = F >> 1;
+  for (let r = 0; r < rows; r++) {
+    const ia = aOff + r * aStride;
+    const id = dOff + r * dStride;
+    const xo = xOff + r * xStride;
+    // Interior pairs: ye[2v+1] and ye[2v+2] from the coefficients v − half + 1 … v.
+    for (let v = vLo; v < vHi; v++) {
+      const first = v - half + 1;
+      let y0 = 0;
+      let y1 = 0;
+      for (let i = 0; i < half; i++) {
+        const va = cA[ia + first + i];
+        const vd = cD[id + first + i];
+        y0 += lo[F - 2 - 2 * i] * va;
+        y0 += hi[F - 2 - 2 * i] * vd;
+        y1 += lo[F - 1 - 2 * i] * va;
+        y1 += hi[F - 1 - 2 * i] * vd;
+      }
+      const m = xo + 2 * v + 1 - shift;
+      if (add) {
+        x[m] += y0;
+        x[m + 1] += y1;
+      } else {
+        x[m] = y0;
+        x[m + 1] = y1;
+      }
+    }
+    // Border: ye[k] = Σ_{2o+1+t=k} lo[t] cA[o] + hi[t] cD[o], folded back through the map;
+    // t ≡ k − 1 (mod 2), o = (k − 1 − t) / 2 ∈ [0, outLen).
+    for (let b = 0; b < borderK.length; b++) {
+      const k = borderK[b];
+      let y = 0;
+      for (let t = (k - 1) & 1; t < F; t += 2) {
+        const o = (k - 1 - t) >> 1;
+        if (o < 0) break;
+        if (o >= outLen) continue;
+        y += lo[t] * cA[ia + o];
+        y += hi[t] * cD[id + o];
+      }
+      x[xo + map[k]] += y;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row kernels: code generated per extension map
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Row analysis of the interior: for r < rows, q < count,
- * `cA[a + r·aS + q] = Σ_t lo[t] src[p + r·pS + 2q + t]` (and cD with hi).
+ * Source of the analysis of one map (see the module comment). Variables: `x{m}` = x[xo + m]
+ * (loaded once per row, at first use), taps `l{t}`, `h{t}`.
  */
-type DownRows = (
-  src: Float64Array, p: number, pS: number, rows: number, count: number,
-  cA: Float64Array, a: number, aS: number, cD: Float64Array, d: number, dS: number,
-  lo: Float64Array, hi: Float64Array,
-) => void;
+function rowAnalysisSource(em: ExtensionMap): string {
+  const F = em.filterLen;
+  const { shift, oLo, oHi } = layoutOf(em);
+  const map = em.map;
+  const lines: string[] = [tapConstants(F), 'for (let r = 0; r < rows; r++) {', 'const xo = xOff + r * xStride, ia = aOff + r * aStride, id = dOff + r * dStride;'];
+  const loaded = new Set<number>();
+  const sample = (m: number): string => {
+    if (!loaded.has(m)) {
+      loaded.add(m);
+      lines.push(`const x${m} = x[xo + ${m}];`);
+    }
+    return `x${m}`;
+  };
+  // One output in straight-line code: the taps whose map entry is not −1, in increasing t.
+  const output = (o: number): void => {
+    const a: string[] = [];
+    const d: string[] = [];
+    for (let t = 0; t < F; t++) {
+      const m = map[2 * o + 1 + t];
+      if (m < 0) continue;
+      const v = sample(m);
+      a.push(`l${t} * ${v}`);
+      d.push(`h${t} * ${v}`);
+    }
+    lines.push(`cA[ia + ${o}] = ${sumOf(a)};`, `cD[id + ${o}] = ${sumOf(d)};`);
+  };
+  for (let o = 0; o < oLo; o++) output(o);
+  if (oHi - oLo <= FULL_UNROLL) {
+    for (let o = oLo; o < oHi; o++) output(o);
+  } else {
+    // A loop over the interior, two outputs per iteration (they share F − 2 samples).
+    const dot = (tap: string, off: number): string => sumOf(range(F).map((t) => `${tap}${t} * v${t + off}`));
+    lines.push(
+      `let s = xo + ${2 * oLo + 1 - shift}, o = ${oLo};`,
+      `for (; o + 1 < ${oHi}; o += 2, s += 4) {`,
+      range(F + 2).map((t) => `const v${t} = x[s + ${t}];`).join(' '),
+      `cA[ia + o] = ${dot('l', 0)};`,
+      `cD[id + o] = ${dot('h', 0)};`,
+      `cA[ia + o + 1] = ${dot('l', 2)};`,
+      `cD[id + o + 1] = ${dot('h', 2)};`,
+      '}',
+      `if (o < ${oHi}) {`,
+      range(F).map((t) => `const v${t} = x[s + ${t}];`).join(' '),
+      `cA[ia + o] = ${dot('l', 0)};`,
+      `cD[id + o] = ${dot('h', 0)};`,
+      '}',
+    );
+  }
+  for (let o = Math.max(oHi, oLo); o < em.outLen; o++) output(o);
+  lines.push('}');
+  return lines.join('\n');
+}
 
 /**
- * Row adjoint of the interior, `count` pairs per row: pair q reads `cA[a + r·aS + q + i]`,
- * i < F/2, and writes `x[p + r·xS + 2q]` and `x[p + r·xS + 2q + 1]` (added, or assigned when
- * `add` is false).
+ * Source of the adjoint of one map (see the module comment): interior pairs first (stored, or
+ * added when `add`), then the border indices added in `borderK` order, as the generic loop does.
+ * Variables: `A{o}`, `D{o}` = the row's coefficients (loaded once, at first use).
  */
-type UpRows = (
-  cA: Float64Array, a: number, aS: number, cD: Float64Array, d: number, dS: number, rows: number, count: number,
-  x: Float64Array, p: number, xS: number, lo: Float64Array, hi: Float64Array, add: boolean,
-) => void;
+function rowAdjointSource(em: ExtensionMap, add: boolean): string {
+  const F = em.filterLen;
+  const half = F >> 1;
+  const { shift, vLo, vHi, borderK } = layoutOf(em);
+  const map = em.map;
+  const outLen = em.outLen;
+  const op = add ? '+=' : '=';
+  const lines: string[] = [tapConstants(F), 'for (let r = 0; r < rows; r++) {', 'const xo = xOff + r * xStride, ia = aOff + r * aStride, id = dOff + r * dStride;'];
+  const loaded = new Set<number>();
+  const coeff = (o: number): [string, string] => {
+    if (!loaded.has(o)) {
+      loaded.add(o);
+      lines.push(`const A${o} = cA[ia + ${o}], D${o} = cD[id + ${o}];`);
+    }
+    return [`A${o}`, `D${o}`];
+  };
+  // ye[2v+1] (even taps) and ye[2v+2] (odd taps) over the window v − half + 1 … v.
+  const pairSums = (term: (i: number) => [string, string]): [string, string] => {
+    const y0: string[] = [];
+    const y1: string[] = [];
+    for (let i = 0; i < half; i++) {
+      const [a, d] = term(i);
+      y0.push(`l${F - 2 - 2 * i} * ${a}`, `h${F - 2 - 2 * i} * ${d}`);
+      y1.push(`l${F - 1 - 2 * i} * ${a}`, `h${F - 1 - 2 * i} * ${d}`);
+    }
+    return [sumOf(y0), sumOf(y1)];
+  };
+  if (vHi - vLo <= FULL_UNROLL) {
+    for (let v = vLo; v < vHi; v++) {
+      const [y0, y1] = pairSums((i) => coeff(v - half + 1 + i));
+      const m = 2 * v + 1 - shift;
+      lines.push(`x[xo + ${m}] ${op} ${y0};`, `x[xo + ${m + 1}] ${op} ${y1};`);
+    }
+  } else {
+    // A loop over the interior pairs, two pairs per iteration (they share half − 1 coefficients).
+    const at = (i: number): [string, string] => [`a${i}`, `d${i}`];
+    const [y0, y1] = pairSums(at);
+    const [y2, y3] = pairSums((i) => at(i + 1));
+    lines.push(
+      `let q = ${vLo - half + 1}, m = xo + ${2 * vLo + 1 - shift};`,
+      `for (; q + 1 < ${vHi - half + 1}; q += 2, m += 4) {`,
+      range(half + 1).map((i) => `const a${i} = cA[ia + q + ${i}], d${i} = cD[id + q + ${i}];`).join(' '),
+      `x[m] ${op} ${y0};`,
+      `x[m + 1] ${op} ${y1};`,
+      `x[m + 2] ${op} ${y2};`,
+      `x[m + 3] ${op} ${y3};`,
+      '}',
+      `if (q < ${vHi - half + 1}) {`,
+      range(half).map((i) => `const a${i} = cA[ia + q + ${i}], d${i} = cD[id + q + ${i}];`).join(' '),
+      `x[m] ${op} ${y0};`,
+      `x[m + 1] ${op} ${y1};`,
+      '}',
+    );
+  }
+  for (const k of borderK) {
+    const terms: string[] = [];
+    for (let t = (k - 1) & 1; t < F; t += 2) {
+      const o = (k - 1 - t) >> 1;
+      if (o < 0) break;
+      if (o >= outLen) continue;
+      const [a, d] = coeff(o);
+      terms.push(`l${t} * ${a}`, `h${t} * ${d}`);
+    }
+    lines.push(`x[xo + ${map[k]}] += ${sumOf(terms)};`);
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+interface RowKernels {
+  analysis?: RowAnalysis;
+  adjointAdd?: RowAdjoint;
+  adjointSet?: RowAdjoint;
+}
+
+const rowKernels = new WeakMap<ExtensionMap, RowKernels>();
+
+function rowKernelsOf(em: ExtensionMap): RowKernels {
+  let k = rowKernels.get(em);
+  if (!k) {
+    k = {};
+    rowKernels.set(em, k);
+  }
+  return k;
+}
+
+/** The generated analysis of a map, or null when the generic loop must run. */
+function generatedAnalysis(em: ExtensionMap, F: number): RowAnalysis | null {
+  if (!specializable(F) || F !== em.filterLen) return null;
+  const k = rowKernelsOf(em);
+  k.analysis ??= new Function('x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride', rowAnalysisSource(em)) as RowAnalysis;
+  return k.analysis;
+}
+
+/** The generated adjoint of a map (adding or storing the interior), or null. */
+function generatedAdjoint(em: ExtensionMap, F: number, add: boolean): RowAdjoint | null {
+  if (!specializable(F) || F !== em.filterLen) return null;
+  const k = rowKernelsOf(em);
+  const params = ['cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride', 'rows', 'lo', 'hi', 'x', 'xOff', 'xStride'];
+  if (add) {
+    k.adjointAdd ??= new Function(...params, rowAdjointSource(em, true)) as RowAdjoint;
+    return k.adjointAdd;
+  }
+  k.adjointSet ??= new Function(...params, rowAdjointSource(em, false)) as RowAdjoint;
+  return k.adjointSet;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batched row kernels
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Analysis of `rows` signals: signal r is `x[xOff + r·xStride …]` (length `em.n`); its
+ * coefficients go to `cA[aOff + r·aStride …]` and `cD[dOff + r·dStride …]` (`em.outLen` each).
+ */
+export function analyzeRows(
+  x: Float64Array, xOff: number, xStride: number, rows: number, em: ExtensionMap, lo: Float64Array, hi: Float64Array,
+  cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number,
+): void {
+  const gen = generatedAnalysis(em, lo.length);
+  if (gen) gen(x, xOff, xStride, rows, lo, hi, cA, aOff, aStride, cD, dOff, dStride);
+  else analyzeRowsGeneric(em, x, xOff, xStride, rows, lo, hi, cA, aOff, aStride, cD, dOff, dStride);
+}
+
+/**
+ * Adjoint of `analyzeRows`: adds Pᵀ Cᵀ (cA, cD) of each of the `rows` signals into
+ * `x[xOff + r·xStride …]` (length `em.n`). Null arrays are zeros. With `accumulate = false` the
+ * targets must hold zeros on entry (a fresh array): interior outputs are then stored, not added,
+ * which saves a load per output.
+ */
+export function scatterRows(
+  cA: Float64Array | null, aOff: number, aStride: number, cD: Float64Array | null, dOff: number, dStride: number,
+  rows: number, em: ExtensionMap, lo: Float64Array, hi: Float64Array,
+  x: Float64Array, xOff: number, xStride: number, accumulate = true,
+): void {
+  let A = cA;
+  let D = cD;
+  if (A === null) {
+    A = zerosOf(em.outLen);
+    aOff = 0;
+    aStride = 0;
+  }
+  if (D === null) {
+    D = zerosOf(em.outLen);
+    dOff = 0;
+    dStride = 0;
+  }
+  const gen = generatedAdjoint(em, lo.length, accumulate);
+  if (gen) gen(A, aOff, aStride, D, dOff, dStride, rows, lo, hi, x, xOff, xStride);
+  else scatterRowsGeneric(em, accumulate, A, aOff, aStride, D, dOff, dStride, rows, lo, hi, x, xOff, xStride);
+}
+
+/**
+ * Filter derivative of `analyzeRows`: adds Σ_r ∂⟨(gA_r, gD_r), analyze(x_r)⟩/∂lo into `dLo` and
+ * ∂/∂hi into `dHi`.
+ */
+export function filterGradRows(
+  x: Float64Array, xOff: number, xStride: number, rows: number, em: ExtensionMap,
+  gA: Float64Array, aOff: number, aStride: number, gD: Float64Array, dOff: number, dStride: number,
+  dLo: Float64Array, dHi: Float64Array,
+): void {
+  const { shift, oLo, oHi, borderO } = layoutOf(em);
+  const F = dLo.length;
+  const map = em.map;
+  for (let t = 0; t < F; t++) {
+    let sa = 0;
+    let sd = 0;
+    for (let r = 0; r < rows; r++) {
+      const ia = aOff + r * aStride;
+      const id = dOff + r * dStride;
+      const xo = xOff + r * xStride;
+      // Interior outputs read x[2o + 1 − shift + t].
+      let s = xo + 2 * oLo + 1 - shift + t;
+      for (let o = oLo; o < oHi; o++, s += 2) {
+        const v = x[s];
+        sa += gA[ia + o] * v;
+        sd += gD[id + o] * v;
+      }
+      for (let b = 0; b < borderO.length; b++) {
+        const o = borderO[b];
+        const m = map[2 * o + 1 + t];
+        if (m < 0) continue;
+        const v = x[xo + m];
+        sa += gA[ia + o] * v;
+        sd += gD[id + o] * v;
+      }
+    }
+    dLo[t] += sa;
+    dHi[t] += sd;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column kernels' interiors: generic loops, and code generated per filter length
+// ---------------------------------------------------------------------------------------------
 
 /**
  * Column analysis of the interior: output row q (q < count) reads source rows
@@ -162,67 +565,6 @@ type UpCols = (
   cA: Float64Array, a: number, cD: Float64Array, d: number, width: number, count: number,
   x: Float64Array, p: number, lo: Float64Array, hi: Float64Array,
 ) => void;
-
-interface InteriorKernels {
-  downRows: DownRows;
-  upRows: UpRows;
-  downCols: DownCols;
-  upCols: UpCols;
-}
-
-// The generic loops. Sums run over the taps in increasing t (analysis) and over the coefficient
-// window in increasing i, lowpass then highpass (adjoint): the generated kernels use the same
-// order, so both give bit-identical results.
-
-const genericDownRows: DownRows = (src, p, pS, rows, count, cA, a, aS, cD, d, dS, lo, hi) => {
-  const F = lo.length;
-  for (let r = 0; r < rows; r++) {
-    const ia = a + r * aS;
-    const id = d + r * dS;
-    let s = p + r * pS;
-    for (let q = 0; q < count; q++, s += 2) {
-      let sa = 0;
-      let sd = 0;
-      for (let t = 0; t < F; t++) {
-        const v = src[s + t];
-        sa += lo[t] * v;
-        sd += hi[t] * v;
-      }
-      cA[ia + q] = sa;
-      cD[id + q] = sd;
-    }
-  }
-};
-
-const genericUpRows: UpRows = (cA, a, aS, cD, d, dS, rows, count, x, p, xS, lo, hi, add) => {
-  const F = lo.length;
-  const half = F >> 1;
-  for (let r = 0; r < rows; r++) {
-    const ia = a + r * aS;
-    const id = d + r * dS;
-    const ix = p + r * xS;
-    for (let q = 0; q < count; q++) {
-      // ye[2v+1] uses the even taps, ye[2v+2] the odd ones, in decreasing order over the window.
-      let y0 = 0;
-      let y1 = 0;
-      for (let i = 0; i < half; i++) {
-        const va = cA[ia + q + i];
-        const vd = cD[id + q + i];
-        y0 += lo[F - 2 - 2 * i] * va;
-        y0 += hi[F - 2 - 2 * i] * vd;
-        y1 += lo[F - 1 - 2 * i] * va;
-        y1 += hi[F - 1 - 2 * i] * vd;
-      }
-      if (add) {
-        x[ix + 2 * q] += y0;
-        x[ix + 2 * q + 1] += y1;
-      } else {
-        x[ix + 2 * q] = y0;
-        x[ix + 2 * q + 1] = y1;
-      }
-    }
-  }
-};
 
 const genericDownCols: DownCols = (x, p, width, count, cA, a, cD, d, lo, hi) => {
   const F = lo.length;
@@ -269,293 +611,57 @@ const genericUpCols: UpCols = (cA, a, cD, d, width, count, x, p, lo, hi) => {
   }
 };
 
-const GENERIC: InteriorKernels = { downRows: genericDownRows, upRows: genericUpRows, downCols: genericDownCols, upCols: genericUpCols };
-
-/** Filter lengths up to this get generated kernels; longer filters use the generic loops. */
-export const MAX_SPECIALIZED_LENGTH = 40;
-
-const specialized = new Map<number, InteriorKernels>();
-let useSpecialized = true;
-
-/**
- * Turns the kernels generated per filter length on or off (then every length uses the generic
- * loops). Returns the previous setting. The results are identical either way; this exists for
- * tests and measurements.
- */
-export function setSpecializedKernels(enabled: boolean): boolean {
-  const prev = useSpecialized;
-  useSpecialized = enabled;
-  return prev;
+interface ColKernels {
+  downCols: DownCols;
+  upCols: UpCols;
 }
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-/** `Σ_i terms(i)` as a left-to-right sum (the generic loops' order). */
-const sum = (n: number, term: (i: number) => string): string => range(n).map(term).join(' + ');
+const GENERIC_COLS: ColKernels = { downCols: genericDownCols, upCols: genericUpCols };
+const colKernels = new Map<number, ColKernels>();
 
-/**
- * Source of the kernels for filter length F. The taps become local constants (`l0 … h{F-1}`;
- * for the adjoint `le/lo/he/ho{i}` = the even/odd taps in window order) so the JIT keeps them out
- * of memory, and the row kernels do two outputs per iteration to reuse the loaded samples.
- */
-function specializedSource(F: number): Record<keyof InteriorKernels, string> {
+/** Source of the column kernels for filter length F (same arithmetic as the generic loops). */
+function colSource(F: number): Record<keyof ColKernels, string> {
   const half = F >> 1;
-  const taps = range(F).map((t) => `const l${t} = lo[${t}], h${t} = hi[${t}];`).join('\n');
-  // Adjoint taps in window order i: even output uses lo[F-2-2i], odd output lo[F-1-2i].
-  const upTaps = range(half)
-    .map((i) => `const le${i} = lo[${F - 2 - 2 * i}], he${i} = hi[${F - 2 - 2 * i}], lo${i} = lo[${F - 1 - 2 * i}], ho${i} = hi[${F - 1 - 2 * i}];`)
-    .join('\n');
-  const dot = (tap: string, off: number): string => sum(F, (t) => `${tap}${t} * v${t + off}`);
-  const downRows = `${taps}
-for (let r = 0; r < rows; r++) {
-  const ia = a + r * aS, id = d + r * dS;
-  let s = p + r * pS, q = 0;
-  for (; q + 1 < count; q += 2, s += 4) {
-    ${range(F + 2).map((t) => `const v${t} = src[s + ${t}];`).join(' ')}
-    cA[ia + q] = ${dot('l', 0)};
-    cD[id + q] = ${dot('h', 0)};
-    cA[ia + q + 1] = ${dot('l', 2)};
-    cD[id + q + 1] = ${dot('h', 2)};
-  }
-  if (q < count) {
-    ${range(F).map((t) => `const v${t} = src[s + ${t}];`).join(' ')}
-    cA[ia + q] = ${dot('l', 0)};
-    cD[id + q] = ${dot('h', 0)};
-  }
-}`;
-  const upSum = (even: boolean, off: number): string =>
-    sum(half, (i) => `${even ? 'le' : 'lo'}${i} * A${i + off} + ${even ? 'he' : 'ho'}${i} * D${i + off}`);
-  const upBody = (op: string): string => `
-  for (; q + 1 < count; q += 2, o += 4) {
-    ${range(half + 1).map((i) => `const A${i} = cA[ia + q + ${i}], D${i} = cD[id + q + ${i}];`).join(' ')}
-    x[o] ${op} ${upSum(true, 0)};
-    x[o + 1] ${op} ${upSum(false, 0)};
-    x[o + 2] ${op} ${upSum(true, 1)};
-    x[o + 3] ${op} ${upSum(false, 1)};
-  }
-  if (q < count) {
-    ${range(half).map((i) => `const A${i} = cA[ia + q + ${i}], D${i} = cD[id + q + ${i}];`).join(' ')}
-    x[o] ${op} ${upSum(true, 0)};
-    x[o + 1] ${op} ${upSum(false, 0)};
-  }`;
-  const upRows = `${upTaps}
-for (let r = 0; r < rows; r++) {
-  const ia = a + r * aS, id = d + r * dS;
-  let o = p + r * xS, q = 0;
-  if (add) {${upBody('+=')}
-  } else {${upBody('=')}
-  }
-}`;
-  const downCols = `${taps}
+  const downCols = `${tapConstants(F)}
 for (let q = 0; q < count; q++) {
   const b0 = p + 2 * q * width;
   ${range(F - 1).map((t) => `const b${t + 1} = b${t} + width;`).join(' ')}
   const ia = a + q * width, id = d + q * width;
   for (let c = 0; c < width; c++) {
     ${range(F).map((t) => `const v${t} = x[b${t} + c];`).join(' ')}
-    cA[ia + c] = ${dot('l', 0)};
-    cD[id + c] = ${dot('h', 0)};
+    cA[ia + c] = ${sumOf(range(F).map((t) => `l${t} * v${t}`))};
+    cD[id + c] = ${sumOf(range(F).map((t) => `h${t} * v${t}`))};
   }
 }`;
-  const upCols = `${upTaps}
+  const y = (parity: number): string =>
+    sumOf(range(half).flatMap((i) => [`l${F - 2 + parity - 2 * i} * A${i}`, `h${F - 2 + parity - 2 * i} * D${i}`]));
+  const upCols = `${tapConstants(F)}
 for (let q = 0; q < count; q++) {
   const a0 = a + q * width, d0 = d + q * width;
   ${range(half - 1).map((i) => `const a${i + 1} = a${i} + width, d${i + 1} = d${i} + width;`).join(' ')}
   const x0 = p + 2 * q * width, x1 = x0 + width;
   for (let c = 0; c < width; c++) {
     ${range(half).map((i) => `const A${i} = cA[a${i} + c], D${i} = cD[d${i} + c];`).join(' ')}
-    x[x0 + c] += ${upSum(true, 0)};
-    x[x1 + c] += ${upSum(false, 0)};
+    x[x0 + c] += ${y(0)};
+    x[x1 + c] += ${y(1)};
   }
 }`;
-  return { downRows, upRows, downCols, upCols };
+  return { downCols, upCols };
 }
 
-/** The generated kernels for filter length F (built on first use, then cached). */
-function specializedKernels(F: number): InteriorKernels {
-  let k = specialized.get(F);
+/** The column kernels for filter length F: generated (cached) or the generic loops. */
+function colKernelsFor(F: number): ColKernels {
+  if (!specializable(F)) return GENERIC_COLS;
+  let k = colKernels.get(F);
   if (!k) {
-    const src = specializedSource(F);
+    const src = colSource(F);
     k = {
-      downRows: new Function('src', 'p', 'pS', 'rows', 'count', 'cA', 'a', 'aS', 'cD', 'd', 'dS', 'lo', 'hi', src.downRows) as DownRows,
-      upRows: new Function('cA', 'a', 'aS', 'cD', 'd', 'dS', 'rows', 'count', 'x', 'p', 'xS', 'lo', 'hi', 'add', src.upRows) as UpRows,
       downCols: new Function('x', 'p', 'width', 'count', 'cA', 'a', 'cD', 'd', 'lo', 'hi', src.downCols) as DownCols,
       upCols: new Function('cA', 'a', 'cD', 'd', 'width', 'count', 'x', 'p', 'lo', 'hi', src.upCols) as UpCols,
     };
-    specialized.set(F, k);
+    colKernels.set(F, k);
   }
   return k;
-}
-
-/** The interior kernels to use for filter length F. */
-function kernelsFor(F: number): InteriorKernels {
-  return useSpecialized && F <= MAX_SPECIALIZED_LENGTH && F % 2 === 0 ? specializedKernels(F) : GENERIC;
-}
-
-/** A zero array of at least `n` values (stands in for a null coefficient array). */
-let zerosBuf = new Float64Array(64);
-function zerosOf(n: number): Float64Array {
-  if (zerosBuf.length < n) zerosBuf = new Float64Array(Math.max(n, 2 * zerosBuf.length));
-  return zerosBuf;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Batched row kernels (many signals, each along a row)
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Analysis of `rows` signals: signal r is `x[xOff + r·xStride …]` (length `em.n`); its
- * coefficients go to `cA[aOff + r·aStride …]` and `cD[dOff + r·dStride …]` (`em.outLen` each).
- */
-export function analyzeRows(
-  x: Float64Array, xOff: number, xStride: number, rows: number, em: ExtensionMap, lo: Float64Array, hi: Float64Array,
-  cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number,
-): void {
-  const L = layoutOf(em);
-  const F = lo.length;
-  const kern = kernelsFor(F);
-  const outLen = em.outLen;
-  const interior = L.oHi - L.oLo;
-  // Borders: outputs [0, left) and [outLen − right, outLen). Their windows of the extended
-  // signal (xe[1 …] and xe[2(outLen − right) + 1 …]) are gathered through the map, then run
-  // through the same kernel as the interior.
-  const left = interior > 0 ? L.oLo : 0;
-  const right = outLen - (interior > 0 ? L.oHi : 0);
-  const wl = left > 0 ? 2 * left + F - 2 : 0;
-  const wr = right > 0 ? 2 * right + F - 2 : 0;
-  const map = em.map;
-  const k0 = 2 * (outLen - right) + 1;
-  // Rows go in chunks small enough to stay in cache between the interior and the border pass.
-  const chunk = Math.max(1, Math.min(rows, Math.floor(CHUNK_VALUES / Math.max(xStride, wl + wr, 1))));
-  const buf = scratchOf(chunk * (wl + wr));
-  const rightBase = chunk * wl;
-  for (let r0 = 0; r0 < rows; r0 += chunk) {
-    const nr = Math.min(chunk, rows - r0);
-    const a = aOff + r0 * aStride;
-    const d = dOff + r0 * dStride;
-    // Interior: output o reads x[2o + 1 − shift + t].
-    if (interior > 0) kern.downRows(x, xOff + r0 * xStride + 2 * L.oLo + 1 - L.shift, xStride, nr, interior, cA, a + L.oLo, aStride, cD, d + L.oLo, dStride, lo, hi);
-    if (wl + wr === 0) continue;
-    for (let r = 0; r < nr; r++) {
-      const xo = xOff + (r0 + r) * xStride;
-      const bl = r * wl;
-      for (let j = 0; j < wl; j++) {
-        const m = map[1 + j];
-        buf[bl + j] = m >= 0 ? x[xo + m] : 0;
-      }
-      const br = rightBase + r * wr;
-      for (let j = 0; j < wr; j++) {
-        const m = map[k0 + j];
-        buf[br + j] = m >= 0 ? x[xo + m] : 0;
-      }
-    }
-    if (left > 0) kern.downRows(buf, 0, wl, nr, left, cA, a, aStride, cD, d, dStride, lo, hi);
-    if (right > 0) kern.downRows(buf, rightBase, wr, nr, right, cA, a + outLen - right, aStride, cD, d + outLen - right, dStride, lo, hi);
-  }
-}
-
-/** Rows are processed in chunks of about this many values (64 KiB), which stay in cache. */
-const CHUNK_VALUES = 8192;
-let scratch = new Float64Array(CHUNK_VALUES);
-/** A module-level work buffer of at least `n` values (the kernels are not re-entrant). */
-function scratchOf(n: number): Float64Array {
-  if (scratch.length < n) scratch = new Float64Array(n);
-  return scratch;
-}
-
-/**
- * Adjoint of `analyzeRows`: adds Pᵀ Cᵀ (cA, cD) of each of the `rows` signals into
- * `x[xOff + r·xStride …]` (length `em.n`). Null arrays are zeros. With `accumulate = false` the
- * targets must hold zeros on entry (a fresh array): interior outputs are then stored, not added,
- * which saves a load per output.
- */
-export function scatterRows(
-  cA: Float64Array | null, aOff: number, aStride: number, cD: Float64Array | null, dOff: number, dStride: number,
-  rows: number, em: ExtensionMap, lo: Float64Array, hi: Float64Array,
-  x: Float64Array, xOff: number, xStride: number, accumulate = true,
-): void {
-  const L = layoutOf(em);
-  const F = lo.length;
-  const half = F >> 1;
-  const outLen = em.outLen;
-  let A = cA;
-  let D = cD;
-  if (A === null) {
-    A = zerosOf(outLen);
-    aOff = 0;
-    aStride = 0;
-  }
-  if (D === null) {
-    D = zerosOf(outLen);
-    dOff = 0;
-    dStride = 0;
-  }
-  if (L.vHi > L.vLo) {
-    // Interior pairs: pair v reads coefficients v − half + 1 …, writes x[2v + 1 − shift], x[2v + 2 − shift].
-    const first = L.vLo - half + 1;
-    kernelsFor(F).upRows(A, aOff + first, aStride, D, dOff + first, dStride, rows, L.vHi - L.vLo, x, xOff + 2 * L.vLo + 1 - L.shift, xStride, lo, hi, accumulate);
-  }
-  // Border: ye[k] = Σ_{2o+1+t=k} lo[t] cA[o] + hi[t] cD[o], folded back through the map.
-  const map = em.map;
-  const border = L.borderK;
-  for (let r = 0; r < rows; r++) {
-    const ia = aOff + r * aStride;
-    const id = dOff + r * dStride;
-    const xo = xOff + r * xStride;
-    for (let b = 0; b < border.length; b++) {
-      const k = border[b];
-      let y = 0;
-      // t ≡ k − 1 (mod 2), o = (k − 1 − t) / 2 ∈ [0, outLen).
-      for (let t = (k - 1) & 1; t < F; t += 2) {
-        const o = (k - 1 - t) >> 1;
-        if (o < 0) break;
-        if (o >= outLen) continue;
-        y += lo[t] * A[ia + o] + hi[t] * D[id + o];
-      }
-      x[xo + map[k]] += y;
-    }
-  }
-}
-
-/**
- * Filter derivative of `analyzeRows`: adds Σ_r ∂⟨(gA_r, gD_r), analyze(x_r)⟩/∂lo into `dLo` and
- * ∂/∂hi into `dHi`.
- */
-export function filterGradRows(
-  x: Float64Array, xOff: number, xStride: number, rows: number, em: ExtensionMap,
-  gA: Float64Array, aOff: number, aStride: number, gD: Float64Array, dOff: number, dStride: number,
-  dLo: Float64Array, dHi: Float64Array,
-): void {
-  const L = layoutOf(em);
-  const F = dLo.length;
-  const map = em.map;
-  const border = L.borderO;
-  const base = 2 * L.oLo + 1 - L.shift;
-  for (let t = 0; t < F; t++) {
-    let sa = 0;
-    let sd = 0;
-    for (let r = 0; r < rows; r++) {
-      const ia = aOff + r * aStride;
-      const id = dOff + r * dStride;
-      // Interior outputs read x[2o + 1 − shift + t].
-      let s = xOff + r * xStride + base + t;
-      for (let o = L.oLo; o < L.oHi; o++, s += 2) {
-        const v = x[s];
-        sa += gA[ia + o] * v;
-        sd += gD[id + o] * v;
-      }
-      const xo = xOff + r * xStride;
-      for (let b = 0; b < border.length; b++) {
-        const o = border[b];
-        const m = map[2 * o + 1 + t];
-        if (m < 0) continue;
-        const v = x[xo + m];
-        sa += gA[ia + o] * v;
-        sd += gD[id + o] * v;
-      }
-    }
-    dLo[t] += sa;
-    dHi[t] += sd;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -615,7 +721,7 @@ export function analyzeCols(
   const F = lo.length;
   if (L.oHi > L.oLo) {
     // Interior output row o reads rows 2o + 1 − shift + t, t < F.
-    kernelsFor(F).downCols(x, xOff + (2 * L.oLo + 1 - L.shift) * width, width, L.oHi - L.oLo, cA, aOff + L.oLo * width, cD, dOff + L.oLo * width, lo, hi);
+    colKernelsFor(F).downCols(x, xOff + (2 * L.oLo + 1 - L.shift) * width, width, L.oHi - L.oLo, cA, aOff + L.oLo * width, cD, dOff + L.oLo * width, lo, hi);
   }
   // Border rows: one pass over the row per tap that reads the signal.
   const map = em.map;
@@ -652,12 +758,12 @@ export function scatterCols(
   const outLen = em.outLen;
   if (L.vHi > L.vLo && cA !== null && cD !== null) {
     const first = (L.vLo - half + 1) * width;
-    kernelsFor(F).upCols(cA, aOff + first, cD, dOff + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi);
+    colKernelsFor(F).upCols(cA, aOff + first, cD, dOff + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi);
   } else if (L.vHi > L.vLo) {
     // One half is null: use a zero block for it (rare: idwt2 with missing subbands).
     const z = zerosOf(outLen * width);
     const first = (L.vLo - half + 1) * width;
-    kernelsFor(F).upCols(cA ?? z, (cA ? aOff : 0) + first, cD ?? z, (cD ? dOff : 0) + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi);
+    colKernelsFor(F).upCols(cA ?? z, (cA ? aOff : 0) + first, cD ?? z, (cD ? dOff : 0) + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi);
   }
   // Border rows of the extended output, folded back through the map; one pass per tap.
   const map = em.map;
