@@ -86,6 +86,12 @@ export interface MapLayout {
   vHi: number;
   /** Extended indices k ≥ 1 with `map[k] ≥ 0` that no interior pair writes. */
   borderK: Int32Array;
+  /**
+   * True when the interior pairs write every sample of the signal once and there is no border
+   * (the synthesis maps of every mode but periodization): an adjoint that stores instead of adding
+   * then needs no zeroed target.
+   */
+  covers: boolean;
 }
 
 const layouts = new WeakMap<ExtensionMap, MapLayout>();
@@ -128,7 +134,8 @@ export function layoutOf(em: ExtensionMap): MapLayout {
     const v = (k - 1) >> 1;
     if (map[k] >= 0 && !(v >= vLo && v < vHi)) borderK.push(k);
   }
-  const layout: MapLayout = { shift, oLo, oHi, borderO: Int32Array.from(borderO), vLo, vHi, borderK: Int32Array.from(borderK) };
+  const covers = borderK.length === 0 && 2 * (vHi - vLo) === n && 2 * vLo + 1 - shift === 0;
+  const layout: MapLayout = { shift, oLo, oHi, borderO: Int32Array.from(borderO), vLo, vHi, borderK: Int32Array.from(borderK), covers };
   layouts.set(em, layout);
   return layout;
 }
@@ -479,8 +486,8 @@ export function analyzeRows(
 /**
  * Adjoint of `analyzeRows`: adds Pᵀ Cᵀ (cA, cD) of each of the `rows` signals into
  * `x[xOff + r·xStride …]` (length `em.n`). Null arrays are zeros. With `accumulate = false` the
- * targets must hold zeros on entry (a fresh array): interior outputs are then stored, not added,
- * which saves a load per output.
+ * targets must hold zeros on entry (a fresh array), unless `layoutOf(em).covers`: interior
+ * outputs are then stored, not added, which saves a load per output.
  */
 export function scatterRows(
   cA: Float64Array | null, aOff: number, aStride: number, cD: Float64Array | null, dOff: number, dStride: number,
@@ -559,11 +566,11 @@ type DownCols = (
 
 /**
  * Column adjoint of the interior: pair q reads coefficient rows `a + (q + i)·width`, i < F/2, and
- * adds into rows `p + 2q·width` and `p + (2q + 1)·width` of x.
+ * adds into (or, when `add` is false, stores) rows `p + 2q·width` and `p + (2q + 1)·width` of x.
  */
 type UpCols = (
   cA: Float64Array, a: number, cD: Float64Array, d: number, width: number, count: number,
-  x: Float64Array, p: number, lo: Float64Array, hi: Float64Array,
+  x: Float64Array, p: number, lo: Float64Array, hi: Float64Array, add: boolean,
 ) => void;
 
 const genericDownCols: DownCols = (x, p, width, count, cA, a, cD, d, lo, hi) => {
@@ -586,7 +593,7 @@ const genericDownCols: DownCols = (x, p, width, count, cA, a, cD, d, lo, hi) => 
   }
 };
 
-const genericUpCols: UpCols = (cA, a, cD, d, width, count, x, p, lo, hi) => {
+const genericUpCols: UpCols = (cA, a, cD, d, width, count, x, p, lo, hi, add) => {
   const F = lo.length;
   const half = F >> 1;
   for (let q = 0; q < count; q++) {
@@ -605,8 +612,13 @@ const genericUpCols: UpCols = (cA, a, cD, d, width, count, x, p, lo, hi) => {
         y1 += lo[F - 1 - 2 * i] * va;
         y1 += hi[F - 1 - 2 * i] * vd;
       }
-      x[x0 + c] += y0;
-      x[x1 + c] += y1;
+      if (add) {
+        x[x0 + c] += y0;
+        x[x1 + c] += y1;
+      } else {
+        x[x0 + c] = y0;
+        x[x1 + c] = y1;
+      }
     }
   }
 };
@@ -635,16 +647,21 @@ for (let q = 0; q < count; q++) {
 }`;
   const y = (parity: number): string =>
     sumOf(range(half).flatMap((i) => [`l${F - 2 + parity - 2 * i} * A${i}`, `h${F - 2 + parity - 2 * i} * D${i}`]));
-  const upCols = `${tapConstants(F)}
-for (let q = 0; q < count; q++) {
+  const upLoop = (op: string): string => `for (let q = 0; q < count; q++) {
   const a0 = a + q * width, d0 = d + q * width;
   ${range(half - 1).map((i) => `const a${i + 1} = a${i} + width, d${i + 1} = d${i} + width;`).join(' ')}
   const x0 = p + 2 * q * width, x1 = x0 + width;
   for (let c = 0; c < width; c++) {
     ${range(half).map((i) => `const A${i} = cA[a${i} + c], D${i} = cD[d${i} + c];`).join(' ')}
-    x[x0 + c] += ${y(0)};
-    x[x1 + c] += ${y(1)};
+    x[x0 + c] ${op} ${y(0)};
+    x[x1 + c] ${op} ${y(1)};
   }
+}`;
+  const upCols = `${tapConstants(F)}
+if (add) {
+${upLoop('+=')}
+} else {
+${upLoop('=')}
 }`;
   return { downCols, upCols };
 }
@@ -657,7 +674,7 @@ function colKernelsFor(F: number): ColKernels {
     const src = colSource(F);
     k = {
       downCols: new Function('x', 'p', 'width', 'count', 'cA', 'a', 'cD', 'd', 'lo', 'hi', src.downCols) as DownCols,
-      upCols: new Function('cA', 'a', 'cD', 'd', 'width', 'count', 'x', 'p', 'lo', 'hi', src.upCols) as UpCols,
+      upCols: new Function('cA', 'a', 'cD', 'd', 'width', 'count', 'x', 'p', 'lo', 'hi', 'add', src.upCols) as UpCols,
     };
     colKernels.set(F, k);
   }
@@ -752,18 +769,29 @@ export function scatterCols(
   cA: Float64Array | null, aOff: number, cD: Float64Array | null, dOff: number, width: number,
   em: ExtensionMap, lo: Float64Array, hi: Float64Array, x: Float64Array, xOff: number,
 ): void {
+  scatterColsInto(cA, aOff, cD, dOff, width, em, lo, hi, x, xOff, true);
+}
+
+/**
+ * `scatterCols` with a choice: with `accumulate = false` the interior rows are stored instead of
+ * added, so `x` must hold zeros on entry unless `layoutOf(em).covers` (as `scatterRows`).
+ */
+export function scatterColsInto(
+  cA: Float64Array | null, aOff: number, cD: Float64Array | null, dOff: number, width: number,
+  em: ExtensionMap, lo: Float64Array, hi: Float64Array, x: Float64Array, xOff: number, accumulate: boolean,
+): void {
   const L = layoutOf(em);
   const F = lo.length;
   const half = F >> 1;
   const outLen = em.outLen;
   if (L.vHi > L.vLo && cA !== null && cD !== null) {
     const first = (L.vLo - half + 1) * width;
-    colKernelsFor(F).upCols(cA, aOff + first, cD, dOff + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi);
+    colKernelsFor(F).upCols(cA, aOff + first, cD, dOff + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi, accumulate);
   } else if (L.vHi > L.vLo) {
     // One half is null: use a zero block for it (rare: idwt2 with missing subbands).
     const z = zerosOf(outLen * width);
     const first = (L.vLo - half + 1) * width;
-    colKernelsFor(F).upCols(cA ?? z, (cA ? aOff : 0) + first, cD ?? z, (cD ? dOff : 0) + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi);
+    colKernelsFor(F).upCols(cA ?? z, (cA ? aOff : 0) + first, cD ?? z, (cD ? dOff : 0) + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi, accumulate);
   }
   // Border rows of the extended output, folded back through the map; one pass per tap.
   const map = em.map;

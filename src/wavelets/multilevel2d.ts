@@ -9,7 +9,7 @@
  * @module
  */
 import { type Mode } from './modes.ts';
-import { analyzeCols, analyzeRows, filterGradCols, filterGradRows, scatterCols, scatterRows } from './kernels.ts';
+import { analyzeCols, analyzeRows, filterGradCols, filterGradRows, scatterColsInto, scatterRows } from './kernels.ts';
 import { Plan1D } from './multilevel1d.ts';
 
 /** The three detail subbands of one level, each b × rows_j × cols_j. */
@@ -72,7 +72,7 @@ export function analysis2d(plan: Plan2D, x: Float64Array, b: number, lo: Float64
     const cV = new Float64Array(b * Rs * Cs);
     const cD = new Float64Array(b * Rs * Cs);
     for (let i = 0; i < b; i++) {
-      analysisLevel2d(plan, j, src, i * R * C, L, H, i * R * Cs, a, cH, cV, cD, i * Rs * Cs, lo, hi);
+      analysisLevel2d(plan, j, src, i * R * C, L, H, i * R * Cs, a, i * Rs * Cs, cH, cV, cD, i * Rs * Cs, lo, hi);
     }
     approximations.push(a);
     details.push({ cH, cV, cD });
@@ -88,42 +88,52 @@ export function analysis2d(plan: Plan2D, x: Float64Array, b: number, lo: Float64
  */
 function analysisLevel2d(
   plan: Plan2D, j: number, src: Float64Array, xOff: number, L: Float64Array, H: Float64Array, lhOff: number,
-  a: Float64Array, cH: Float64Array, cV: Float64Array, cD: Float64Array, outOff: number, lo: Float64Array, hi: Float64Array,
+  a: Float64Array, aOff: number, cH: Float64Array, cV: Float64Array, cD: Float64Array, outOff: number, lo: Float64Array, hi: Float64Array,
 ): void {
   const [R, C] = plan.shape(j - 1);
   const Cs = plan.colPlan.lens[j];
   const emC = plan.colPlan.analysisMaps[j - 1];
   const emR = plan.rowPlan.analysisMaps[j - 1];
   analyzeRows(src, xOff, C, R, emC, lo, hi, L, lhOff, Cs, H, lhOff, Cs);
-  analyzeCols(L, lhOff, Cs, emR, lo, hi, a, outOff, cH, outOff);
+  analyzeCols(L, lhOff, Cs, emR, lo, hi, a, aOff, cH, outOff);
   analyzeCols(H, lhOff, Cs, emR, lo, hi, cV, outOff, cD, outOff);
 }
 
 /**
- * The coefficients of `analysis2d` without the intermediates the backward pass needs (the row
- * passes go through one per-image work buffer): for transforms that are not differentiated, such
- * as `wavedec2Batch`. Same values as `analysis2d`.
+ * The coefficients of `analysis2d` without the intermediates the backward pass needs: each image
+ * goes through all levels at once, its row passes and intermediate approximations in small work
+ * buffers that stay in cache. For transforms that are not differentiated, such as
+ * `wavedec2Batch`. Same values as `analysis2d`.
  */
 export function analysis2dCoeffs(plan: Plan2D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): Coeffs2D {
+  const J = plan.levels;
+  const [RJ, CJ] = plan.shape(J);
+  const approx = new Float64Array(b * RJ * CJ);
   const details: Details2D[] = [];
-  let src = x;
-  const [R0] = plan.shape(0);
-  const L = new Float64Array(R0 * plan.colPlan.lens[1]);
-  const H = new Float64Array(R0 * plan.colPlan.lens[1]);
-  for (let j = 1; j <= plan.levels; j++) {
-    const [R, C] = plan.shape(j - 1);
+  for (let j = 1; j <= J; j++) {
     const [Rs, Cs] = plan.shape(j);
-    const a = new Float64Array(b * Rs * Cs);
-    const cH = new Float64Array(b * Rs * Cs);
-    const cV = new Float64Array(b * Rs * Cs);
-    const cD = new Float64Array(b * Rs * Cs);
-    for (let i = 0; i < b; i++) {
-      analysisLevel2d(plan, j, src, i * R * C, L, H, 0, a, cH, cV, cD, i * Rs * Cs, lo, hi);
-    }
-    details.push({ cH, cV, cD });
-    src = a;
+    details.push({ cH: new Float64Array(b * Rs * Cs), cV: new Float64Array(b * Rs * Cs), cD: new Float64Array(b * Rs * Cs) });
   }
-  return { approx: src, details };
+  const [R0, C0] = plan.shape(0);
+  const [R1, C1] = plan.shape(1);
+  const L = new Float64Array(R0 * C1);
+  const H = new Float64Array(R0 * C1);
+  const work = [new Float64Array(R1 * C1), new Float64Array(R1 * C1)];
+  for (let i = 0; i < b; i++) {
+    let src = x;
+    let srcOff = i * R0 * C0;
+    for (let j = 1; j <= J; j++) {
+      const [Rs, Cs] = plan.shape(j);
+      const last = j === J;
+      const a = last ? approx : work[j & 1];
+      const aOff = last ? i * Rs * Cs : 0;
+      const d = details[j - 1];
+      analysisLevel2d(plan, j, src, srcOff, L, H, 0, a, aOff, d.cH, d.cV, d.cD, i * Rs * Cs, lo, hi);
+      src = a;
+      srcOff = aOff;
+    }
+  }
+  return { approx, details };
 }
 
 /**
@@ -149,8 +159,8 @@ export function analysisBackward2d(
       const outOff = i * Rs * Cs;
       filterGradCols(L, inOff, Cs, emR, g, outOff, gd.cH, outOff, dLo, dHi);
       filterGradCols(H, inOff, Cs, emR, gd.cV, outOff, gd.cD, outOff, dLo, dHi);
-      scatterCols(g, outOff, gd.cH, outOff, Cs, emR, lo, hi, gL, inOff);
-      scatterCols(gd.cV, outOff, gd.cD, outOff, Cs, emR, lo, hi, gH, inOff);
+      scatterColsInto(g, outOff, gd.cH, outOff, Cs, emR, lo, hi, gL, inOff, false);
+      scatterColsInto(gd.cV, outOff, gd.cD, outOff, Cs, emR, lo, hi, gH, inOff, false);
     }
     const src = fwd.approximations[j - 1];
     filterGradRows(src, 0, C, b * R, emC, gL, 0, Cs, gH, 0, Cs, dLo, dHi);
@@ -202,8 +212,8 @@ export function synthesis2d(
       // Image by image: the column pass's output is still in cache for the row pass.
       const inOff = i * Rs * Cs;
       const lhOff = i * Rr * Cs;
-      scatterCols(input, inOff, d.cH, inOff, Cs, emR, lo, hi, L, lhOff);
-      scatterCols(d.cV, inOff, d.cD, inOff, Cs, emR, lo, hi, H, lhOff);
+      scatterColsInto(input, inOff, d.cH, inOff, Cs, emR, lo, hi, L, lhOff, false);
+      scatterColsInto(d.cV, inOff, d.cD, inOff, Cs, emR, lo, hi, H, lhOff, false);
       scatterRows(L, lhOff, Cs, H, lhOff, Cs, Rr, emC, lo, hi, full, i * Rr * Cr, Cr, false);
     }
     colPass[j - 1] = { L, H };

@@ -7,7 +7,7 @@
 import { AwdError, assertFinite } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { warnOnce } from '../util/warn.ts';
-import { analyze, scatter, scatterRows, synthesisMap } from './kernels.ts';
+import { analyze, layoutOf, scatter, scatterRows, synthesisMap } from './kernels.ts';
 import { dwtMaxLevel, extensionMap, idwtOutputLen, parseMode, type ExtensionMap, type Mode } from './modes.ts';
 import { analysis1d, analysis1dCoeffs, chunkRows, Plan1D } from './multilevel1d.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
@@ -208,7 +208,7 @@ export function waverecBatch(coeffs: NdArray[], w: WaveletLike, mode: Mode = 'sy
       const direct = k === levels.length - 1 && outLen === rec;
       const dst = direct ? out : work[k & 1];
       const dstOff = direct ? r0 * rec : 0;
-      dst.fill(0, dstOff, dstOff + nr * rec);
+      if (!layoutOf(em).covers) dst.fill(0, dstOff, dstOff + nr * rec);
       // Row stride inLen: an approximation one longer than the detail is cropped on the fly.
       scatterRows(src, srcOff, inLen, d, r0 * s, s, nr, em, wl.recLo, wl.recHi, dst, dstOff, rec, false);
       src = dst;

@@ -6,9 +6,9 @@
  */
 import { AwdError } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
-import { scatterCols, scatterRows, synthesisMap } from './kernels.ts';
-import { idwtOutputLen, parseMode, type Mode } from './modes.ts';
-import { analysis2d, analysis2dCoeffs, crop2d, Plan2D } from './multilevel2d.ts';
+import { layoutOf, scatterColsInto, scatterRows, synthesisMap } from './kernels.ts';
+import { idwtOutputLen, parseMode, type ExtensionMap, type Mode } from './modes.ts';
+import { analysis2d, analysis2dCoeffs, Plan2D } from './multilevel2d.ts';
 import { checkFinite, checkLevel } from './transform1d.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
@@ -62,36 +62,42 @@ export function dwt2(x: ArrayLike<number>, rows: number, cols: number, w: Wavele
   return { cA: fwd.approx, cH: fwd.details[0].cH, cV: fwd.details[0].cV, cD: fwd.details[0].cD, rows: r, cols: c };
 }
 
-/**
- * One level of 2D synthesis on a batch: subbands b × Rs × Cs → b × Rr × Cr (uncropped).
- * Any of the arrays may be null (zeros).
- */
-function synthesisLevel2d(
-  a: Float64Array | null, h: Float64Array | null, v: Float64Array | null, d: Float64Array | null,
-  b: number, Rs: number, Cs: number, lo: Float64Array, hi: Float64Array, mode: Mode,
-): Image & { b: number } {
-  const F = lo.length;
+/** Sizes and maps of one level of 2D synthesis: subbands Rs × Cs → Rr × Cr (uncropped). */
+interface SynthesisLevel {
+  Rs: number;
+  Cs: number;
+  Rr: number;
+  Cr: number;
+  emR: ExtensionMap;
+  emC: ExtensionMap;
+}
+
+function synthesisLevel(where: string, Rs: number, Cs: number, F: number, mode: Mode): SynthesisLevel {
   const Rr = idwtOutputLen(Rs, F, mode);
   const Cr = idwtOutputLen(Cs, F, mode);
-  if (Rr < 1 || Cr < 1) throw new AwdError('idwt2', `${Rs} × ${Cs} coefficients are too few to invert with a filter of length ${F}`);
-  const emR = synthesisMap(Rs, F, mode);
-  const emC = synthesisMap(Cs, F, mode);
-  // Image by image, through one pair of work buffers: the column pass (along axis 0) into L and
-  // H, then the row pass (along axis 1) while they are still in cache.
-  const L = new Float64Array(Rr * Cs);
-  const H = new Float64Array(Rr * Cs);
-  const out = new Float64Array(b * Rr * Cr);
-  for (let i = 0; i < b; i++) {
-    const inOff = i * Rs * Cs;
-    if (i > 0) {
-      L.fill(0);
-      H.fill(0);
-    }
-    scatterCols(a, inOff, h, inOff, Cs, emR, lo, hi, L, 0);
-    scatterCols(v, inOff, d, inOff, Cs, emR, lo, hi, H, 0);
-    scatterRows(L, 0, Cs, H, 0, Cs, Rr, emC, lo, hi, out, i * Rr * Cr, Cr, false);
+  if (Rr < 1 || Cr < 1) throw new AwdError(where, `${Rs} × ${Cs} coefficients are too few to invert with a filter of length ${F}`);
+  return { Rs, Cs, Rr, Cr, emR: synthesisMap(Rs, F, mode), emC: synthesisMap(Cs, F, mode) };
+}
+
+/**
+ * One level of 2D synthesis of one image: the column pass (along axis 0) of (a, h) and (v, d)
+ * into the work buffers L and H (≥ Rr × Cs values), then the row pass (along axis 1) into
+ * `out[outOff …]` (Rr × Cr), while L and H are still in cache. Any subband may be null (zeros).
+ */
+function synthesizeImage(
+  lv: SynthesisLevel, a: Float64Array | null, aOff: number,
+  h: Float64Array | null, v: Float64Array | null, d: Float64Array | null, dOff: number,
+  lo: Float64Array, hi: Float64Array, L: Float64Array, H: Float64Array, out: Float64Array, outOff: number,
+): void {
+  const { Cs, Rr, Cr, emR, emC } = lv;
+  if (!layoutOf(emR).covers) {
+    L.fill(0, 0, Rr * Cs);
+    H.fill(0, 0, Rr * Cs);
   }
-  return { data: out, rows: Rr, cols: Cr, b };
+  scatterColsInto(a, aOff, h, dOff, Cs, emR, lo, hi, L, 0, false);
+  scatterColsInto(v, dOff, d, dOff, Cs, emR, lo, hi, H, 0, false);
+  if (!layoutOf(emC).covers) out.fill(0, outOff, outOff + Rr * Cr);
+  scatterRows(L, 0, Cs, H, 0, Cs, Rr, emC, lo, hi, out, outOff, Cr, false);
 }
 
 /** Single-level inverse 2D DWT, as `pywt.idwt2`. */
@@ -103,8 +109,10 @@ export function idwt2(c: Coeffs2, w: WaveletLike, mode: Mode = 'symmetric'): Ima
     if (arr.length !== n) throw new AwdError('idwt2', `${name} has ${arr.length} values, expected ${c.rows} × ${c.cols}`);
     checkFinite('idwt2', name, arr);
   }
-  const r = synthesisLevel2d(c.cA, c.cH, c.cV, c.cD, 1, c.rows, c.cols, wl.recLo, wl.recHi, m);
-  return { data: r.data, rows: r.rows, cols: r.cols };
+  const lv = synthesisLevel('idwt2', c.rows, c.cols, wl.length, m);
+  const out = new Float64Array(lv.Rr * lv.Cr);
+  synthesizeImage(lv, c.cA, 0, c.cH, c.cV, c.cD, 0, wl.recLo, wl.recHi, new Float64Array(lv.Rr * lv.Cs), new Float64Array(lv.Rr * lv.Cs), out, 0);
+  return { data: out, rows: lv.Rr, cols: lv.Cr };
 }
 
 /**
@@ -169,7 +177,10 @@ export function waverec2Batch(c: Wavedec2Batch, w: WaveletLike, mode: Mode = 'sy
   const wl = resolveWavelet(w);
   if (c.details.length < 1) throw new AwdError('waverec2Batch', 'need at least one level of details');
   const b = c.approx.shape[0];
-  let a = c.approx.data;
+  const F = wl.length;
+  // Check every level's shapes first; then reconstruct image by image through all levels, the
+  // intermediate images in small work buffers (cache-resident), only the result in a big array.
+  const levels: SynthesisLevel[] = [];
   let aR = c.approx.shape[1];
   let aC = c.approx.shape[2];
   for (let k = 0; k < c.details.length; k++) {
@@ -183,12 +194,42 @@ export function waverec2Batch(c: Wavedec2Batch, w: WaveletLike, mode: Mode = 'sy
       if (aR - r > 1 || aC - cc > 1 || aR < r || aC < cc) {
         throw new AwdError('waverec2Batch', `coefficient shape mismatch at position ${k}: approximation ${aR} × ${aC}, details ${r} × ${cc}`);
       }
-      a = crop2d(a, b, aR, aC, r, cc);
     }
-    const out = synthesisLevel2d(a, d.cH.data, d.cV.data, d.cD.data, b, r, cc, wl.recLo, wl.recHi, m);
-    a = out.data;
-    aR = out.rows;
-    aC = out.cols;
+    const lv = synthesisLevel('idwt2', r, cc, F, m);
+    levels.push(lv);
+    aR = lv.Rr;
+    aC = lv.Cr;
   }
-  return ndarray(a, [b, aR, aC]);
+  const out = new Float64Array(b * aR * aC);
+  const maxOf = (f: (lv: SynthesisLevel) => number): number => Math.max(...levels.map(f));
+  const L = new Float64Array(maxOf((lv) => lv.Rr * lv.Cs));
+  const H = new Float64Array(L.length);
+  const work = [new Float64Array(maxOf((lv) => lv.Rr * lv.Cr)), new Float64Array(maxOf((lv) => lv.Rr * lv.Cr))];
+  const cropped = new Float64Array(maxOf((lv) => lv.Rs * lv.Cs));
+  const [R0, C0] = [c.approx.shape[1], c.approx.shape[2]];
+  for (let i = 0; i < b; i++) {
+    let cur = c.approx.data;
+    let curOff = i * R0 * C0;
+    let curR = R0;
+    let curC = C0;
+    for (let k = 0; k < levels.length; k++) {
+      const lv = levels[k];
+      if (curR !== lv.Rs || curC !== lv.Cs) {
+        // An approximation one row or column longer than the details: keep its top-left corner.
+        for (let r = 0; r < lv.Rs; r++) cropped.set(cur.subarray(curOff + r * curC, curOff + r * curC + lv.Cs), r * lv.Cs);
+        cur = cropped;
+        curOff = 0;
+      }
+      const last = k === levels.length - 1;
+      const dst = last ? out : work[k & 1];
+      const dstOff = last ? i * lv.Rr * lv.Cr : 0;
+      const d = c.details[k];
+      synthesizeImage(lv, cur, curOff, d.cH.data, d.cV.data, d.cD.data, i * lv.Rs * lv.Cs, wl.recLo, wl.recHi, L, H, dst, dstOff);
+      cur = dst;
+      curOff = dstOff;
+      curR = lv.Rr;
+      curC = lv.Cr;
+    }
+  }
+  return ndarray(out, [b, aR, aC]);
 }
