@@ -432,6 +432,7 @@ interface RowKernels {
   analysis?: RowAnalysis;
   adjointAdd?: RowAdjoint;
   adjointSet?: RowAdjoint;
+  filterGrad?: RowFilterGrad;
 }
 
 const rowKernels = new WeakMap<ExtensionMap, RowKernels>();
@@ -464,6 +465,14 @@ function generatedAdjoint(em: ExtensionMap, F: number, add: boolean): RowAdjoint
   }
   k.adjointSet ??= new Function(...params, rowAdjointSource(em, false)) as RowAdjoint;
   return k.adjointSet;
+}
+
+/** The generated filter derivative of a map, or null. */
+function generatedFilterGrad(em: ExtensionMap, F: number): RowFilterGrad | null {
+  if (!specializable(F) || F !== em.filterLen) return null;
+  const k = rowKernelsOf(em);
+  k.filterGrad ??= new Function('x', 'xOff', 'xStride', 'rows', 'gA', 'aOff', 'aStride', 'gD', 'dOff', 'dStride', 'dLo', 'dHi', rowFilterGradSource(em)) as RowFilterGrad;
+  return k.filterGrad;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,9 +529,32 @@ export function filterGradRows(
   gA: Float64Array, aOff: number, aStride: number, gD: Float64Array, dOff: number, dStride: number,
   dLo: Float64Array, dHi: Float64Array,
 ): void {
-  const { shift, oLo, oHi, borderO } = layoutOf(em);
+  const gen = generatedFilterGrad(em, dLo.length);
+  if (gen) gen(x, xOff, xStride, rows, gA, aOff, aStride, gD, dOff, dStride, dLo, dHi);
+  else filterGradRowsGeneric(em, x, xOff, xStride, rows, gA, aOff, aStride, gD, dOff, dStride, dLo, dHi);
+}
+
+/** Filter derivative of `rows` signals; see `filterGradRows`. */
+type RowFilterGrad = (
+  x: Float64Array, xOff: number, xStride: number, rows: number,
+  gA: Float64Array, aOff: number, aStride: number, gD: Float64Array, dOff: number, dStride: number,
+  dLo: Float64Array, dHi: Float64Array,
+) => void;
+
+/**
+ * The loops of `filterGradRows`. For each tap t and each row, the row's sum over the outputs o
+ * (in increasing o) of gA[o]·xe[2o+1+t], then added to the total over rows.
+ */
+function filterGradRowsGeneric(
+  em: ExtensionMap, x: Float64Array, xOff: number, xStride: number, rows: number,
+  gA: Float64Array, aOff: number, aStride: number, gD: Float64Array, dOff: number, dStride: number,
+  dLo: Float64Array, dHi: Float64Array,
+): void {
+  const { shift, oLo, oHi } = layoutOf(em);
   const F = dLo.length;
   const map = em.map;
+  const outLen = em.outLen;
+  const interior = oHi > oLo;
   for (let t = 0; t < F; t++) {
     let sa = 0;
     let sd = 0;
@@ -530,25 +562,90 @@ export function filterGradRows(
       const ia = aOff + r * aStride;
       const id = dOff + r * dStride;
       const xo = xOff + r * xStride;
-      // Interior outputs read x[2o + 1 − shift + t].
-      let s = xo + 2 * oLo + 1 - shift + t;
-      for (let o = oLo; o < oHi; o++, s += 2) {
-        const v = x[s];
-        sa += gA[ia + o] * v;
-        sd += gD[id + o] * v;
-      }
-      for (let b = 0; b < borderO.length; b++) {
-        const o = borderO[b];
-        const m = map[2 * o + 1 + t];
-        if (m < 0) continue;
+      let ra = 0;
+      let rd = 0;
+      for (let o = 0; o < outLen; o++) {
+        let m: number;
+        if (interior && o >= oLo && o < oHi) m = 2 * o + 1 - shift + t;
+        else {
+          m = map[2 * o + 1 + t];
+          if (m < 0) continue;
+        }
         const v = x[xo + m];
-        sa += gA[ia + o] * v;
-        sd += gD[id + o] * v;
+        ra += gA[ia + o] * v;
+        rd += gD[id + o] * v;
       }
+      sa += ra;
+      sd += rd;
     }
     dLo[t] += sa;
     dHi[t] += sd;
   }
+}
+
+/**
+ * Source of the filter derivative of one map: per row, every tap's sum over the outputs as one
+ * straight-line expression (samples `x{m}` and gradients `A{o}`, `D{o}` loaded once), or, for long
+ * interiors, a loop per tap.
+ */
+function rowFilterGradSource(em: ExtensionMap): string {
+  const F = em.filterLen;
+  const { shift, oLo, oHi } = layoutOf(em);
+  const map = em.map;
+  const outLen = em.outLen;
+  const interior = oHi > oLo;
+  const unrolled = oHi - oLo <= FULL_UNROLL;
+  const lines: string[] = [
+    range(F).map((t) => `let sa${t} = 0, sd${t} = 0;`).join(' '),
+    'for (let r = 0; r < rows; r++) {',
+    'const xo = xOff + r * xStride, ia = aOff + r * aStride, id = dOff + r * dStride;',
+  ];
+  const loaded = new Set<string>();
+  const load = (name: string, expr: string): string => {
+    if (!loaded.has(name)) {
+      loaded.add(name);
+      lines.push(`const ${name} = ${expr};`);
+    }
+    return name;
+  };
+  const terms = (t: number, from: number, to: number): [string[], string[]] => {
+    const a: string[] = [];
+    const d: string[] = [];
+    for (let o = from; o < to; o++) {
+      const m = interior && o >= oLo && o < oHi ? 2 * o + 1 - shift + t : map[2 * o + 1 + t];
+      if (m < 0) continue;
+      const v = load(`x${m}`, `x[xo + ${m}]`);
+      a.push(`${load(`A${o}`, `gA[ia + ${o}]`)} * ${v}`);
+      d.push(`${load(`D${o}`, `gD[id + ${o}]`)} * ${v}`);
+    }
+    return [a, d];
+  };
+  for (let t = 0; t < F; t++) {
+    if (unrolled) {
+      const [a, d] = terms(t, 0, outLen);
+      lines.push(`sa${t} += ${sumOf(a)};`, `sd${t} += ${sumOf(d)};`);
+    } else {
+      // Left border, interior loop, right border: the same terms in the same order.
+      const [la, ld] = terms(t, 0, oLo);
+      const [ra, rd] = terms(t, oHi, outLen);
+      lines.push(
+        '{',
+        `let ra = ${sumOf(la)}, rd = ${sumOf(ld)};`,
+        `for (let o = ${oLo}, s = xo + ${2 * oLo + 1 - shift + t}; o < ${oHi}; o++, s += 2) {`,
+        'const v = x[s];',
+        'ra += gA[ia + o] * v;',
+        'rd += gD[id + o] * v;',
+        '}',
+        ...ra.map((term) => `ra += ${term};`),
+        ...rd.map((term) => `rd += ${term};`),
+        `sa${t} += ra;`,
+        `sd${t} += rd;`,
+        '}',
+      );
+    }
+  }
+  lines.push('}', ...range(F).map((t) => `dLo[${t}] += sa${t}; dHi[${t}] += sd${t};`));
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -623,12 +720,43 @@ const genericUpCols: UpCols = (cA, a, cD, d, width, count, x, p, lo, hi, add) =>
   }
 };
 
+/**
+ * Column filter derivative of the interior: output row q (q < count) pairs gradient rows
+ * `a + q·width`, `d + q·width` with source rows `p + (2q + t)·width` and adds the dot products
+ * into dLo[t], dHi[t].
+ */
+type GradCols = (
+  x: Float64Array, p: number, width: number, count: number,
+  gA: Float64Array, a: number, gD: Float64Array, d: number, dLo: Float64Array, dHi: Float64Array,
+) => void;
+
+const genericGradCols: GradCols = (x, p, width, count, gA, a, gD, d, dLo, dHi) => {
+  const F = dLo.length;
+  for (let q = 0; q < count; q++) {
+    const ia = a + q * width;
+    const id = d + q * width;
+    for (let t = 0; t < F; t++) {
+      const xo = p + (2 * q + t) * width;
+      let sa = 0;
+      let sd = 0;
+      for (let c = 0; c < width; c++) {
+        const v = x[xo + c];
+        sa += gA[ia + c] * v;
+        sd += gD[id + c] * v;
+      }
+      dLo[t] += sa;
+      dHi[t] += sd;
+    }
+  }
+};
+
 interface ColKernels {
   downCols: DownCols;
   upCols: UpCols;
+  gradCols: GradCols;
 }
 
-const GENERIC_COLS: ColKernels = { downCols: genericDownCols, upCols: genericUpCols };
+const GENERIC_COLS: ColKernels = { downCols: genericDownCols, upCols: genericUpCols, gradCols: genericGradCols };
 const colKernels = new Map<number, ColKernels>();
 
 /** Source of the column kernels for filter length F (same arithmetic as the generic loops). */
@@ -663,7 +791,28 @@ ${upLoop('+=')}
 } else {
 ${upLoop('=')}
 }`;
-  return { downCols, upCols };
+  // The derivative: one pass over the row per group of up to 5 taps, so the group's 2 × 5
+  // accumulators, the two gradients and a sample fit in registers.
+  const groups: number[][] = [];
+  for (let t = 0; t < F; t += 5) groups.push(range(Math.min(5, F - t)).map((i) => t + i));
+  const gradCols = `for (let q = 0; q < count; q++) {
+  const b0 = p + 2 * q * width;
+  ${range(F - 1).map((t) => `const b${t + 1} = b${t} + width;`).join(' ')}
+  const ia = a + q * width, id = d + q * width;
+  ${groups
+    .map(
+      (g) => `{
+    ${g.map((t) => `let sa${t} = 0, sd${t} = 0;`).join(' ')}
+    for (let c = 0; c < width; c++) {
+      const A = gA[ia + c], D = gD[id + c];
+      ${g.map((t) => `const v${t} = x[b${t} + c]; sa${t} += A * v${t}; sd${t} += D * v${t};`).join('\n      ')}
+    }
+    ${g.map((t) => `dLo[${t}] += sa${t}; dHi[${t}] += sd${t};`).join(' ')}
+  }`,
+    )
+    .join('\n  ')}
+}`;
+  return { downCols, upCols, gradCols };
 }
 
 /** The column kernels for filter length F: generated (cached) or the generic loops. */
@@ -675,6 +824,7 @@ function colKernelsFor(F: number): ColKernels {
     k = {
       downCols: new Function('x', 'p', 'width', 'count', 'cA', 'a', 'cD', 'd', 'lo', 'hi', src.downCols) as DownCols,
       upCols: new Function('cA', 'a', 'cD', 'd', 'width', 'count', 'x', 'p', 'lo', 'hi', 'add', src.upCols) as UpCols,
+      gradCols: new Function('x', 'p', 'width', 'count', 'gA', 'a', 'gD', 'd', 'dLo', 'dHi', src.gradCols) as GradCols,
     };
     colKernels.set(F, k);
   }
@@ -824,15 +974,17 @@ export function filterGradCols(
   gA: Float64Array, aOff: number, gD: Float64Array, dOff: number,
   dLo: Float64Array, dHi: Float64Array,
 ): void {
+  const { shift, oLo, oHi } = layoutOf(em);
   const map = em.map;
   const F = dLo.length;
   const outLen = em.outLen;
-  for (let o = 0; o < outLen; o++) {
+  // Output rows in increasing order (the sums into dLo, dHi keep one order on both paths):
+  // border rows through the map, interior rows (reading rows 2o + 1 − shift + t) in one kernel.
+  const borderRow = (o: number): void => {
     const ao = aOff + o * width;
     const dof = dOff + o * width;
-    const base = 2 * o + 1;
     for (let t = 0; t < F; t++) {
-      const r = map[base + t];
+      const r = map[2 * o + 1 + t];
       if (r < 0) continue;
       const xo = xOff + r * width;
       let sa = 0;
@@ -845,5 +997,10 @@ export function filterGradCols(
       dLo[t] += sa;
       dHi[t] += sd;
     }
-  }
+  };
+  const interior = oHi > oLo;
+  for (let o = 0; o < (interior ? oLo : outLen); o++) borderRow(o);
+  if (!interior) return;
+  colKernelsFor(F).gradCols(x, xOff + (2 * oLo + 1 - shift) * width, width, oHi - oLo, gA, aOff + oLo * width, gD, dOff + oLo * width, dLo, dHi);
+  for (let o = oHi; o < outLen; o++) borderRow(o);
 }

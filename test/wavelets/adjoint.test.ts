@@ -530,7 +530,10 @@ test('(d) the kernels generated per filter length and the generic loops give ide
           K.scatterCols(cAw, 0, cDw, 0, w, sm, f.lo, f.hi, y, 0);
           const z = new Float64Array(n * w);
           K.scatterCols(A, 0, D, 0, w, em, f.lo, f.hi, z, 0);
-          return [A, D, y, z];
+          const dLo = new Float64Array(F);
+          const dHi = new Float64Array(F);
+          K.filterGradCols(X, 0, w, em, A, 0, D, 0, dLo, dHi);
+          return [A, D, y, z, dLo, dHi];
         });
         ca.forEach((arr, i) => assertSame(arr, cb[i], `${what} column kernel ${i}`));
       }
