@@ -169,6 +169,14 @@ function specializable(F: number): boolean {
   return useSpecialized && F <= MAX_SPECIALIZED_LENGTH && F % 2 === 0 && F >= 2;
 }
 
+/**
+ * The generated row kernels compute indices as int32 (`(base + k) | 0`, cheaper for the JIT than
+ * a checked add); arrays of 2³¹ values or more (16 GiB) take the generic loops.
+ */
+function int32Indexable(a: Float64Array, b: Float64Array, c: Float64Array): boolean {
+  return a.length < 0x7fffffff && b.length < 0x7fffffff && c.length < 0x7fffffff;
+}
+
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 /** The taps of both filters as local constants `l0 … l{F−1}`, `h0 … h{F−1}`. */
 const tapConstants = (F: number): string => range(F).map((t) => `const l${t} = lo[${t}], h${t} = hi[${t}];`).join('\n');
@@ -305,12 +313,12 @@ function rowAnalysisSource(em: ExtensionMap): string {
   const F = em.filterLen;
   const { shift, oLo, oHi } = layoutOf(em);
   const map = em.map;
-  const lines: string[] = [tapConstants(F), 'for (let r = 0; r < rows; r++) {', 'const xo = xOff + r * xStride, ia = aOff + r * aStride, id = dOff + r * dStride;'];
+  const lines: string[] = [tapConstants(F), 'for (let r = 0; r < rows; r++) {', 'const xo = (xOff + r * xStride) | 0, ia = (aOff + r * aStride) | 0, id = (dOff + r * dStride) | 0;'];
   const loaded = new Set<number>();
   const sample = (m: number): string => {
     if (!loaded.has(m)) {
       loaded.add(m);
-      lines.push(`const x${m} = x[xo + ${m}];`);
+      lines.push(`const x${m} = x[(xo + ${m}) | 0];`);
     }
     return `x${m}`;
   };
@@ -325,7 +333,7 @@ function rowAnalysisSource(em: ExtensionMap): string {
       a.push(`l${t} * ${v}`);
       d.push(`h${t} * ${v}`);
     }
-    lines.push(`cA[ia + ${o}] = ${sumOf(a)};`, `cD[id + ${o}] = ${sumOf(d)};`);
+    lines.push(`cA[(ia + ${o}) | 0] = ${sumOf(a)};`, `cD[(id + ${o}) | 0] = ${sumOf(d)};`);
   };
   for (let o = 0; o < oLo; o++) output(o);
   if (oHi - oLo <= FULL_UNROLL) {
@@ -366,12 +374,12 @@ function rowAdjointSource(em: ExtensionMap, add: boolean): string {
   const map = em.map;
   const outLen = em.outLen;
   const op = add ? '+=' : '=';
-  const lines: string[] = [tapConstants(F), 'for (let r = 0; r < rows; r++) {', 'const xo = xOff + r * xStride, ia = aOff + r * aStride, id = dOff + r * dStride;'];
+  const lines: string[] = [tapConstants(F), 'for (let r = 0; r < rows; r++) {', 'const xo = (xOff + r * xStride) | 0, ia = (aOff + r * aStride) | 0, id = (dOff + r * dStride) | 0;'];
   const loaded = new Set<number>();
   const coeff = (o: number): [string, string] => {
     if (!loaded.has(o)) {
       loaded.add(o);
-      lines.push(`const A${o} = cA[ia + ${o}], D${o} = cD[id + ${o}];`);
+      lines.push(`const A${o} = cA[(ia + ${o}) | 0], D${o} = cD[(id + ${o}) | 0];`);
     }
     return [`A${o}`, `D${o}`];
   };
@@ -390,7 +398,7 @@ function rowAdjointSource(em: ExtensionMap, add: boolean): string {
     for (let v = vLo; v < vHi; v++) {
       const [y0, y1] = pairSums((i) => coeff(v - half + 1 + i));
       const m = 2 * v + 1 - shift;
-      lines.push(`x[xo + ${m}] ${op} ${y0};`, `x[xo + ${m + 1}] ${op} ${y1};`);
+      lines.push(`x[(xo + ${m}) | 0] ${op} ${y0};`, `x[(xo + ${m + 1}) | 0] ${op} ${y1};`);
     }
   } else {
     // A loop over the interior pairs, two pairs per iteration (they share half − 1 coefficients).
@@ -422,7 +430,7 @@ function rowAdjointSource(em: ExtensionMap, add: boolean): string {
       const [a, d] = coeff(o);
       terms.push(`l${t} * ${a}`, `h${t} * ${d}`);
     }
-    lines.push(`x[xo + ${map[k]}] += ${sumOf(terms)};`);
+    lines.push(`x[(xo + ${map[k]}) | 0] += ${sumOf(terms)};`);
   }
   lines.push('}');
   return lines.join('\n');
@@ -487,7 +495,7 @@ export function analyzeRows(
   x: Float64Array, xOff: number, xStride: number, rows: number, em: ExtensionMap, lo: Float64Array, hi: Float64Array,
   cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number,
 ): void {
-  const gen = generatedAnalysis(em, lo.length);
+  const gen = int32Indexable(x, cA, cD) ? generatedAnalysis(em, lo.length) : null;
   if (gen) gen(x, xOff, xStride, rows, lo, hi, cA, aOff, aStride, cD, dOff, dStride);
   else analyzeRowsGeneric(em, x, xOff, xStride, rows, lo, hi, cA, aOff, aStride, cD, dOff, dStride);
 }
@@ -515,7 +523,7 @@ export function scatterRows(
     dOff = 0;
     dStride = 0;
   }
-  const gen = generatedAdjoint(em, lo.length, accumulate);
+  const gen = int32Indexable(x, A, D) ? generatedAdjoint(em, lo.length, accumulate) : null;
   if (gen) gen(A, aOff, aStride, D, dOff, dStride, rows, lo, hi, x, xOff, xStride);
   else scatterRowsGeneric(em, accumulate, A, aOff, aStride, D, dOff, dStride, rows, lo, hi, x, xOff, xStride);
 }
@@ -529,7 +537,7 @@ export function filterGradRows(
   gA: Float64Array, aOff: number, aStride: number, gD: Float64Array, dOff: number, dStride: number,
   dLo: Float64Array, dHi: Float64Array,
 ): void {
-  const gen = generatedFilterGrad(em, dLo.length);
+  const gen = int32Indexable(x, gA, gD) ? generatedFilterGrad(em, dLo.length) : null;
   if (gen) gen(x, xOff, xStride, rows, gA, aOff, aStride, gD, dOff, dStride, dLo, dHi);
   else filterGradRowsGeneric(em, x, xOff, xStride, rows, gA, aOff, aStride, gD, dOff, dStride, dLo, dHi);
 }
@@ -598,7 +606,7 @@ function rowFilterGradSource(em: ExtensionMap): string {
   const lines: string[] = [
     range(F).map((t) => `let sa${t} = 0, sd${t} = 0;`).join(' '),
     'for (let r = 0; r < rows; r++) {',
-    'const xo = xOff + r * xStride, ia = aOff + r * aStride, id = dOff + r * dStride;',
+    'const xo = (xOff + r * xStride) | 0, ia = (aOff + r * aStride) | 0, id = (dOff + r * dStride) | 0;',
   ];
   const loaded = new Set<string>();
   const load = (name: string, expr: string): string => {
@@ -614,9 +622,9 @@ function rowFilterGradSource(em: ExtensionMap): string {
     for (let o = from; o < to; o++) {
       const m = interior && o >= oLo && o < oHi ? 2 * o + 1 - shift + t : map[2 * o + 1 + t];
       if (m < 0) continue;
-      const v = load(`x${m}`, `x[xo + ${m}]`);
-      a.push(`${load(`A${o}`, `gA[ia + ${o}]`)} * ${v}`);
-      d.push(`${load(`D${o}`, `gD[id + ${o}]`)} * ${v}`);
+      const v = load(`x${m}`, `x[(xo + ${m}) | 0]`);
+      a.push(`${load(`A${o}`, `gA[(ia + ${o}) | 0]`)} * ${v}`);
+      d.push(`${load(`D${o}`, `gD[(id + ${o}) | 0]`)} * ${v}`);
     }
     return [a, d];
   };
