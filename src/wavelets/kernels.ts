@@ -183,6 +183,18 @@ const tapConstants = (F: number): string => range(F).map((t) => `const l${t} = l
 /** A left-to-right sum (the loops' order), or 0 when empty. */
 const sumOf = (terms: string[]): string => (terms.length > 0 ? terms.join(' + ') : '0');
 
+/**
+ * A new Float64Array of `n` values whose memory is NOT zeroed when it is large (from
+ * `Buffer.allocUnsafeSlow`: its own ArrayBuffer, never pooled). Only for outputs of which the
+ * caller writes every value: it saves the zero fill, a whole pass over memory, which costs about
+ * as much as a single-level transform of the array.
+ */
+export function uninitializedArray(n: number): Float64Array {
+  if (n < 4096) return new Float64Array(n);
+  const bytes = Buffer.allocUnsafeSlow(n * 8);
+  return new Float64Array(bytes.buffer, bytes.byteOffset, n);
+}
+
 /** A zero array of at least `n` values (stands in for a null coefficient array). */
 let zerosBuf = new Float64Array(64);
 function zerosOf(n: number): Float64Array {

@@ -9,7 +9,7 @@
  */
 import { AwdError } from '../util/checks.ts';
 import { extensionMap, dwtCoeffLen, idwtOutputLen, type ExtensionMap, type Mode } from './modes.ts';
-import { analyzeRows, filterGradRows, scatterRows, synthesisMap } from './kernels.ts';
+import { analyzeRows, filterGradRows, scatterRows, synthesisMap, uninitializedArray } from './kernels.ts';
 
 /** Precomputed sizes and extension maps of a J-level transform of signals of length n. */
 export class Plan1D {
@@ -93,8 +93,9 @@ export function analysis1d(plan: Plan1D, x: Float64Array, b: number, lo: Float64
   const approximations: Float64Array[] = [x];
   const details: Float64Array[] = [];
   for (let j = 1; j <= plan.levels; j++) {
-    approximations.push(new Float64Array(b * plan.lens[j]));
-    details.push(new Float64Array(b * plan.lens[j]));
+    // Every value is written below.
+    approximations.push(uninitializedArray(b * plan.lens[j]));
+    details.push(uninitializedArray(b * plan.lens[j]));
   }
   const chunk = chunkRows(plan.n);
   for (let r0 = 0; r0 < b; r0 += chunk) {
@@ -116,9 +117,10 @@ export function analysis1d(plan: Plan1D, x: Float64Array, b: number, lo: Float64
 export function analysis1dCoeffs(plan: Plan1D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): Coeffs1D {
   const J = plan.levels;
   const lens = plan.lens;
-  const approx = new Float64Array(b * lens[J]);
+  // Every value of the outputs is written below.
+  const approx = uninitializedArray(b * lens[J]);
   const details: Float64Array[] = [];
-  for (let j = 1; j <= J; j++) details.push(new Float64Array(b * lens[j]));
+  for (let j = 1; j <= J; j++) details.push(uninitializedArray(b * lens[j]));
   const chunk = chunkRows(plan.n);
   const work = [new Float64Array(chunk * lens[1]), new Float64Array(chunk * lens[1])];
   for (let r0 = 0; r0 < b; r0 += chunk) {

@@ -9,7 +9,7 @@
  * @module
  */
 import { type Mode } from './modes.ts';
-import { analyzeCols, analyzeRows, filterGradCols, filterGradRows, scatterColsInto, scatterRows } from './kernels.ts';
+import { analyzeCols, analyzeRows, filterGradCols, filterGradRows, scatterColsInto, scatterRows, uninitializedArray } from './kernels.ts';
 import { Plan1D } from './multilevel1d.ts';
 
 /** The three detail subbands of one level, each b × rows_j × cols_j. */
@@ -65,12 +65,13 @@ export function analysis2d(plan: Plan2D, x: Float64Array, b: number, lo: Float64
     const [R, C] = plan.shape(j - 1);
     const [Rs, Cs] = plan.shape(j);
     const src = approximations[j - 1];
-    const L = new Float64Array(b * R * Cs);
-    const H = new Float64Array(b * R * Cs);
-    const a = new Float64Array(b * Rs * Cs);
-    const cH = new Float64Array(b * Rs * Cs);
-    const cV = new Float64Array(b * Rs * Cs);
-    const cD = new Float64Array(b * Rs * Cs);
+    // Every value of these is written below.
+    const L = uninitializedArray(b * R * Cs);
+    const H = uninitializedArray(b * R * Cs);
+    const a = uninitializedArray(b * Rs * Cs);
+    const cH = uninitializedArray(b * Rs * Cs);
+    const cV = uninitializedArray(b * Rs * Cs);
+    const cD = uninitializedArray(b * Rs * Cs);
     for (let i = 0; i < b; i++) {
       analysisLevel2d(plan, j, src, i * R * C, L, H, i * R * Cs, a, i * Rs * Cs, cH, cV, cD, i * Rs * Cs, lo, hi);
     }
@@ -108,11 +109,12 @@ function analysisLevel2d(
 export function analysis2dCoeffs(plan: Plan2D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): Coeffs2D {
   const J = plan.levels;
   const [RJ, CJ] = plan.shape(J);
-  const approx = new Float64Array(b * RJ * CJ);
+  // Every value of the outputs is written below.
+  const approx = uninitializedArray(b * RJ * CJ);
   const details: Details2D[] = [];
   for (let j = 1; j <= J; j++) {
     const [Rs, Cs] = plan.shape(j);
-    details.push({ cH: new Float64Array(b * Rs * Cs), cV: new Float64Array(b * Rs * Cs), cD: new Float64Array(b * Rs * Cs) });
+    details.push({ cH: uninitializedArray(b * Rs * Cs), cV: uninitializedArray(b * Rs * Cs), cD: uninitializedArray(b * Rs * Cs) });
   }
   const [R0, C0] = plan.shape(0);
   const [R1, C1] = plan.shape(1);

@@ -7,7 +7,7 @@
 import { AwdError, assertFinite } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { warnOnce } from '../util/warn.ts';
-import { analyze, layoutOf, scatter, scatterRows, synthesisMap } from './kernels.ts';
+import { analyze, layoutOf, scatter, scatterRows, synthesisMap, uninitializedArray } from './kernels.ts';
 import { dwtMaxLevel, extensionMap, idwtOutputLen, parseMode, type ExtensionMap, type Mode } from './modes.ts';
 import { analysis1d, analysis1dCoeffs, chunkRows, Plan1D } from './multilevel1d.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
@@ -194,7 +194,8 @@ export function waverecBatch(coeffs: NdArray[], w: WaveletLike, mode: Mode = 'sy
   if (outLen !== aLen && (outLen > aLen || outLen < aLen - 1)) {
     throw new AwdError('waverecBatch', `cannot crop a reconstruction of length ${aLen} to ${length}`);
   }
-  const out = new Float64Array(b * outLen);
+  // Every value of `out` is written below (stored by the kernels, or zeroed first).
+  const out = uninitializedArray(b * outLen);
   const maxRec = Math.max(...levels.map((l) => l.rec));
   const chunk = chunkRows(maxRec);
   const work = [new Float64Array(chunk * maxRec), new Float64Array(chunk * maxRec)];

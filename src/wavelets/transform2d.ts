@@ -6,7 +6,7 @@
  */
 import { AwdError } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
-import { layoutOf, scatterColsInto, scatterRows, synthesisMap } from './kernels.ts';
+import { layoutOf, scatterColsInto, scatterRows, synthesisMap, uninitializedArray } from './kernels.ts';
 import { idwtOutputLen, parseMode, type ExtensionMap, type Mode } from './modes.ts';
 import { analysis2d, analysis2dCoeffs, Plan2D } from './multilevel2d.ts';
 import { checkFinite, checkLevel } from './transform1d.ts';
@@ -200,7 +200,8 @@ export function waverec2Batch(c: Wavedec2Batch, w: WaveletLike, mode: Mode = 'sy
     aR = lv.Rr;
     aC = lv.Cr;
   }
-  const out = new Float64Array(b * aR * aC);
+  // Every value of `out` is written below (stored by the kernels, or zeroed first).
+  const out = uninitializedArray(b * aR * aC);
   const maxOf = (f: (lv: SynthesisLevel) => number): number => Math.max(...levels.map(f));
   const L = new Float64Array(maxOf((lv) => lv.Rr * lv.Cs));
   const H = new Float64Array(L.length);
