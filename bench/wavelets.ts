@@ -9,7 +9,8 @@
  * Both sides transform the same numbers: the data is generated here from a seed and written to a
  * temporary float64 file that Python reads with `np.fromfile`. Repetitions alternate (ours, then
  * PyWavelets) so both see the same machine load; the median of the repetitions is reported. The
- * sums of the coarsest approximation are compared, to be sure both computed the same thing.
+ * sums of the coarsest approximation are compared, to be sure both computed the same thing. Run
+ * with AWD_BENCH_REPS=N for N timed repetitions (default 11, after 2 warm-up runs).
  * @module
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ import { measureOnce, PythonSession, pythonHas, registerSuite, summarize, type B
 const ANCHORS = { '1d': 0.25, '2d': 0.56 };
 
 const PY_SCRIPT = String.raw`
-import sys, json, time
+import sys, json, time, resource
 import numpy as np
 import pywt
 data = {}
@@ -35,23 +36,29 @@ for line in sys.stdin:
         print(json.dumps({'ok': True}), flush=True)
     elif cmd[0] == 'run1d':
         x = data['1d']
+        f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         t0, c0 = time.perf_counter(), time.process_time()
         c = pywt.wavedec(x, 'db5', mode='zero', level=4, axis=-1)
         r = pywt.waverec(c, 'db5', mode='zero', axis=-1)
         t, cpu = time.perf_counter() - t0, time.process_time() - c0
-        print(json.dumps({'t': t, 'cpu': cpu, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+        print(json.dumps({'t': t, 'cpu': cpu, 'faults': faults, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
     elif cmd[0] == 'run2d':
         x = data['2d']
+        f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         t0, c0 = time.perf_counter(), time.process_time()
         c = pywt.wavedec2(x, 'db5', mode='zero', level=4, axes=(-2, -1))
         r = pywt.waverec2(c, 'db5', mode='zero', axes=(-2, -1))
         t, cpu = time.perf_counter() - t0, time.process_time() - c0
-        print(json.dumps({'t': t, 'cpu': cpu, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+        print(json.dumps({'t': t, 'cpu': cpu, 'faults': faults, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
 `;
 
 interface PyAnswer {
   t: number;
   cpu: number;
+  /** Minor page faults during the repetition. */
+  faults: number;
   check: number;
   err: number;
 }
@@ -110,7 +117,7 @@ export interface WaveletBenchOptions {
 
 /** Runs the DWT workloads; PyWavelets is timed in the same run when `import pywt` works. */
 export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<BenchRow[]> {
-  const reps = opts.reps ?? Number(process.env.AWD_BENCH_REPS ?? 7);
+  const reps = opts.reps ?? Number(process.env.AWD_BENCH_REPS ?? 11);
   const warmup = opts.warmup ?? 2;
   const usePython = (opts.python ?? process.env.AWD_BENCH_NO_PYTHON !== '1') && pythonHas('pywt');
   const dir = mkdtempSync(join(tmpdir(), 'awd-bench-'));
@@ -131,28 +138,38 @@ export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<Ben
       const oursCpu: number[] = [];
       const ref: number[] = [];
       const refCpu: number[] = [];
+      const oursFaults: number[] = [];
+      const refFaults: number[] = [];
       let oursOut: { approx: Float64Array; recon: Float64Array } | null = null;
       let refOut: PyAnswer | null = null;
       for (let i = 0; i < warmup + reps; i++) {
+        const f0 = process.resourceUsage().minorPageFault;
         const m = await measureOnce(() => {
           oursOut = w.run(x);
         });
         if (i >= warmup) {
           ours.push(m.wall);
           oursCpu.push(m.cpu);
+          oursFaults.push(process.resourceUsage().minorPageFault - f0);
         }
         if (py) {
           refOut = await py.request<PyAnswer>(`run${w.key}`);
           if (i >= warmup) {
             ref.push(refOut.t);
             refCpu.push(refOut.cpu);
+            refFaults.push(refOut.faults);
           }
         }
       }
       const oursT: Timing = summarize(ours);
       // Checked outside the timed region (PyWavelets' side does the same).
       const check = sum(oursOut!.approx);
-      let note = `reconstruction error ours ${maxAbsDiff(oursOut!.recon, x.data).toExponential(1)}`;
+      // Fresh memory costs a page fault per 4 KiB on first touch, expensive on virtual machines:
+      // the median count per repetition explains much of the spread between repetitions.
+      const faults = (a: number[]): string => summarize(a).median.toFixed(0);
+      let note = `min ours ${oursT.min.toFixed(3)} s${py ? `, PyWavelets ${summarize(ref).min.toFixed(3)} s` : ''}`;
+      note += `; page faults per repetition (median) ours ${faults(oursFaults)}${py ? `, PyWavelets ${faults(refFaults)}` : ''}`;
+      note += `; reconstruction error ours ${maxAbsDiff(oursOut!.recon, x.data).toExponential(1)}`;
       if (refOut) {
         const rel = Math.abs(check - refOut.check) / Math.max(1, Math.abs(refOut.check));
         note += `, PyWavelets ${refOut.err.toExponential(1)}; approximation sums agree to ${rel.toExponential(1)}`;
