@@ -9,7 +9,7 @@
  */
 import { AwdError } from '../util/checks.ts';
 import { extensionMap, dwtCoeffLen, idwtOutputLen, type ExtensionMap, type Mode } from './modes.ts';
-import { analyzeRows, filterGradRows, scatterRows, synthesisMap, uninitializedArray } from './kernels.ts';
+import { analyzeRows, filterGradRows, layoutOf, scatterRows, synthesisMap, uninitializedArray } from './kernels.ts';
 
 /** Precomputed sizes and extension maps of a J-level transform of signals of length n. */
 export class Plan1D {
@@ -191,7 +191,8 @@ export function synthesis1d(
     const rec = plan.synthesisLens[j - 1];
     const target = j === 1 ? outLen : plan.lens[j - 1];
     const em = plan.synthesisMaps[j - 1];
-    const full = new Float64Array(b * rec);
+    // Stored entirely by the kernel when the map covers the output; else it must start at zero.
+    const full = layoutOf(em).covers ? uninitializedArray(b * rec) : new Float64Array(b * rec);
     scatterRows(inputs[j - 1], 0, s, c.details[j - 1], 0, s, b, em, lo, hi, full, 0, rec, false);
     cur = full;
     curLen = rec;
@@ -223,8 +224,8 @@ export function synthesisBackward1d(
     if (dLo !== null && dHi !== null && fwd !== null) {
       filterGradRows(g, 0, gLen, b, em, fwd.inputs[j - 1], 0, s, fwd.details[j - 1], 0, s, dLo, dHi);
     }
-    const gIn = new Float64Array(b * s);
-    const gD = new Float64Array(b * s);
+    const gIn = uninitializedArray(b * s); // written entirely by analyzeRows
+    const gD = uninitializedArray(b * s);
     analyzeRows(g, 0, gLen, b, em, lo, hi, gIn, 0, s, gD, 0, s);
     details[j - 1] = gD;
     if (j < plan.levels) {

@@ -8,8 +8,8 @@
  * then `details[0]` (level 1, finest) … `details[J-1]`.
  * @module
  */
-import { type Mode } from './modes.ts';
-import { analyzeCols, analyzeRows, filterGradCols, filterGradRows, scatterColsInto, scatterRows, uninitializedArray } from './kernels.ts';
+import { type ExtensionMap, type Mode } from './modes.ts';
+import { analyzeCols, analyzeRows, filterGradCols, filterGradRows, layoutOf, scatterColsInto, scatterRows, uninitializedArray } from './kernels.ts';
 import { Plan1D } from './multilevel1d.ts';
 
 /** The three detail subbands of one level, each b × rows_j × cols_j. */
@@ -207,9 +207,11 @@ export function synthesis2d(
     const emR = plan.rowPlan.synthesisMaps[j - 1];
     const emC = plan.colPlan.synthesisMaps[j - 1];
     const d = c.details[j - 1];
-    const L = new Float64Array(b * Rr * Cs);
-    const H = new Float64Array(b * Rr * Cs);
-    const full = new Float64Array(b * Rr * Cr);
+    // Stored entirely by the kernels when the maps cover their outputs; else they start at zero.
+    const alloc = (n: number, em: ExtensionMap): Float64Array => (layoutOf(em).covers ? uninitializedArray(n) : new Float64Array(n));
+    const L = alloc(b * Rr * Cs, emR);
+    const H = alloc(b * Rr * Cs, emR);
+    const full = alloc(b * Rr * Cr, emC);
     for (let i = 0; i < b; i++) {
       // Image by image: the column pass's output is still in cache for the row pass.
       const inOff = i * Rs * Cs;
@@ -248,12 +250,13 @@ export function synthesisBackward2d(
     const emC = plan.colPlan.synthesisMaps[j - 1];
     const grads = dLo !== null && dHi !== null && fwd !== null;
     // Row synthesis: full[r] = scatter(L[r], H[r]); backward = analyze along axis 1.
-    const gL = new Float64Array(b * gR * Cs);
-    const gH = new Float64Array(b * gR * Cs);
+    const gL = uninitializedArray(b * gR * Cs); // written entirely by analyzeRows
+    const gH = uninitializedArray(b * gR * Cs);
     if (grads) filterGradRows(g, 0, gC, b * gR, emC, fwd.colPass[j - 1].L, 0, Cs, fwd.colPass[j - 1].H, 0, Cs, dLo, dHi);
     analyzeRows(g, 0, gC, b * gR, emC, lo, hi, gL, 0, Cs, gH, 0, Cs);
-    const gA = new Float64Array(b * Rs * Cs);
-    const d: Details2D = { cH: new Float64Array(b * Rs * Cs), cV: new Float64Array(b * Rs * Cs), cD: new Float64Array(b * Rs * Cs) };
+    // Written entirely by analyzeCols.
+    const gA = uninitializedArray(b * Rs * Cs);
+    const d: Details2D = { cH: uninitializedArray(b * Rs * Cs), cV: uninitializedArray(b * Rs * Cs), cD: uninitializedArray(b * Rs * Cs) };
     for (let i = 0; i < b; i++) {
       const inOff = i * gR * Cs;
       const outOff = i * Rs * Cs;

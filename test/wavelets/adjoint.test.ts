@@ -80,6 +80,14 @@ function close(lhs: number, rhs: number, scale: number, tol: number, what: strin
   assert.ok(err <= tol * Math.max(scale, 1e-300), `${what}: ${lhs} vs ${rhs} (|diff| ${err.toExponential(2)} > ${tol} · ${scale.toExponential(2)})`);
 }
 
+/**
+ * Leaves freed memory full of NaN bit patterns, so that an output array allocated without a zero
+ * fill (`uninitializedArray`) that the kernels fail to write entirely is likely to show NaN.
+ */
+function dirtyTheHeap(): void {
+  for (let i = 0; i < 8; i++) Buffer.allocUnsafeSlow(1 << 20).fill(0xff);
+}
+
 function validModeLength(mode: Mode, n: number): boolean {
   return !(mode === 'reflect' && n === 1);
 }
@@ -367,6 +375,38 @@ test('(b) multilevel 2D: synthesis backward without filter gradients is the adjo
   }
 });
 
+test('(b) the adjoints hold on batches large enough to be allocated without a zero fill (dirtied memory, every mode)', () => {
+  const f = named('db2');
+  for (const mode of MODES) {
+    dirtyTheHeap();
+    const b = 90;
+    const plan = new Plan1D(61, 4, mode, 3);
+    const x = rand(b * plan.n);
+    const fwd = analysis1d(plan, x, b, f.lo, f.hi);
+    const c = randomCoeffs1d(plan, b);
+    const gx = analysisBackward1d(plan, fwd, b, c.approx, c.details, f.lo, f.hi, new Float64Array(4), new Float64Array(4), true);
+    assert.ok(gx !== null);
+    close(dotCoeffs1d(fwd, c), dot(x, gx), norm(x) * norm(gx) + dotCoeffs1d(c, c), 1e-12, `1D analysis ${mode}`);
+    const syn = synthesis1d(plan, c, b, f.lo, f.hi);
+    const y = rand(b * plan.n);
+    const back = synthesisBackward1d(plan, syn, b, y, plan.n, f.lo, f.hi, new Float64Array(4), new Float64Array(4));
+    close(dot(syn.out, y), dotCoeffs1d(c, back), norm(y) * Math.sqrt(dotCoeffs1d(c, c)) * 10, 1e-12, `1D synthesis ${mode}`);
+    dirtyTheHeap();
+    const plan2 = new Plan2D(67, 70, 4, mode, 2);
+    const b2 = 2;
+    const x2 = rand(b2 * 67 * 70);
+    const fwd2 = analysis2d(plan2, x2, b2, f.lo, f.hi);
+    const c2 = randomCoeffs2d(plan2, b2);
+    const gx2 = analysisBackward2d(plan2, fwd2, b2, c2.approx, c2.details, f.lo, f.hi, new Float64Array(4), new Float64Array(4), true);
+    assert.ok(gx2 !== null);
+    close(dotCoeffs2d(fwd2, c2), dot(x2, gx2), norm(x2) * norm(gx2) + dotCoeffs2d(c2, c2), 1e-12, `2D analysis ${mode}`);
+    const syn2 = synthesis2d(plan2, c2, b2, f.lo, f.hi);
+    const y2 = rand(b2 * 67 * 70);
+    const back2 = synthesisBackward2d(plan2, syn2, b2, y2, 67, 70, f.lo, f.hi, new Float64Array(4), new Float64Array(4));
+    close(dot(syn2.out, y2), dotCoeffs2d(c2, back2), norm(y2) * Math.sqrt(dotCoeffs2d(c2, c2)) * 10, 1e-12, `2D synthesis ${mode}`);
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // (c) filter derivatives against central finite differences
 // ---------------------------------------------------------------------------------------------
@@ -562,14 +602,6 @@ test('(d) multilevel 1D and 2D transforms are identical with and without the gen
     a2.forEach((arr, i) => assertSame(arr, g2[i], `2D ${mode} array ${i}`));
   }
 });
-
-/**
- * Leaves freed memory full of NaN bit patterns, so that an output array allocated without a zero
- * fill (`uninitializedArray`) that the kernels fail to write entirely is likely to show NaN.
- */
-function dirtyTheHeap(): void {
-  for (let i = 0; i < 8; i++) Buffer.allocUnsafeSlow(1 << 20).fill(0xff);
-}
 
 test('(d) the batched PyWavelets-style functions equal the single-signal ones, row by row (every mode, odd lengths, crops)', () => {
   for (const mode of MODES) {
