@@ -134,6 +134,14 @@ export function layoutOf(em: ExtensionMap): MapLayout {
     const v = (k - 1) >> 1;
     if (map[k] >= 0 && !(v >= vLo && v < vHi)) borderK.push(k);
   }
+  // The inside of a map is one run of k, so both ranges are runs too; check it anyway, since the
+  // kernels read the interiors without the map.
+  for (let o = oLo; o < oHi; o++) {
+    for (let t = 0; t < F; t++) if (!inside(2 * o + 1 + t)) throw new Error(`layoutOf: analysis interior not contiguous (n=${n}, F=${F}, ${em.mode})`);
+  }
+  for (let v = vLo; v < vHi; v++) {
+    if (!inside(2 * v + 1) || !inside(2 * v + 2)) throw new Error(`layoutOf: adjoint interior not contiguous (n=${n}, F=${F}, ${em.mode})`);
+  }
   const covers = borderK.length === 0 && 2 * (vHi - vLo) === n && 2 * vLo + 1 - shift === 0;
   const layout: MapLayout = { shift, oLo, oHi, borderO: Int32Array.from(borderO), vLo, vHi, borderK: Int32Array.from(borderK), covers };
   layouts.set(em, layout);
