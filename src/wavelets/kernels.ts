@@ -49,8 +49,9 @@
  * - column kernels, per filter length: the taps as local constants, the row offsets hoisted.
  *
  * The generated code performs the same floating-point operations in the same order as the loops,
- * so both give identical results; `setSpecializedKernels(false)` switches to the loops (tests
- * compare both). Filters longer than `MAX_SPECIALIZED_LENGTH` always use the loops.
+ * so both give identical results (up to the sign of a zero); `setSpecializedKernels(false)`
+ * switches to the loops (tests compare both). Filters longer than `MAX_SPECIALIZED_LENGTH` always
+ * use the loops, and so does everything where the runtime forbids `new Function`.
  *
  * Batched forms (`analyzeRows`, `scatterRows`, `filterGradRows`) run many signals of a batch in
  * one call, so per-call costs (map lookups, loading the taps) are paid once per batch. The loops
@@ -173,8 +174,24 @@ export function setSpecializedKernels(enabled: boolean): boolean {
   return prev;
 }
 
+/** False once `new Function` has failed (code generation disallowed, e.g. by a policy). */
+let codegenWorks = true;
+
 function specializable(F: number): boolean {
-  return useSpecialized && F <= MAX_SPECIALIZED_LENGTH && F % 2 === 0 && F >= 2;
+  return useSpecialized && codegenWorks && F <= MAX_SPECIALIZED_LENGTH && F % 2 === 0 && F >= 2;
+}
+
+/**
+ * Compiles generated source into a function, or returns null (and stops generating) where the
+ * runtime forbids code generation from strings: the generic loops then run.
+ */
+function compile<T>(params: string[], body: string): T | null {
+  try {
+    return new Function(...params, body) as T;
+  } catch {
+    codegenWorks = false;
+    return null;
+  }
 }
 
 /**
@@ -478,8 +495,8 @@ function rowKernelsOf(em: ExtensionMap): RowKernels {
 function generatedAnalysis(em: ExtensionMap, F: number): RowAnalysis | null {
   if (!specializable(F) || F !== em.filterLen) return null;
   const k = rowKernelsOf(em);
-  k.analysis ??= new Function('x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride', rowAnalysisSource(em)) as RowAnalysis;
-  return k.analysis;
+  k.analysis ??= compile<RowAnalysis>(['x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride'], rowAnalysisSource(em)) ?? undefined;
+  return k.analysis ?? null;
 }
 
 /** The generated adjoint of a map (adding or storing the interior), or null. */
@@ -488,19 +505,19 @@ function generatedAdjoint(em: ExtensionMap, F: number, add: boolean): RowAdjoint
   const k = rowKernelsOf(em);
   const params = ['cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride', 'rows', 'lo', 'hi', 'x', 'xOff', 'xStride'];
   if (add) {
-    k.adjointAdd ??= new Function(...params, rowAdjointSource(em, true)) as RowAdjoint;
-    return k.adjointAdd;
+    k.adjointAdd ??= compile<RowAdjoint>(params, rowAdjointSource(em, true)) ?? undefined;
+    return k.adjointAdd ?? null;
   }
-  k.adjointSet ??= new Function(...params, rowAdjointSource(em, false)) as RowAdjoint;
-  return k.adjointSet;
+  k.adjointSet ??= compile<RowAdjoint>(params, rowAdjointSource(em, false)) ?? undefined;
+  return k.adjointSet ?? null;
 }
 
 /** The generated filter derivative of a map, or null. */
 function generatedFilterGrad(em: ExtensionMap, F: number): RowFilterGrad | null {
   if (!specializable(F) || F !== em.filterLen) return null;
   const k = rowKernelsOf(em);
-  k.filterGrad ??= new Function('x', 'xOff', 'xStride', 'rows', 'gA', 'aOff', 'aStride', 'gD', 'dOff', 'dStride', 'dLo', 'dHi', rowFilterGradSource(em)) as RowFilterGrad;
-  return k.filterGrad;
+  k.filterGrad ??= compile<RowFilterGrad>(['x', 'xOff', 'xStride', 'rows', 'gA', 'aOff', 'aStride', 'gD', 'dOff', 'dStride', 'dLo', 'dHi'], rowFilterGradSource(em)) ?? undefined;
+  return k.filterGrad ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -849,11 +866,11 @@ function colKernelsFor(F: number): ColKernels {
   let k = colKernels.get(F);
   if (!k) {
     const src = colSource(F);
-    k = {
-      downCols: new Function('x', 'p', 'width', 'count', 'cA', 'a', 'cD', 'd', 'lo', 'hi', src.downCols) as DownCols,
-      upCols: new Function('cA', 'a', 'cD', 'd', 'width', 'count', 'x', 'p', 'lo', 'hi', 'add', src.upCols) as UpCols,
-      gradCols: new Function('x', 'p', 'width', 'count', 'gA', 'a', 'gD', 'd', 'dLo', 'dHi', src.gradCols) as GradCols,
-    };
+    const downCols = compile<DownCols>(['x', 'p', 'width', 'count', 'cA', 'a', 'cD', 'd', 'lo', 'hi'], src.downCols);
+    const upCols = compile<UpCols>(['cA', 'a', 'cD', 'd', 'width', 'count', 'x', 'p', 'lo', 'hi', 'add'], src.upCols);
+    const gradCols = compile<GradCols>(['x', 'p', 'width', 'count', 'gA', 'a', 'gD', 'd', 'dLo', 'dHi'], src.gradCols);
+    if (!downCols || !upCols || !gradCols) return GENERIC_COLS;
+    k = { downCols, upCols, gradCols };
     colKernels.set(F, k);
   }
   return k;

@@ -14,6 +14,7 @@
  *  (d) the specialised kernels (generated per filter length) and the generic loops agree.
  */
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/util/rng.ts';
 import { MODES, extensionMap, dwtCoeffLen, type Mode } from '../../src/wavelets/modes.ts';
@@ -662,6 +663,23 @@ test('(d) wavedec2Batch / waverec2Batch equal wavedec2 / waverec2 image by image
       }
     }
   }
+});
+
+test('(d) where code generation is forbidden (node --disallow-code-generation-from-strings) the generic loops give the same results', () => {
+  const script = `
+    import { wavedecBatch, waverecBatch } from ${JSON.stringify(new URL('../../src/wavelets/index.ts', import.meta.url).href)};
+    const x = new Float64Array(4 * 37).map((_, i) => Math.sin(i * 0.7) + 0.1 * i);
+    const c = wavedecBatch({ data: x, shape: [4, 37] }, 'db5', 'symmetric', 2);
+    const r = waverecBatch(c, 'db5', 'symmetric', 37);
+    console.log(JSON.stringify([...c.map((a) => Array.from(a.data)), Array.from(r.data)]));
+  `;
+  const run = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const child = JSON.parse(run.stdout) as number[][];
+  const x = new Float64Array(4 * 37).map((_, i) => Math.sin(i * 0.7) + 0.1 * i);
+  const c = wavedecBatch(ndarray(x, [4, 37]), 'db5', 'symmetric', 2);
+  const r = waverecBatch(c, 'db5', 'symmetric', 37);
+  [...c.map((a) => a.data), r.data].forEach((arr, i) => assertSame(arr, Float64Array.from(child[i]), `array ${i}`));
 });
 
 test('(b) sanity: the coefficient lengths the plans use are PyWavelets\' dwt_coeff_len', () => {
