@@ -122,7 +122,9 @@ export function analysis1dCoeffs(plan: Plan1D, x: Float64Array, b: number, lo: F
   const details: Float64Array[] = [];
   for (let j = 1; j <= J; j++) details.push(uninitializedArray(b * lens[j]));
   const chunk = chunkRows(plan.n);
-  const work = [new Float64Array(chunk * lens[1]), new Float64Array(chunk * lens[1])];
+  // (Coefficient lengths can grow with the level when the signal is shorter than the filter.)
+  const widest = Math.max(...lens.slice(1));
+  const work = [new Float64Array(chunk * widest), new Float64Array(chunk * widest)];
   for (let r0 = 0; r0 < b; r0 += chunk) {
     const nr = Math.min(chunk, b - r0);
     let src = x;

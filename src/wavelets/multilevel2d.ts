@@ -117,10 +117,17 @@ export function analysis2dCoeffs(plan: Plan2D, x: Float64Array, b: number, lo: F
     details.push({ cH: uninitializedArray(b * Rs * Cs), cV: uninitializedArray(b * Rs * Cs), cD: uninitializedArray(b * Rs * Cs) });
   }
   const [R0, C0] = plan.shape(0);
-  const [R1, C1] = plan.shape(1);
-  const L = new Float64Array(R0 * C1);
-  const H = new Float64Array(R0 * C1);
-  const work = [new Float64Array(R1 * C1), new Float64Array(R1 * C1)];
+  // Work buffers for the largest level (sizes can grow with the level for images smaller than the
+  // filter).
+  let rowPassSize = 0;
+  let levelSize = 0;
+  for (let j = 1; j <= J; j++) {
+    rowPassSize = Math.max(rowPassSize, plan.shape(j - 1)[0] * plan.shape(j)[1]);
+    levelSize = Math.max(levelSize, plan.shape(j)[0] * plan.shape(j)[1]);
+  }
+  const L = new Float64Array(rowPassSize);
+  const H = new Float64Array(rowPassSize);
+  const work = [new Float64Array(levelSize), new Float64Array(levelSize)];
   for (let i = 0; i < b; i++) {
     let src = x;
     let srcOff = i * R0 * C0;

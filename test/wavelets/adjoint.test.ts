@@ -607,8 +607,13 @@ test('(d) multilevel 1D and 2D transforms are identical with and without the gen
 test('(d) the batched PyWavelets-style functions equal the single-signal ones, row by row (every mode, odd lengths, crops)', () => {
   for (const mode of MODES) {
     for (const name of ['haar', 'db2', 'db5']) {
-      for (const [n, J] of [[1, 1], [7, 2], [64, 4], [45, 3], [300, 5]] as const) {
-        if (mode === 'reflect' && n === 1) continue;
+      // (n = 3 with db5: the coefficient arrays grow with the level, 3 → 6 → 7 → 8.)
+      for (const [n, J] of [[1, 1], [3, 3], [7, 2], [64, 4], [45, 3], [300, 5]] as const) {
+        try {
+          new Plan1D(n, familyLowpass(name).length, mode, J);
+        } catch {
+          continue; // 'reflect' cannot extend a level of length 1 (haar halves 3 → 2 → 1)
+        }
         // Enough rows at n = 300 for the outputs to be large (allocated without a zero fill).
         const rows = n === 300 ? 40 : 3;
         dirtyTheHeap();
@@ -638,7 +643,7 @@ test('(d) the batched PyWavelets-style functions equal the single-signal ones, r
 test('(d) wavedec2Batch / waverec2Batch equal wavedec2 / waverec2 image by image and reconstruct (every mode, odd sizes)', () => {
   const b = 3;
   for (const mode of MODES) {
-    for (const [R, C, J] of [[9, 14, 1], [33, 20, 2], [40, 41, 3], [81, 70, 1]] as const) {
+    for (const [R, C, J] of [[3, 2, 3], [9, 14, 1], [33, 20, 2], [40, 41, 3], [81, 70, 1]] as const) {
       dirtyTheHeap();
       const what = `${mode} ${R}×${C} J=${J}`;
       const X = ndarray(rand(b * R * C), [b, R, C]);
@@ -661,6 +666,36 @@ test('(d) wavedec2Batch / waverec2Batch equal wavedec2 / waverec2 image by image
         for (let k = 0; k < rr * rc; k++) close(rec.data[i * rr * rc + k], back.data[k], 1 + Math.abs(back.data[k]), 1e-13, `${what} waverec2`);
         for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) close(rec.data[i * rr * rc + r * rc + c], img[r * C + c], 1, 1e-12, `${what} perfect reconstruction`);
       }
+    }
+  }
+});
+
+test('(d) signals shorter than the filter, whose coefficient arrays grow with the level, in big batches (1D and 2D)', () => {
+  for (const mode of ['zero', 'symmetric', 'periodic', 'reflect'] as const) {
+    // 1D: db5 on length 3: 3 → 6 → 7 → 8 coefficients; 3000 signals fill several work chunks.
+    const rows = 3000;
+    const X = ndarray(rand(rows * 3), [rows, 3]);
+    const batch = wavedecBatch(X, 'db5', mode, 3);
+    const rec = waverecBatch(batch, 'db5', mode, 3);
+    for (const r of [0, 1, 1499, 2400, 2729, 2730, 2999]) {
+      const single = wavedec(X.data.subarray(r * 3, r * 3 + 3), 'db5', mode, 3);
+      single.forEach((c, k) => {
+        const len = batch[k].shape[1];
+        for (let i = 0; i < len; i++) close(batch[k].data[r * len + i], c[i], 1 + Math.abs(c[i]), 1e-13, `1D ${mode} row ${r} coefficient ${k}`);
+      });
+      for (let i = 0; i < 3; i++) close(rec.data[r * 3 + i], X.data[r * 3 + i], 1, 1e-12, `1D ${mode} row ${r} reconstruction`);
+    }
+    // 2D: db5 on 3 × 2 images: 3 × 2 → 6 × 5 → 7 × 7.
+    const b = 4;
+    const I = ndarray(rand(b * 6), [b, 3, 2]);
+    const c2 = wavedec2Batch(I, 'db5', mode, 2);
+    const r2 = waverec2Batch(c2, 'db5', mode);
+    for (let i = 0; i < b; i++) {
+      const single = wavedec2(I.data.subarray(i * 6, i * 6 + 6), 3, 2, 'db5', mode, 2);
+      const sz = single.approx.rows * single.approx.cols;
+      for (let k = 0; k < sz; k++) close(c2.approx.data[i * sz + k], single.approx.data[k], 1 + Math.abs(single.approx.data[k]), 1e-13, `2D ${mode} approx`);
+      const [rr, rc] = [r2.shape[1], r2.shape[2]];
+      for (let r = 0; r < 3; r++) for (let c = 0; c < 2; c++) close(r2.data[i * rr * rc + r * rc + c], I.data[i * 6 + r * 2 + c], 1, 1e-12, `2D ${mode} reconstruction`);
     }
   }
 });
