@@ -473,11 +473,12 @@ function rowAdjointSource(em: ExtensionMap, add: boolean): string {
   return lines.join('\n');
 }
 
+/** Per map: each generated kernel once built, or null when it is not generated (too large). */
 interface RowKernels {
-  analysis?: RowAnalysis;
-  adjointAdd?: RowAdjoint;
-  adjointSet?: RowAdjoint;
-  filterGrad?: RowFilterGrad;
+  analysis?: RowAnalysis | null;
+  adjointAdd?: RowAdjoint | null;
+  adjointSet?: RowAdjoint | null;
+  filterGrad?: RowFilterGrad | null;
 }
 
 const rowKernels = new WeakMap<ExtensionMap, RowKernels>();
@@ -491,12 +492,27 @@ function rowKernelsOf(em: ExtensionMap): RowKernels {
   return k;
 }
 
+/**
+ * Generated functions with more multiplications than this are not built: V8 does not optimise
+ * very large functions, and they then run several times slower than the loops (seen at ~3,100
+ * products with F = 40; ~2,800 with F = 30 was still optimised).
+ */
+const MAX_GENERATED_PRODUCTS = 2500;
+
+/** Compiles a row kernel's source unless it is too large (then null: the loops run). */
+function compileRowKernel<T>(params: string[], source: string): T | null {
+  const products = source.split(' * ').length - 1;
+  return products > MAX_GENERATED_PRODUCTS ? null : compile<T>(params, source);
+}
+
 /** The generated analysis of a map, or null when the generic loop must run. */
 function generatedAnalysis(em: ExtensionMap, F: number): RowAnalysis | null {
   if (!specializable(F) || F !== em.filterLen) return null;
   const k = rowKernelsOf(em);
-  k.analysis ??= compile<RowAnalysis>(['x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride'], rowAnalysisSource(em)) ?? undefined;
-  return k.analysis ?? null;
+  if (k.analysis === undefined) {
+    k.analysis = compileRowKernel<RowAnalysis>(['x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride'], rowAnalysisSource(em));
+  }
+  return k.analysis;
 }
 
 /** The generated adjoint of a map (adding or storing the interior), or null. */
@@ -505,19 +521,21 @@ function generatedAdjoint(em: ExtensionMap, F: number, add: boolean): RowAdjoint
   const k = rowKernelsOf(em);
   const params = ['cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride', 'rows', 'lo', 'hi', 'x', 'xOff', 'xStride'];
   if (add) {
-    k.adjointAdd ??= compile<RowAdjoint>(params, rowAdjointSource(em, true)) ?? undefined;
-    return k.adjointAdd ?? null;
+    if (k.adjointAdd === undefined) k.adjointAdd = compileRowKernel<RowAdjoint>(params, rowAdjointSource(em, true));
+    return k.adjointAdd;
   }
-  k.adjointSet ??= compile<RowAdjoint>(params, rowAdjointSource(em, false)) ?? undefined;
-  return k.adjointSet ?? null;
+  if (k.adjointSet === undefined) k.adjointSet = compileRowKernel<RowAdjoint>(params, rowAdjointSource(em, false));
+  return k.adjointSet;
 }
 
 /** The generated filter derivative of a map, or null. */
 function generatedFilterGrad(em: ExtensionMap, F: number): RowFilterGrad | null {
   if (!specializable(F) || F !== em.filterLen) return null;
   const k = rowKernelsOf(em);
-  k.filterGrad ??= compile<RowFilterGrad>(['x', 'xOff', 'xStride', 'rows', 'gA', 'aOff', 'aStride', 'gD', 'dOff', 'dStride', 'dLo', 'dHi'], rowFilterGradSource(em)) ?? undefined;
-  return k.filterGrad ?? null;
+  if (k.filterGrad === undefined) {
+    k.filterGrad = compileRowKernel<RowFilterGrad>(['x', 'xOff', 'xStride', 'rows', 'gA', 'aOff', 'aStride', 'gD', 'dOff', 'dStride', 'dLo', 'dHi'], rowFilterGradSource(em));
+  }
+  return k.filterGrad;
 }
 
 // ---------------------------------------------------------------------------------------------
