@@ -55,7 +55,9 @@
  *
  * Batched forms (`analyzeRows`, `scatterRows`, `filterGradRows`) run many signals of a batch in
  * one call, so per-call costs (map lookups, loading the taps) are paid once per batch. The loops
- * are allocation-free.
+ * are allocation-free. Callers allocate outputs that the kernels write entirely with
+ * `uninitializedArray` (no zero fill); `layoutOf(map).covers` says when an adjoint that stores
+ * instead of adding writes its whole target.
  * @module
  */
 import { extensionMap, idwtOutputLen, type ExtensionMap, type Mode } from './modes.ts';
