@@ -7,17 +7,19 @@
 import { AwdError } from '../util/checks.ts';
 import type { Mode } from '../wavelets/modes.ts';
 import {
-  analysis1d, analysisBackward1d, Plan1D, synthesis1d, synthesisBackward1d,
+  analysis1d, analysisBackward1d, Plan1D, synthesis1d, synthesisBackward1d, synthesisFilterGrad1d,
   type Analysis1D, type Synthesis1D,
 } from '../wavelets/multilevel1d.ts';
 import {
-  analysis2d, analysisBackward2d, Plan2D, synthesis2d, synthesisBackward2d,
-  type Analysis2D, type Details2D, type Synthesis2D,
+  analysis2d, analysisBackward2d, Plan2D, synthesis2d, synthesisBackward2d, synthesisFilterGrad2d,
+  type Analysis2D, type Details2D, type Synthesis2D, type SynthesisTrace2D,
 } from '../wavelets/multilevel2d.ts';
 
 /** Forward state kept for a backward pass. */
 export type ForwardState = { kind: 1; a: Analysis1D } | { kind: 2; a: Analysis2D };
 export type SynthesisState = { kind: 1; s: Synthesis1D } | { kind: 2; s: Synthesis2D };
+/** Per-level gradients of an adjoint pass, reusable for filter derivatives (see `synthesisFilterGrad`). */
+export type AdjointTrace = { kind: 1; t: Float64Array[] } | { kind: 2; t: SynthesisTrace2D[] };
 
 /** Batched multilevel filter bank for samples of a fixed shape ([n] or [rows, cols]). */
 export interface FilterBankEngine {
@@ -31,7 +33,11 @@ export interface FilterBankEngine {
   analyzeBackward(state: ForwardState, b: number, gBlocks: Float64Array[], lo: Float64Array, hi: Float64Array, dLo: Float64Array, dHi: Float64Array): void;
   synthesize(blocks: Float64Array[], b: number, lo: Float64Array, hi: Float64Array): { out: Float64Array; state: SynthesisState };
   /** Backward of the synthesis; with null state and null dLo/dHi it is the adjoint Sᵀ. */
-  synthesizeBackward(state: SynthesisState | null, b: number, gOut: Float64Array, lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null): Float64Array[];
+  synthesizeBackward(state: SynthesisState | null, b: number, gOut: Float64Array, lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null, trace?: AdjointTrace): Float64Array[];
+  /** An empty trace to pass to `synthesizeBackward`. */
+  newTrace(): AdjointTrace;
+  /** ∂⟨g, S c⟩/∂(lo, hi) for the synthesis `state` of c, from the trace of g's adjoint pass. */
+  synthesisFilterGrad(state: SynthesisState, b: number, trace: AdjointTrace, dLo: Float64Array, dHi: Float64Array): void;
 }
 
 /** The engine for samples of shape [n] (1D) or [rows, cols] (2D). */
@@ -65,10 +71,18 @@ class Engine1D implements FilterBankEngine {
     const s = synthesis1d(this.plan, { approx: blocks[0], details: blocks.slice(1) }, b, lo, hi, this.plan.n);
     return { out: s.out, state: { kind: 1 as const, s } };
   }
-  synthesizeBackward(state: SynthesisState | null, b: number, gOut: Float64Array, lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null): Float64Array[] {
+  synthesizeBackward(state: SynthesisState | null, b: number, gOut: Float64Array, lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null, trace?: AdjointTrace): Float64Array[] {
     if (state !== null && state.kind !== 1) throw new AwdError('Engine1D', 'internal: 2D state given to the 1D engine');
-    const c = synthesisBackward1d(this.plan, state?.s ?? null, b, gOut, this.plan.n, lo, hi, dLo, dHi);
+    if (trace && trace.kind !== 1) throw new AwdError('Engine1D', 'internal: 2D trace given to the 1D engine');
+    const c = synthesisBackward1d(this.plan, state?.s ?? null, b, gOut, this.plan.n, lo, hi, dLo, dHi, trace?.t);
     return [c.approx, ...c.details];
+  }
+  newTrace(): AdjointTrace {
+    return { kind: 1, t: [] };
+  }
+  synthesisFilterGrad(state: SynthesisState, b: number, trace: AdjointTrace, dLo: Float64Array, dHi: Float64Array): void {
+    if (state.kind !== 1 || trace.kind !== 1) throw new AwdError('Engine1D', 'internal: 2D state or trace given to the 1D engine');
+    synthesisFilterGrad1d(this.plan, state.s, b, trace.t, dLo, dHi);
   }
 }
 
@@ -109,9 +123,17 @@ class Engine2D implements FilterBankEngine {
     const s = synthesis2d(this.plan, { approx: blocks[0], details: this.toDetails(blocks) }, b, lo, hi);
     return { out: s.out, state: { kind: 2 as const, s } };
   }
-  synthesizeBackward(state: SynthesisState | null, b: number, gOut: Float64Array, lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null): Float64Array[] {
+  synthesizeBackward(state: SynthesisState | null, b: number, gOut: Float64Array, lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null, trace?: AdjointTrace): Float64Array[] {
     if (state !== null && state.kind !== 2) throw new AwdError('Engine2D', 'internal: 1D state given to the 2D engine');
-    const c = synthesisBackward2d(this.plan, state?.s ?? null, b, gOut, this.plan.rows, this.plan.cols, lo, hi, dLo, dHi);
+    if (trace && trace.kind !== 2) throw new AwdError('Engine2D', 'internal: 1D trace given to the 2D engine');
+    const c = synthesisBackward2d(this.plan, state?.s ?? null, b, gOut, this.plan.rows, this.plan.cols, lo, hi, dLo, dHi, trace?.t);
     return this.fromDetails(c.approx, c.details);
+  }
+  newTrace(): AdjointTrace {
+    return { kind: 2, t: [] };
+  }
+  synthesisFilterGrad(state: SynthesisState, b: number, trace: AdjointTrace, dLo: Float64Array, dHi: Float64Array): void {
+    if (state.kind !== 2 || trace.kind !== 2) throw new AwdError('Engine2D', 'internal: 1D state or trace given to the 2D engine');
+    synthesisFilterGrad2d(this.plan, state.s, b, trace.t, dLo, dHi);
   }
 }

@@ -111,7 +111,10 @@ export function awdLoss(
   // Forward: coefficients, reconstruction, attributions.
   const fwd = engine.analyze(x, b, lo, hi);
   const syn = engine.synthesize(fwd.blocks, b, lo, hi);
-  const attr = engine.synthesizeBackward(null, b, u, lo, hi, null, null);
+  // The adjoint pass Sᵀu keeps its per-level gradients: the l1_attr derivative reuses them.
+  const wantAttrGrad = opts.termGrads || weights.l1_attr > 0;
+  const trace = wantAttrGrad ? engine.newTrace() : undefined;
+  const attr = engine.synthesizeBackward(null, b, u, lo, hi, null, null, trace);
   let recon = 0;
   const gOut = new Float64Array(b * n);
   for (let i = 0; i < b * n; i++) {
@@ -148,7 +151,7 @@ export function awdLoss(
   const attrGrad = (scale: number, dLo: Float64Array, dHi: Float64Array): void => {
     const s = signScaled(attr, scale);
     const synS = engine.synthesize(s, b, lo, hi);
-    engine.synthesizeBackward(synS.state, b, u, lo, hi, dLo, dHi);
+    engine.synthesisFilterGrad(synS.state, b, trace!, dLo, dHi);
   };
 
   const grad = new Float64Array(N);

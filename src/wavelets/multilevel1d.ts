@@ -215,6 +215,7 @@ export function synthesis1d(
 export function synthesisBackward1d(
   plan: Plan1D, fwd: Synthesis1D | null, b: number, gOut: Float64Array, outLen: number,
   lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null,
+  trace?: Float64Array[],
 ): Coeffs1D {
   const details: Float64Array[] = new Array(plan.levels);
   // Gradient on the full (uncropped) output of level 1.
@@ -223,6 +224,7 @@ export function synthesisBackward1d(
   for (let j = 1; j <= plan.levels; j++) {
     const s = plan.lens[j];
     const em = plan.synthesisMaps[j - 1];
+    trace?.push(g);
     if (dLo !== null && dHi !== null && fwd !== null) {
       filterGradRows(g, 0, gLen, b, em, fwd.inputs[j - 1], 0, s, fwd.details[j - 1], 0, s, dLo, dHi);
     }
@@ -240,6 +242,20 @@ export function synthesisBackward1d(
     }
   }
   return { approx: g, details };
+}
+
+/**
+ * The filter derivative of a synthesis, ∂⟨g, S c⟩/∂(lo, hi), from the per-level gradients that
+ * `synthesisBackward1d` recorded in `trace` for the output gradient g (they do not depend on c).
+ * Used when one output gradient meets several coefficient sets: the adjoint chain runs once.
+ */
+export function synthesisFilterGrad1d(plan: Plan1D, fwd: Synthesis1D, b: number, trace: Float64Array[], dLo: Float64Array, dHi: Float64Array): void {
+  for (let j = 1; j <= plan.levels; j++) {
+    const s = plan.lens[j];
+    const g = trace[j - 1];
+    const gLen = g.length / b;
+    filterGradRows(g, 0, gLen, b, plan.synthesisMaps[j - 1], fwd.inputs[j - 1], 0, s, fwd.details[j - 1], 0, s, dLo, dHi);
+  }
 }
 
 /** Copies the first `to` columns of each of `b` rows of length `from`. */

@@ -246,6 +246,7 @@ export function synthesis2d(
 export function synthesisBackward2d(
   plan: Plan2D, fwd: Synthesis2D | null, b: number, gOut: Float64Array, outRows: number, outCols: number,
   lo: Float64Array, hi: Float64Array, dLo: Float64Array | null, dHi: Float64Array | null,
+  trace?: SynthesisTrace2D[],
 ): Coeffs2D {
   const details: Details2D[] = new Array(plan.levels);
   let gR = plan.rowPlan.synthesisLens[0];
@@ -261,6 +262,7 @@ export function synthesisBackward2d(
     const gH = uninitializedArray(b * gR * Cs);
     if (grads) filterGradRows(g, 0, gC, b * gR, emC, fwd.colPass[j - 1].L, 0, Cs, fwd.colPass[j - 1].H, 0, Cs, dLo, dHi);
     analyzeRows(g, 0, gC, b * gR, emC, lo, hi, gL, 0, Cs, gH, 0, Cs);
+    trace?.push({ g, gR, gC, gL, gH });
     // Written entirely by analyzeCols.
     const gA = uninitializedArray(b * Rs * Cs);
     const d: Details2D = { cH: uninitializedArray(b * Rs * Cs), cV: uninitializedArray(b * Rs * Cs), cD: uninitializedArray(b * Rs * Cs) };
@@ -286,6 +288,35 @@ export function synthesisBackward2d(
     }
   }
   return { approx: g, details };
+}
+
+/** Per-level gradients of one synthesis backward pass (they depend only on the output gradient). */
+export interface SynthesisTrace2D {
+  g: Float64Array;
+  gR: number;
+  gC: number;
+  gL: Float64Array;
+  gH: Float64Array;
+}
+
+/**
+ * The filter derivative of a 2D synthesis, ∂⟨g, S c⟩/∂(lo, hi), from the per-level gradients that
+ * `synthesisBackward2d` recorded in `trace` for the output gradient g.
+ */
+export function synthesisFilterGrad2d(plan: Plan2D, fwd: Synthesis2D, b: number, trace: SynthesisTrace2D[], dLo: Float64Array, dHi: Float64Array): void {
+  for (let j = 1; j <= plan.levels; j++) {
+    const [Rs, Cs] = plan.shape(j);
+    const emR = plan.rowPlan.synthesisMaps[j - 1];
+    const emC = plan.colPlan.synthesisMaps[j - 1];
+    const { g, gR, gC, gL, gH } = trace[j - 1];
+    filterGradRows(g, 0, gC, b * gR, emC, fwd.colPass[j - 1].L, 0, Cs, fwd.colPass[j - 1].H, 0, Cs, dLo, dHi);
+    for (let i = 0; i < b; i++) {
+      const inOff = i * gR * Cs;
+      const outOff = i * Rs * Cs;
+      filterGradCols(gL, inOff, Cs, emR, fwd.inputs[j - 1], outOff, fwd.details[j - 1].cH, outOff, dLo, dHi);
+      filterGradCols(gH, inOff, Cs, emR, fwd.details[j - 1].cV, outOff, fwd.details[j - 1].cD, outOff, dLo, dHi);
+    }
+  }
 }
 
 /** Top-left `toR × toC` corner of each of `b` images of `fromR × fromC`. */
