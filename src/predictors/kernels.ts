@@ -166,8 +166,13 @@ export function cutKernel3x3(
   return { kernel, row: br, col: bc, energy: best };
 }
 
-/** Start of the length-3 window of `f − mean(f)` with the largest sum of squares. */
-function bestWindow3(f: ArrayLike<number>, includeLast: boolean): number {
+/**
+ * Start of the length-3 window of `f − mean(f)` with the largest sum of squares: the window
+ * `extractPatches` cuts. The reference's loop never considers the last window
+ * (`includeLastWindow = false`, the default here, as the reference).
+ */
+export function patchWindow(f: ArrayLike<number>, includeLastWindow = false): number {
+  const includeLast = includeLastWindow;
   let mean = 0;
   for (let i = 0; i < f.length; i++) mean += f[i];
   mean /= f.length;
@@ -209,8 +214,8 @@ export function extractPatches(
   if (h.length < minLen || g.length < minLen) {
     throw new AwdError('extractPatches', `h and g need at least ${minLen} taps, got ${h.length} and ${g.length}`);
   }
-  const hs = Array.from(h).slice(bestWindow3(h, includeLast)).slice(0, 3);
-  const gs = Array.from(g).slice(bestWindow3(g, includeLast)).slice(0, 3);
+  const hs = Array.from(h).slice(patchWindow(h, includeLast)).slice(0, 3);
+  const gs = Array.from(g).slice(patchWindow(g, includeLast)).slice(0, 3);
   const { LL, LH, HL, HH } = waveletFilters2d(hs, gs);
   if (options.centering ?? true) {
     for (const k of [LH, HL, HH]) {

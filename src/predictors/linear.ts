@@ -1,6 +1,7 @@
 import { AwdError, assertFinite, assertInt } from '../util/checks.ts';
 import type { NdArray } from '../util/ndarray.ts';
 import { kFold, type Fold } from './crossValidation.ts';
+import { symmetricEigen } from './eigen.ts';
 
 /** Options of {@link RidgeRegression}. */
 export interface RidgeOptions {
@@ -8,55 +9,6 @@ export interface RidgeOptions {
   alpha?: number;
 }
 
-/**
- * Symmetric eigen-decomposition by cyclic Jacobi rotations. `a` is p × p row-major and is
- * destroyed. Returns eigenvalues `w` and eigenvectors as the columns of `v` (row-major p × p).
- */
-export function symmetricEigen(a: Float64Array, p: number): { w: Float64Array; v: Float64Array } {
-  const v = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) v[i * p + i] = 1;
-  let scale = 0;
-  for (let i = 0; i < p * p; i++) scale += a[i] * a[i];
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) off += a[i * p + j] * a[i * p + j];
-    if (off <= 1e-30 * scale || off === 0) break;
-    for (let i = 0; i < p; i++) {
-      for (let j = i + 1; j < p; j++) {
-        const aij = a[i * p + j];
-        if (aij === 0) continue;
-        const aii = a[i * p + i];
-        const ajj = a[j * p + j];
-        // Rotation angle that zeroes a[i][j]: t = tan θ, the smaller root of t² + 2τt − 1 = 0.
-        const tau = (ajj - aii) / (2 * aij);
-        const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = t * c;
-        for (let k = 0; k < p; k++) {
-          const aki = a[k * p + i];
-          const akj = a[k * p + j];
-          a[k * p + i] = c * aki - s * akj;
-          a[k * p + j] = s * aki + c * akj;
-        }
-        for (let k = 0; k < p; k++) {
-          const aik = a[i * p + k];
-          const ajk = a[j * p + k];
-          a[i * p + k] = c * aik - s * ajk;
-          a[j * p + k] = s * aik + c * ajk;
-        }
-        for (let k = 0; k < p; k++) {
-          const vki = v[k * p + i];
-          const vkj = v[k * p + j];
-          v[k * p + i] = c * vki - s * vkj;
-          v[k * p + j] = s * vki + c * vkj;
-        }
-      }
-    }
-  }
-  const w = new Float64Array(p);
-  for (let i = 0; i < p; i++) w[i] = a[i * p + i];
-  return { w, v };
-}
 
 /**
  * The standardised normal equations of one training set, decomposed once so that the ridge
@@ -115,7 +67,7 @@ class RidgeSystem {
       }
     }
     for (let j = 0; j < p; j++) for (let k = j + 1; k < p; k++) G[k * p + j] = G[j * p + k];
-    const { w, v } = symmetricEigen(G, p);
+    const { values: w, vectors: v } = symmetricEigen(G, p);
     const vtb = new Float64Array(p);
     for (let i = 0; i < p; i++) {
       let s = 0;

@@ -28,7 +28,7 @@ import { COSMOLOGIES, mapBatches, type MapBatch } from '../data/convergence.ts';
 import { bootstrapRmse } from '../predictors/bootstrap.ts';
 import { Chi2Classifier } from '../predictors/chi2.ts';
 import { compressionFactor } from '../predictors/compression.ts';
-import { extractPatches, LAPLACE_KERNEL, waveletFilters2d } from '../predictors/kernels.ts';
+import { extractPatches, LAPLACE_KERNEL, patchWindow, waveletFilters2d } from '../predictors/kernels.ts';
 import { binEdgesFromTraining, peakHistograms, type PeakStatistic } from '../predictors/peaks.ts';
 import { heatmapBody, panelGrid, type Panel } from '../report/svg.ts';
 import { trainTeacher } from '../teachers/train.ts';
@@ -273,23 +273,7 @@ function rmseOf(y: ArrayLike<number>, p: ArrayLike<number>): number {
 }
 
 /** Start of the length-3 window that `extractPatches` cuts from a 1D filter (the reference's rule). */
-export function patchWindow(f: ArrayLike<number>, includeLastWindow = false): number {
-  let mean = 0;
-  for (let i = 0; i < f.length; i++) mean += f[i];
-  mean /= f.length;
-  const last = includeLastWindow ? f.length - 3 : f.length - 4;
-  let best = -1;
-  let at = 0;
-  for (let s = 0; s <= last; s++) {
-    let e = 0;
-    for (let k = 0; k < 3; k++) e += (f[s + k] - mean) ** 2;
-    if (e > best) {
-      best = e;
-      at = s;
-    }
-  }
-  return at;
-}
+export { patchWindow };
 
 /** Energy centroid Σ j f[j]² / Σ f[j]² of a filter. */
 function centroid(f: ArrayLike<number>): number {
