@@ -272,7 +272,7 @@ export interface SyntheticPreset {
  */
 export const SYNTHETIC_PRESETS: Readonly<Record<SyntheticSize, SyntheticPreset>> = Object.freeze({
   tiny: { n: 2000, nTrain: 1800, teacherEpochs: 20, awdEpochs: 4, grid: { lambdas: [0, 1], gammas: [1e-4] } },
-  default: { n: 12000, nTrain: 10000, teacherEpochs: 30, awdEpochs: 10, grid: { lambdas: [0, 0.1, 1, 10], gammas: [1e-4] } },
+  default: { n: 12000, nTrain: 10000, teacherEpochs: 30, awdEpochs: 20, grid: { lambdas: [0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10], gammas: [1e-4] } },
   full: { n: 55000, nTrain: 50000, teacherEpochs: 50, awdEpochs: 50, grid: { lambdas: [0, 0.1, 1, 10], gammas: [1e-5, 1e-4] } },
 });
 
