@@ -142,7 +142,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     split: { train: 200, validation: 20, test: 30 },
     grid: { lambdas: [0, 0.02, 0.1, 0.4], gammas: [0.001, 0.01] },
     awdMapsPerCosmology: 80,
-    awdEpochs: 4,
+    awdEpochs: 16,
     awdBatchSize: 25,
     awdLearningRate: 1e-3,
     teacherMapsPerCosmology: 200,
