@@ -173,11 +173,6 @@ export function conv2dBackpropInputViaConv(
 
 let registered = false;
 
-/**
- * Registers the missing kernels for the 'wasm' backend (idempotent), and replaces its slow
- * Conv2DBackpropInput with conv2dBackpropInputViaConv. Measured on 2 cores, batch 32 NHWC:
- * 64×64×8→8 stride 1: native Conv2DBackpropInput 176 ms, via Conv2D ~25 ms; forward conv 13 ms.
- */
 /** The attributes tfjs passes to both convolution-gradient kernels. */
 interface ConvGradAttrs {
   strides: [number, number] | number;
@@ -186,6 +181,11 @@ interface ConvGradAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
+/**
+ * Registers the missing kernels for the 'wasm' backend (idempotent), and replaces its slow
+ * Conv2DBackpropInput with conv2dBackpropInputViaConv. Measured on 2 cores, batch 32 NHWC:
+ * 64×64×8→8 stride 1: native Conv2DBackpropInput 176 ms, via Conv2D ~25 ms; forward conv 13 ms.
+ */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
