@@ -21,8 +21,6 @@ export class Plan1D {
   readonly synthesisMaps: ExtensionMap[];
   /** Length of the inverse of level j before cropping: s_{j-1} or s_{j-1} + 1. */
   readonly synthesisLens: number[];
-  /** Work buffer large enough for every map. */
-  readonly work: Float64Array;
 
   constructor(
     readonly n: number,
@@ -40,7 +38,6 @@ export class Plan1D {
     this.analysisMaps = [];
     this.synthesisMaps = [];
     this.synthesisLens = [];
-    let workLen = 0;
     for (let j = 1; j <= levels; j++) {
       const prev = this.lens[j - 1];
       const s = dwtCoeffLen(prev, filterLen, mode);
@@ -54,9 +51,7 @@ export class Plan1D {
       this.analysisMaps.push(am);
       this.synthesisMaps.push(sm);
       this.synthesisLens.push(rec);
-      workLen = Math.max(workLen, am.map.length, sm.map.length);
     }
-    this.work = new Float64Array(workLen);
   }
 
   /** Total number of coefficients per signal (approx + all details). */

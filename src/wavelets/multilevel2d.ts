@@ -43,9 +43,6 @@ export class Plan2D {
   shape(j: number): [number, number] {
     return [this.rowPlan.lens[j], this.colPlan.lens[j]];
   }
-  get work(): Float64Array {
-    return this.rowPlan.work.length >= this.colPlan.work.length ? this.rowPlan.work : this.colPlan.work;
-  }
 }
 
 /** Analysis result with intermediates for the backward pass. */
