@@ -15,6 +15,8 @@
 import { AwdError } from '../util/checks.ts';
 import { addHighpassGrad, cmf, highpassOf, highpassSum, lowpassSum, orthogonality, unitNorm, type TermValue } from './constraints.ts';
 import type { FilterBankEngine } from './engine.ts';
+import { scratchCopy, uninitializedArray, withScratch } from '../wavelets/scratch.ts';
+import { addScaledSign, residual, signScale, sumAbs } from '../wavelets/simdKernels.ts';
 
 /** Names of the weighted terms (the reconstruction weight is fixed at 1). */
 export const WEIGHTED_TERMS = ['lowpass_sum', 'highpass_sum', 'unit_norm', 'cmf', 'orthogonality', 'l1_wave', 'l1_attr'] as const;
@@ -68,26 +70,18 @@ export interface LossOptions {
   outputs?: boolean;
 }
 
-function sumAbs(blocks: Float64Array[]): number {
+function sumAbsBlocks(blocks: Float64Array[]): number {
   let s = 0;
-  for (const b of blocks) for (let i = 0; i < b.length; i++) s += Math.abs(b[i]);
+  for (const b of blocks) s += sumAbs(b);
   return s;
 }
 
 function signScaled(blocks: Float64Array[], scale: number): Float64Array[] {
   return blocks.map((b) => {
-    const o = new Float64Array(b.length);
-    for (let i = 0; i < b.length; i++) o[i] = b[i] > 0 ? scale : b[i] < 0 ? -scale : 0;
+    const o = uninitializedArray(b.length);
+    signScale(b, o, scale);
     return o;
   });
-}
-
-function addScaled(target: Float64Array[], src: Float64Array[], scale: number): void {
-  for (let k = 0; k < target.length; k++) {
-    const t = target[k];
-    const s = src[k];
-    for (let i = 0; i < t.length; i++) t[i] += scale * s[i];
-  }
 }
 
 /**
@@ -97,12 +91,22 @@ function addScaled(target: Float64Array[], src: Float64Array[], scale: number): 
 export function awdLoss(
   engine: FilterBankEngine, h: Float64Array, x: Float64Array, u: Float64Array, b: number, opts: LossOptions = {},
 ): LossResult {
+  // Without outputs nothing large leaves the evaluation: its intermediates can be pooled.
+  return opts.outputs ? evaluate(engine, h, x, u, b, opts) : withScratch(() => evaluate(engine, h, x, u, b, opts));
+}
+
+function evaluate(
+  engine: FilterBankEngine, h: Float64Array, xIn: Float64Array, uIn: Float64Array, b: number, opts: LossOptions,
+): LossResult {
   const N = h.length;
   const weights = resolveWeights(opts.weights, 'awdLoss');
   const n = engine.sampleSize;
-  if (x.length !== b * n || u.length !== b * n) {
-    throw new AwdError('awdLoss', `expected ${b} samples of ${n} values for X and the teacher gradients, got ${x.length} and ${u.length}`);
+  if (xIn.length !== b * n || uIn.length !== b * n) {
+    throw new AwdError('awdLoss', `expected ${b} samples of ${n} values for X and the teacher gradients, got ${xIn.length} and ${uIn.length}`);
   }
+  // In a scratch scope the data go where the SIMD kernels read them in place.
+  const x = opts.outputs ? xIn : scratchCopy(xIn);
+  const u = opts.outputs ? uIn : scratchCopy(uIn);
   const lo = h;
   const hi = highpassOf(h);
   const nArrays = engine.levels + 1;
@@ -115,14 +119,8 @@ export function awdLoss(
   const wantAttrGrad = opts.termGrads || weights.l1_attr > 0;
   const trace = wantAttrGrad ? engine.newTrace() : undefined;
   const attr = engine.synthesizeBackward(null, b, u, lo, hi, null, null, trace);
-  let recon = 0;
-  const gOut = new Float64Array(b * n);
-  for (let i = 0; i < b * n; i++) {
-    const r = x[i] - syn.out[i];
-    recon += r * r;
-    gOut[i] = (-2 * r) / b;
-  }
-  recon /= b;
+  const gOut = uninitializedArray(b * n);
+  const recon = residual(x, syn.out, gOut, -2 / b) / b;
 
   const constraintTerms: Record<string, TermValue> = {
     lowpass_sum: lowpassSum(h), highpass_sum: highpassSum(h), unit_norm: unitNorm(h), cmf: cmf(h), orthogonality: orthogonality(h),
@@ -134,8 +132,8 @@ export function awdLoss(
     unit_norm: constraintTerms.unit_norm.value,
     cmf: constraintTerms.cmf.value,
     orthogonality: constraintTerms.orthogonality.value,
-    l1_wave: sumAbs(fwd.blocks) * l1Scale,
-    l1_attr: sumAbs(attr) * l1Scale,
+    l1_wave: sumAbsBlocks(fwd.blocks) * l1Scale,
+    l1_attr: sumAbsBlocks(attr) * l1Scale,
   } satisfies Record<TermName, number>;
   let total = recon;
   for (const k of WEIGHTED_TERMS) total += weights[k] * terms[k];
@@ -183,7 +181,7 @@ export function awdLoss(
     // One analysis backward pass for reconstruction + sparsity together.
     const dLo = new Float64Array(N), dHi = new Float64Array(N);
     const gc = reconGradBlocks(dLo, dHi);
-    if (weights.l1_wave > 0) addScaled(gc, signScaled(fwd.blocks, l1Scale), weights.l1_wave);
+    if (weights.l1_wave > 0) gc.forEach((g, k) => addScaledSign(g, fwd.blocks[k], l1Scale * weights.l1_wave));
     engine.analyzeBackward(fwd.state, b, gc, lo, hi, dLo, dHi);
     if (weights.l1_attr > 0) attrGrad(l1Scale * weights.l1_attr, dLo, dHi);
     grad.set(toH(dLo, dHi));

@@ -61,6 +61,7 @@
  * @module
  */
 import { extensionMap, idwtOutputLen, type ExtensionMap, type Mode } from './modes.ts';
+import { simdAnalyzeRows, simdDownCols, simdFilterGradRows, simdGradCols, simdScatterRows, simdUpCols } from './simdKernels.ts';
 
 /**
  * The map that makes `scatter` the single-level inverse DWT from `m` coefficients: the inverse is
@@ -210,18 +211,6 @@ const tapConstants = (F: number): string => range(F).map((t) => `const l${t} = l
 /** A left-to-right sum (the loops' order), or 0 when empty. */
 const sumOf = (terms: string[]): string => (terms.length > 0 ? terms.join(' + ') : '0');
 
-/**
- * A new Float64Array of `n` values whose memory is NOT zeroed when it is large (from
- * `Buffer.allocUnsafeSlow`: its own ArrayBuffer, never pooled). Only for outputs of which the
- * caller writes every value: it saves the zero fill, a whole pass over memory, which costs about
- * as much as a single-level transform of the array.
- */
-export function uninitializedArray(n: number): Float64Array {
-  if (n < 4096) return new Float64Array(n);
-  const bytes = Buffer.allocUnsafeSlow(n * 8);
-  return new Float64Array(bytes.buffer, bytes.byteOffset, n);
-}
-
 /** A zero array of at least `n` values (stands in for a null coefficient array). */
 let zerosBuf = new Float64Array(64);
 function zerosOf(n: number): Float64Array {
@@ -249,8 +238,7 @@ function analyzeRowsGeneric(
   em: ExtensionMap, x: Float64Array, xOff: number, xStride: number, rows: number, lo: Float64Array, hi: Float64Array,
   cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number,
 ): void {
-  const { shift, oLo, oHi, borderO } = layoutOf(em);
-  const map = em.map;
+  const { shift, oLo, oHi } = layoutOf(em);
   const F = lo.length;
   for (let r = 0; r < rows; r++) {
     const xo = xOff + r * xStride;
@@ -269,7 +257,22 @@ function analyzeRowsGeneric(
       cA[ia + o] = sa;
       cD[id + o] = sd;
     }
-    // Borders: the taps that read the signal, through the map.
+  }
+  analyzeRowsBorders(em, x, xOff, xStride, rows, lo, hi, cA, aOff, aStride, cD, dOff, dStride);
+}
+
+/** The border outputs of `analyzeRows` (the taps that read the signal, through the map). */
+function analyzeRowsBorders(
+  em: ExtensionMap, x: Float64Array, xOff: number, xStride: number, rows: number, lo: Float64Array, hi: Float64Array,
+  cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number,
+): void {
+  const { borderO } = layoutOf(em);
+  const map = em.map;
+  const F = lo.length;
+  for (let r = 0; r < rows; r++) {
+    const xo = xOff + r * xStride;
+    const ia = aOff + r * aStride;
+    const id = dOff + r * dStride;
     for (let b = 0; b < borderO.length; b++) {
       const o = borderO[b];
       let sa = 0;
@@ -292,9 +295,7 @@ function scatterRowsGeneric(
   cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number, rows: number,
   lo: Float64Array, hi: Float64Array, x: Float64Array, xOff: number, xStride: number,
 ): void {
-  const { shift, vLo, vHi, borderK } = layoutOf(em);
-  const map = em.map;
-  const outLen = em.outLen;
+  const { shift, vLo, vHi } = layoutOf(em);
   const F = lo.length;
   const half = F >> 1;
   for (let r = 0; r < rows; r++) {
@@ -323,8 +324,26 @@ function scatterRowsGeneric(
         x[m + 1] = y1;
       }
     }
-    // Border: ye[k] = Σ_{2o+1+t=k} lo[t] cA[o] + hi[t] cD[o], folded back through the map;
-    // t ≡ k − 1 (mod 2), o = (k − 1 − t) / 2 ∈ [0, outLen).
+  }
+  scatterRowsBorders(em, cA, aOff, aStride, cD, dOff, dStride, rows, lo, hi, x, xOff, xStride);
+}
+
+/**
+ * The border of `scatterRows`: ye[k] = Σ_{2o+1+t=k} lo[t] cA[o] + hi[t] cD[o], folded back
+ * through the map (added); t ≡ k − 1 (mod 2), o = (k − 1 − t) / 2 ∈ [0, outLen).
+ */
+function scatterRowsBorders(
+  em: ExtensionMap, cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number, rows: number,
+  lo: Float64Array, hi: Float64Array, x: Float64Array, xOff: number, xStride: number,
+): void {
+  const { borderK } = layoutOf(em);
+  const map = em.map;
+  const outLen = em.outLen;
+  const F = lo.length;
+  for (let r = 0; r < rows; r++) {
+    const ia = aOff + r * aStride;
+    const id = dOff + r * dStride;
+    const xo = xOff + r * xStride;
     for (let b = 0; b < borderK.length; b++) {
       const k = borderK[b];
       let y = 0;
@@ -544,6 +563,11 @@ function generatedFilterGrad(em: ExtensionMap, F: number): RowFilterGrad | null 
 // Batched row kernels
 // ---------------------------------------------------------------------------------------------
 
+/** Rows per SIMD call in the batched row kernels (about 256 KiB of input; at least one row). */
+function simdRowChunk(xStride: number): number {
+  return Math.max(1, Math.floor(32768 / Math.max(1, xStride)));
+}
+
 /**
  * Analysis of `rows` signals: signal r is `x[xOff + r·xStride …]` (length `em.n`); its
  * coefficients go to `cA[aOff + r·aStride …]` and `cD[dOff + r·dStride …]` (`em.outLen` each).
@@ -552,6 +576,18 @@ export function analyzeRows(
   x: Float64Array, xOff: number, xStride: number, rows: number, em: ExtensionMap, lo: Float64Array, hi: Float64Array,
   cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number,
 ): void {
+  const L = layoutOf(em);
+  if (useSpecialized && L.oHi > L.oLo) {
+    // SIMD interiors, then the borders of the same rows while they are in cache.
+    let done = true;
+    for (let r0 = 0, step = simdRowChunk(xStride); done && r0 < rows; r0 += step) {
+      const rc = Math.min(step, rows - r0);
+      const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
+      done = simdAnalyzeRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, em.outLen, lo, hi, cA, ao, aStride, cD, dof, dStride);
+      if (done) analyzeRowsBorders(em, x, xo, xStride, rc, lo, hi, cA, ao, aStride, cD, dof, dStride);
+    }
+    if (done) return;
+  }
   const gen = int32Indexable(x, cA, cD) ? generatedAnalysis(em, lo.length) : null;
   if (gen) gen(x, xOff, xStride, rows, lo, hi, cA, aOff, aStride, cD, dOff, dStride);
   else analyzeRowsGeneric(em, x, xOff, xStride, rows, lo, hi, cA, aOff, aStride, cD, dOff, dStride);
@@ -580,6 +616,18 @@ export function scatterRows(
     dOff = 0;
     dStride = 0;
   }
+  const L = layoutOf(em);
+  const half = lo.length >> 1;
+  if (useSpecialized && L.vHi > L.vLo) {
+    let done = true;
+    for (let r0 = 0, step = simdRowChunk(xStride); done && r0 < rows; r0 += step) {
+      const rc = Math.min(step, rows - r0);
+      const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
+      done = simdScatterRows(A, ao, aStride, D, dof, dStride, rc, L.vLo - half + 1, L.vHi - L.vLo, lo, hi, x, xo, xStride, 2 * L.vLo + 1 - L.shift, em.n, accumulate);
+      if (done) scatterRowsBorders(em, A, ao, aStride, D, dof, dStride, rc, lo, hi, x, xo, xStride);
+    }
+    if (done) return;
+  }
   const gen = int32Indexable(x, A, D) ? generatedAdjoint(em, lo.length, accumulate) : null;
   if (gen) gen(A, aOff, aStride, D, dOff, dStride, rows, lo, hi, x, xOff, xStride);
   else scatterRowsGeneric(em, accumulate, A, aOff, aStride, D, dOff, dStride, rows, lo, hi, x, xOff, xStride);
@@ -594,9 +642,49 @@ export function filterGradRows(
   gA: Float64Array, aOff: number, aStride: number, gD: Float64Array, dOff: number, dStride: number,
   dLo: Float64Array, dHi: Float64Array,
 ): void {
+  const L = layoutOf(em);
+  if (useSpecialized && L.oHi > L.oLo) {
+    let done = true;
+    for (let r0 = 0, step = simdRowChunk(xStride); done && r0 < rows; r0 += step) {
+      const rc = Math.min(step, rows - r0);
+      const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
+      done = simdFilterGradRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
+      if (done) filterGradRowsBorders(em, x, xo, xStride, rc, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
+    }
+    if (done) return;
+  }
   const gen = int32Indexable(x, gA, gD) ? generatedFilterGrad(em, dLo.length) : null;
   if (gen) gen(x, xOff, xStride, rows, gA, aOff, aStride, gD, dOff, dStride, dLo, dHi);
   else filterGradRowsGeneric(em, x, xOff, xStride, rows, gA, aOff, aStride, gD, dOff, dStride, dLo, dHi);
+}
+
+/** The border outputs' part of `filterGradRows` (after the SIMD interior), row by row. */
+function filterGradRowsBorders(
+  em: ExtensionMap, x: Float64Array, xOff: number, xStride: number, rows: number,
+  gA: Float64Array, aOff: number, aStride: number, gD: Float64Array, dOff: number, dStride: number,
+  dLo: Float64Array, dHi: Float64Array,
+): void {
+  const { borderO } = layoutOf(em);
+  const map = em.map;
+  const F = dLo.length;
+  for (let r = 0; r < rows; r++) {
+    const ia = aOff + r * aStride;
+    const id = dOff + r * dStride;
+    const xo = xOff + r * xStride;
+    for (let b = 0; b < borderO.length; b++) {
+      const o = borderO[b];
+      const ga = gA[ia + o];
+      const gd = gD[id + o];
+      const k = 2 * o + 1;
+      for (let t = 0; t < F; t++) {
+        const m = map[k + t];
+        if (m < 0) continue;
+        const v = x[xo + m];
+        dLo[t] += ga * v;
+        dHi[t] += gd * v;
+      }
+    }
+  }
 }
 
 /** Filter derivative of `rows` signals; see `filterGradRows`. */
@@ -822,7 +910,7 @@ interface ColKernels {
 }
 
 const GENERIC_COLS: ColKernels = { downCols: genericDownCols, upCols: genericUpCols, gradCols: genericGradCols };
-const colKernels = new Map<number, ColKernels>();
+const generatedCols = new Map<number, ColKernels>();
 
 /** Source of the column kernels for filter length F (same arithmetic as the generic loops). */
 function colSource(F: number): Record<keyof ColKernels, string> {
@@ -880,10 +968,37 @@ ${upLoop('=')}
   return { downCols, upCols, gradCols };
 }
 
+const simdCols = new Map<number, ColKernels>();
+
+/**
+ * The column kernels for filter length F as the callers use them: the WebAssembly SIMD kernels
+ * where they run (`simdKernels.ts`), else `colKernelsFor(F)`.
+ */
+function colKernels(F: number): ColKernels {
+  if (!useSpecialized) return GENERIC_COLS;
+  let k = simdCols.get(F);
+  if (!k) {
+    const js = colKernelsFor(F);
+    k = {
+      downCols: (x, p, width, count, cA, a, cD, d, lo, hi) => {
+        if (!simdDownCols(x, p, width, count, cA, a, cD, d, lo, hi)) js.downCols(x, p, width, count, cA, a, cD, d, lo, hi);
+      },
+      upCols: (cA, a, cD, d, width, count, x, p, lo, hi, add) => {
+        if (!simdUpCols(cA, a, cD, d, width, count, x, p, lo, hi, add)) js.upCols(cA, a, cD, d, width, count, x, p, lo, hi, add);
+      },
+      gradCols: (x, p, width, count, gA, a, gD, d, dLo, dHi) => {
+        if (!simdGradCols(x, p, width, count, gA, a, gD, d, dLo, dHi)) js.gradCols(x, p, width, count, gA, a, gD, d, dLo, dHi);
+      },
+    };
+    simdCols.set(F, k);
+  }
+  return k;
+}
+
 /** The column kernels for filter length F: generated (cached) or the generic loops. */
 function colKernelsFor(F: number): ColKernels {
   if (!specializable(F)) return GENERIC_COLS;
-  let k = colKernels.get(F);
+  let k = generatedCols.get(F);
   if (!k) {
     const src = colSource(F);
     const downCols = compile<DownCols>(['x', 'p', 'width', 'count', 'cA', 'a', 'cD', 'd', 'lo', 'hi'], src.downCols);
@@ -891,7 +1006,7 @@ function colKernelsFor(F: number): ColKernels {
     const gradCols = compile<GradCols>(['x', 'p', 'width', 'count', 'gA', 'a', 'gD', 'd', 'dLo', 'dHi'], src.gradCols);
     if (!downCols || !upCols || !gradCols) return GENERIC_COLS;
     k = { downCols, upCols, gradCols };
-    colKernels.set(F, k);
+    generatedCols.set(F, k);
   }
   return k;
 }
@@ -953,7 +1068,7 @@ export function analyzeCols(
   const F = lo.length;
   if (L.oHi > L.oLo) {
     // Interior output row o reads rows 2o + 1 − shift + t, t < F.
-    colKernelsFor(F).downCols(x, xOff + (2 * L.oLo + 1 - L.shift) * width, width, L.oHi - L.oLo, cA, aOff + L.oLo * width, cD, dOff + L.oLo * width, lo, hi);
+    colKernels(F).downCols(x, xOff + (2 * L.oLo + 1 - L.shift) * width, width, L.oHi - L.oLo, cA, aOff + L.oLo * width, cD, dOff + L.oLo * width, lo, hi);
   }
   // Border rows: one pass over the row per tap that reads the signal.
   const map = em.map;
@@ -1001,12 +1116,12 @@ export function scatterColsInto(
   const outLen = em.outLen;
   if (L.vHi > L.vLo && cA !== null && cD !== null) {
     const first = (L.vLo - half + 1) * width;
-    colKernelsFor(F).upCols(cA, aOff + first, cD, dOff + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi, accumulate);
+    colKernels(F).upCols(cA, aOff + first, cD, dOff + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi, accumulate);
   } else if (L.vHi > L.vLo) {
     // One half is null: use a zero block for it (rare: idwt2 with missing subbands).
     const z = zerosOf(outLen * width);
     const first = (L.vLo - half + 1) * width;
-    colKernelsFor(F).upCols(cA ?? z, (cA ? aOff : 0) + first, cD ?? z, (cD ? dOff : 0) + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi, accumulate);
+    colKernels(F).upCols(cA ?? z, (cA ? aOff : 0) + first, cD ?? z, (cD ? dOff : 0) + first, width, L.vHi - L.vLo, x, xOff + (2 * L.vLo + 1 - L.shift) * width, lo, hi, accumulate);
   }
   // Border rows of the extended output, folded back through the map; one pass per tap.
   const map = em.map;
@@ -1066,6 +1181,6 @@ export function filterGradCols(
   const interior = oHi > oLo;
   for (let o = 0; o < (interior ? oLo : outLen); o++) borderRow(o);
   if (!interior) return;
-  colKernelsFor(F).gradCols(x, xOff + (2 * oLo + 1 - shift) * width, width, oHi - oLo, gA, aOff + oLo * width, gD, dOff + oLo * width, dLo, dHi);
+  colKernels(F).gradCols(x, xOff + (2 * oLo + 1 - shift) * width, width, oHi - oLo, gA, aOff + oLo * width, gD, dOff + oLo * width, dLo, dHi);
   for (let o = oHi; o < outLen; o++) borderRow(o);
 }

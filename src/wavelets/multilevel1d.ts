@@ -9,7 +9,8 @@
  */
 import { AwdError } from '../util/checks.ts';
 import { extensionMap, dwtCoeffLen, idwtOutputLen, type ExtensionMap, type Mode } from './modes.ts';
-import { analyzeRows, filterGradRows, layoutOf, scatterRows, synthesisMap, uninitializedArray } from './kernels.ts';
+import { analyzeRows, filterGradRows, layoutOf, scatterRows, synthesisMap } from './kernels.ts';
+import { uninitializedArray, zeroedArray } from './scratch.ts';
 
 /** Precomputed sizes and extension maps of a J-level transform of signals of length n. */
 export class Plan1D {
@@ -150,11 +151,11 @@ export function analysisBackward1d(
     const sIn = plan.lens[j - 1];
     const s = plan.lens[j];
     const em = plan.analysisMaps[j - 1];
-    const gd = gDetails[j - 1] ?? new Float64Array(b * s);
+    const gd = gDetails[j - 1] ?? zeroedArray(b * s);
     const src = fwd.approximations[j - 1];
     filterGradRows(src, 0, sIn, b, em, g, 0, s, gd, 0, s, dLo, dHi);
     if (j === 1 && !wantInput) return null;
-    const gPrev = new Float64Array(b * sIn);
+    const gPrev = zeroedArray(b * sIn);
     scatterRows(g, 0, s, gd, 0, s, b, em, lo, hi, gPrev, 0, sIn, false);
     g = gPrev;
   }
@@ -189,7 +190,7 @@ export function synthesis1d(
     const target = j === 1 ? outLen : plan.lens[j - 1];
     const em = plan.synthesisMaps[j - 1];
     // Stored entirely by the kernel when the map covers the output; else it must start at zero.
-    const full = layoutOf(em).covers ? uninitializedArray(b * rec) : new Float64Array(b * rec);
+    const full = layoutOf(em).covers ? uninitializedArray(b * rec) : zeroedArray(b * rec);
     scatterRows(inputs[j - 1], 0, s, c.details[j - 1], 0, s, b, em, lo, hi, full, 0, rec, false);
     cur = full;
     curLen = rec;
@@ -255,14 +256,14 @@ export function synthesisFilterGrad1d(plan: Plan1D, fwd: Synthesis1D, b: number,
 
 /** Copies the first `to` columns of each of `b` rows of length `from`. */
 export function cropRows(x: Float64Array, b: number, from: number, to: number): Float64Array {
-  const out = new Float64Array(b * to);
+  const out = zeroedArray(b * to);
   for (let i = 0; i < b; i++) out.set(x.subarray(i * from, i * from + to), i * to);
   return out;
 }
 
 /** Zero-pads each of `b` rows from length `from` to `to` (the adjoint of `cropRows`). */
 export function padRows(x: Float64Array, b: number, from: number, to: number): Float64Array {
-  const out = new Float64Array(b * to);
+  const out = zeroedArray(b * to);
   for (let i = 0; i < b; i++) out.set(x.subarray(i * from, (i + 1) * from), i * to);
   return out;
 }

@@ -9,7 +9,8 @@
  * @module
  */
 import { type ExtensionMap, type Mode } from './modes.ts';
-import { analyzeCols, analyzeRows, filterGradCols, filterGradRows, layoutOf, scatterColsInto, scatterRows, uninitializedArray } from './kernels.ts';
+import { analyzeCols, analyzeRows, filterGradCols, filterGradRows, layoutOf, scatterColsInto, scatterRows } from './kernels.ts';
+import { uninitializedArray, zeroedArray } from './scratch.ts';
 import { Plan1D } from './multilevel1d.ts';
 
 /** The three detail subbands of one level, each b × rows_j × cols_j. */
@@ -158,8 +159,8 @@ export function analysisBackward2d(
     const emR = plan.rowPlan.analysisMaps[j - 1];
     const gd = gDetails[j - 1];
     const { L, H } = fwd.rowPass[j - 1];
-    const gL = new Float64Array(b * R * Cs);
-    const gH = new Float64Array(b * R * Cs);
+    const gL = zeroedArray(b * R * Cs);
+    const gH = zeroedArray(b * R * Cs);
     for (let i = 0; i < b; i++) {
       const inOff = i * R * Cs;
       const outOff = i * Rs * Cs;
@@ -171,7 +172,7 @@ export function analysisBackward2d(
     const src = fwd.approximations[j - 1];
     filterGradRows(src, 0, C, b * R, emC, gL, 0, Cs, gH, 0, Cs, dLo, dHi);
     if (j === 1 && !wantInput) return null;
-    const gPrev = new Float64Array(b * R * C);
+    const gPrev = zeroedArray(b * R * C);
     scatterRows(gL, 0, Cs, gH, 0, Cs, b * R, emC, lo, hi, gPrev, 0, C, false);
     g = gPrev;
   }
@@ -212,7 +213,7 @@ export function synthesis2d(
     const emC = plan.colPlan.synthesisMaps[j - 1];
     const d = c.details[j - 1];
     // Stored entirely by the kernels when the maps cover their outputs; else they start at zero.
-    const alloc = (n: number, em: ExtensionMap): Float64Array => (layoutOf(em).covers ? uninitializedArray(n) : new Float64Array(n));
+    const alloc = (n: number, em: ExtensionMap): Float64Array => (layoutOf(em).covers ? uninitializedArray(n) : zeroedArray(n));
     const L = alloc(b * Rr * Cs, emR);
     const H = alloc(b * Rr * Cs, emR);
     const full = alloc(b * Rr * Cr, emC);
@@ -318,7 +319,7 @@ export function synthesisFilterGrad2d(plan: Plan2D, fwd: Synthesis2D, b: number,
 
 /** Top-left `toR × toC` corner of each of `b` images of `fromR × fromC`. */
 export function crop2d(x: Float64Array, b: number, fromR: number, fromC: number, toR: number, toC: number): Float64Array {
-  const out = new Float64Array(b * toR * toC);
+  const out = zeroedArray(b * toR * toC);
   for (let i = 0; i < b; i++) {
     for (let r = 0; r < toR; r++) {
       const src = (i * fromR + r) * fromC;
@@ -330,7 +331,7 @@ export function crop2d(x: Float64Array, b: number, fromR: number, fromC: number,
 
 /** Zero-pads each image to `toR × toC` (the adjoint of `crop2d`). */
 export function pad2d(x: Float64Array, b: number, fromR: number, fromC: number, toR: number, toC: number): Float64Array {
-  const out = new Float64Array(b * toR * toC);
+  const out = zeroedArray(b * toR * toC);
   for (let i = 0; i < b; i++) {
     for (let r = 0; r < fromR; r++) {
       const src = (i * fromR + r) * fromC;

@@ -7,7 +7,8 @@
 import { AwdError, assertFinite } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { warnOnce } from '../util/warn.ts';
-import { analyze, layoutOf, scatter, scatterRows, synthesisMap, uninitializedArray } from './kernels.ts';
+import { analyze, layoutOf, scatter, scatterRows, synthesisMap } from './kernels.ts';
+import { uninitializedArray, zeroedArray } from './scratch.ts';
 import { dwtMaxLevel, extensionMap, idwtOutputLen, parseMode, type ExtensionMap, type Mode } from './modes.ts';
 import { analysis1d, analysis1dCoeffs, chunkRows, Plan1D } from './multilevel1d.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';

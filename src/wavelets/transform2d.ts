@@ -6,7 +6,8 @@
  */
 import { AwdError } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
-import { layoutOf, scatterColsInto, scatterRows, synthesisMap, uninitializedArray } from './kernels.ts';
+import { layoutOf, scatterColsInto, scatterRows, synthesisMap } from './kernels.ts';
+import { uninitializedArray, zeroedArray } from './scratch.ts';
 import { idwtOutputLen, parseMode, type ExtensionMap, type Mode } from './modes.ts';
 import { analysis2d, analysis2dCoeffs, Plan2D } from './multilevel2d.ts';
 import { checkFinite, checkLevel } from './transform1d.ts';

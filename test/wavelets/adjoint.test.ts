@@ -20,6 +20,7 @@ import { Rng } from '../../src/util/rng.ts';
 import { MODES, extensionMap, dwtCoeffLen, type Mode } from '../../src/wavelets/modes.ts';
 import { familyLowpass, filterBankFromLowpass } from '../../src/wavelets/families.ts';
 import * as K from '../../src/wavelets/kernels.ts';
+import { setWasmKernels, wasmKernelsAvailable } from '../../src/wavelets/simdKernels.ts';
 import { wavedec, waverec, wavedecBatch, waverecBatch, wavedec2, waverec2, wavedec2Batch, waverec2Batch } from '../../src/wavelets/index.ts';
 import { ndarray } from '../../src/util/ndarray.ts';
 import {
@@ -507,17 +508,23 @@ test('(c) multilevel 2D analysis and synthesis: filter derivatives match central
 // (d) specialised kernels vs the generic loops
 // ---------------------------------------------------------------------------------------------
 
+type KernelPath = 'generated' | 'generic' | 'simd';
+
+/** Runs `fn` with one implementation of the kernels: generated JavaScript, generic loops, or WebAssembly SIMD wherever it can run. */
+function onPath<T>(path: KernelPath, fn: () => T): T {
+  const prevSpecialized = K.setSpecializedKernels(path !== 'generic');
+  const prevWasm = setWasmKernels(path === 'simd' ? 'always' : 'never');
+  try {
+    return fn();
+  } finally {
+    K.setSpecializedKernels(prevSpecialized);
+    setWasmKernels(prevWasm);
+  }
+}
+
 /** Runs `fn` with the generated kernels, then with the generic loops, and returns both results. */
 function bothPaths<T>(fn: () => T): [T, T] {
-  const prev = K.setSpecializedKernels(true);
-  try {
-    const fast = fn();
-    K.setSpecializedKernels(false);
-    const generic = fn();
-    return [fast, generic];
-  } finally {
-    K.setSpecializedKernels(prev);
-  }
+  return [onPath('generated', fn), onPath('generic', fn)];
 }
 
 function assertSame(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
@@ -527,25 +534,37 @@ function assertSame(a: ArrayLike<number>, b: ArrayLike<number>, what: string): v
   }
 }
 
-test('(d) the kernels generated per filter length and the generic loops give identical results', () => {
+/** Equal to rounding: the SIMD kernels sum in another order. */
+function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths`);
+  for (let i = 0; i < a.length; i++) {
+    if (!(Math.abs(a[i] - b[i]) <= 1e-13 * (1 + Math.abs(b[i])))) assert.fail(`${what}: index ${i}: ${a[i]} (SIMD) vs ${b[i]} (generic)`);
+  }
+}
+
+/**
+ * Every single-level kernel on every mode, filter and signal length, on the path `path`, against
+ * the generic loops (`compare`).
+ */
+function compareKernels(path: KernelPath, compare: (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => void, lengths: number[]): void {
   // Every even length the families use, odd and even signal lengths, all kernels, every mode.
   const filters = [named('haar'), named('db2'), named('db5'), named('coif2'), named('db10'), named('sym20'), randomPair(8), randomPair(42)];
   for (const mode of MODES) {
     for (const f of filters) {
       const F = f.lo.length;
-      for (const n of [3, 16, 37, 70]) {
+      for (const n of lengths) {
         const em = extensionMap(n, F, mode);
         // The synthesis map from n coefficients (an idwt needs 2n − F + 2 ≥ 1 outside periodization).
         const sm = 2 * n - F + 2 >= 1 || mode === 'periodization' ? K.synthesisMap(n, F, mode) : em;
         const b = 3;
-        const w = 5;
+        const w = path === 'simd' ? 13 : 5; // 13 = 8 + 2 + 2 + 1 columns: every SIMD column block
         const m = em.outLen;
         const x = rand(b * n);
         const cA = rand(b * sm.outLen);
         const cD = rand(b * sm.outLen);
         const what = `${mode} ${f.name} n=${n}`;
         // Row kernels, batched, with odd strides and offsets.
-        const [ra, rb] = bothPaths(() => {
+        const [ra, rb] = [path, 'generic' as const].map((p) => onPath(p, () => {
           const A = new Float64Array(b * m + 1);
           const D = new Float64Array(b * m + 2);
           K.analyzeRows(x, 0, n, b, em, f.lo, f.hi, A, 1, m, D, 2, m);
@@ -557,13 +576,13 @@ test('(d) the kernels generated per filter length and the generic loops give ide
           const dHi = new Float64Array(F);
           K.filterGradRows(x, 0, n, b, em, A, 1, m, D, 2, m, dLo, dHi);
           return [A, D, y, z, dLo, dHi];
-        });
-        ra.forEach((arr, i) => assertSame(arr, rb[i], `${what} row kernel ${i}`));
+        }));
+        ra.forEach((arr, i) => compare(arr, rb[i], `${what} row kernel ${i}`));
         // Column kernels on an n × w block.
         const X = rand(n * w);
         const cAw = rand(sm.outLen * w);
         const cDw = rand(sm.outLen * w);
-        const [ca, cb] = bothPaths(() => {
+        const [ca, cb] = [path, 'generic' as const].map((p) => onPath(p, () => {
           const A = new Float64Array(m * w);
           const D = new Float64Array(m * w);
           K.analyzeCols(X, 0, w, em, f.lo, f.hi, A, 0, D, 0);
@@ -575,11 +594,20 @@ test('(d) the kernels generated per filter length and the generic loops give ide
           const dHi = new Float64Array(F);
           K.filterGradCols(X, 0, w, em, A, 0, D, 0, dLo, dHi);
           return [A, D, y, z, dLo, dHi];
-        });
-        ca.forEach((arr, i) => assertSame(arr, cb[i], `${what} column kernel ${i}`));
+        }));
+        ca.forEach((arr, i) => compare(arr, cb[i], `${what} column kernel ${i}`));
       }
     }
   }
+}
+
+test('(d) the kernels generated per filter length and the generic loops give identical results', () => {
+  compareKernels('generated', assertSame, [3, 16, 37, 70]);
+});
+
+test('(e) the WebAssembly SIMD kernels agree with the generic loops to rounding (every kernel, mode, filter; odd strides and offsets)', () => {
+  assert.ok(wasmKernelsAvailable(), 'WebAssembly SIMD is available on Node 20');
+  compareKernels('simd', assertClose, [3, 16, 37, 70, 131]);
 });
 
 test('(d) multilevel 1D and 2D transforms are identical with and without the generated kernels', () => {
