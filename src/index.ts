@@ -67,9 +67,9 @@ export {
   MODES, parseMode, dwtCoeffLen, dwtMaxLevel, idwtOutputLen, WAVELET_NAMES, familyLowpass, filterBankFromLowpass,
   Wavelet, wavelet, resolveWavelet, dwt, idwt, wavedec, waverec, wavedecBatch, waverecBatch,
   dwt2, idwt2, wavedec2, waverec2, wavedec2Batch, waverec2Batch, wavefun,
-  waveletDistance, waveletDistanceToNamed, DISTANCE_LEVEL,
+  waveletDistance, waveletDistanceToNamed, DISTANCE_LEVEL, setWasmKernels, wasmKernelsAvailable,
 } from './wavelets/index.ts';
-export type { Mode, FilterBank, Coeffs2, Image, Wavedec2Result, Wavedec2Batch } from './wavelets/index.ts';
+export type { Mode, FilterBank, Coeffs2, Image, Wavedec2Result, Wavedec2Batch, WasmKernelSetting } from './wavelets/index.ts';
 
 // ── 5. Predictors: max-coefficient regression, peak counting, metrics ────────────────────────
 export { maxCoefficientFeatures, topKByMagnitude } from './predictors/maxCoefficients.ts';

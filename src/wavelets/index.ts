@@ -12,3 +12,5 @@ export { dwt2, idwt2, wavedec2, waverec2, wavedec2Batch, waverec2Batch } from '.
 export type { Coeffs2, Image, Wavedec2Result, Wavedec2Batch } from './transform2d.ts';
 export { wavefun } from './wavefun.ts';
 export { waveletDistance, waveletDistanceToNamed, DISTANCE_LEVEL } from './distance.ts';
+export { setWasmKernels, wasmKernelsAvailable } from './simdKernels.ts';
+export type { WasmKernelSetting } from './simdKernels.ts';

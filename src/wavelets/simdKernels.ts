@@ -22,14 +22,33 @@
  * (`wasmAssembler.ts`); where WebAssembly SIMD is missing everything falls back to JavaScript.
  * @module
  */
+import { AwdError } from '../util/checks.ts';
 import { assembleModule, FunctionBuilder, I32, F64, V128, type ValType } from './wasmAssembler.ts';
 
 /** When the SIMD kernels run: where they pay off ('auto'), wherever they can ('always'), never. */
 export type WasmKernelSetting = 'auto' | 'always' | 'never';
 
-let setting: WasmKernelSetting = 'auto';
+/** The setting at start: `AWD_KERNELS` = auto | always | never (default auto). */
+function initialSetting(): WasmKernelSetting {
+  const v = typeof process !== 'undefined' ? process.env.AWD_KERNELS : undefined;
+  if (v === undefined || v === '') return 'auto';
+  if (v === 'auto' || v === 'always' || v === 'never') return v;
+  throw new AwdError('AWD_KERNELS', `the environment variable must be auto, always or never, got '${v}'; unset it for the default (auto)`);
+}
 
-/** Chooses when the WebAssembly kernels run; returns the previous setting (tests, measurements). */
+let setting: WasmKernelSetting = initialSetting();
+
+/**
+ * Chooses when the WebAssembly SIMD kernels run: 'auto' (default; where they pay off), 'always'
+ * (wherever they can: tests), 'never' (JavaScript only). Returns the previous setting. Results
+ * agree to rounding (≈1e-16 relative) either way; the environment variable `AWD_KERNELS` sets the
+ * starting value.
+ *
+ * @example
+ * const previous = setWasmKernels('never'); // JavaScript kernels only
+ * // … transforms …
+ * setWasmKernels(previous);
+ */
 export function setWasmKernels(s: WasmKernelSetting): WasmKernelSetting {
   const prev = setting;
   setting = s;
@@ -623,7 +642,7 @@ function addOut(m: Float64Array, dLo: Float64Array, dHi: Float64Array): void {
 // ---------------------------------------------------------------------------------------------
 
 /** In 'auto', the shortest row interior (outputs or pairs per row) worth the copies. */
-const MIN_ROW_INTERIOR = 8;
+const MIN_ROW_INTERIOR = 16;
 /** In 'auto', the narrowest column block worth the copies. */
 const MIN_COL_WIDTH = 8;
 
@@ -926,14 +945,14 @@ function inPlace(...arrays: Float64Array[]): Exports | null {
  */
 const SUM_BLOCK = 8192;
 
-/** The kernels and their memory for a sum, or null for the plain loop. */
-function forSums(): { k: Exports; m: Float64Array } | null {
-  return setting === 'never' ? null : ready(2, 0, 0);
+/** The kernels and their memory for a sum over `n` values, or null for the plain loop (short arrays). */
+function forSums(n: number): { k: Exports; m: Float64Array } | null {
+  return setting === 'never' || (setting === 'auto' && n < SUM_BLOCK / 2) ? null : ready(2, 0, 0);
 }
 
 /** Σ|a[i]|. */
 export function sumAbs(a: Float64Array): number {
-  const env = forSums();
+  const env = forSums(a.length);
   let s = 0;
   if (env === null) {
     for (let i = 0; i < a.length; i++) s += Math.abs(a[i]);
@@ -986,7 +1005,7 @@ export function addScaledSign(dst: Float64Array, src: Float64Array, s: number): 
 
 /** Σ(x[i] − xh[i])², and g[i] = s·(x[i] − xh[i]). */
 export function residual(x: Float64Array, xh: Float64Array, g: Float64Array, s: number): number {
-  const env = forSums();
+  const env = forSums(x.length);
   let sum = 0;
   if (env === null) {
     for (let i = 0; i < x.length; i++) {
