@@ -50,17 +50,22 @@ export function progressBar(label: string, total: number, enabled: boolean): Pro
 
 /**
  * A bar per phase for study progress `(phase, done, total)`: a new bar starts when the phase
- * changes.
+ * changes. Without bars, `log` (when given) gets one line per phase as it starts, with the time,
+ * so a long run written to a file shows where it is.
  */
-export function phaseBars(enabled: boolean): { onProgress: (phase: string, done: number, total: number) => void; stop(): void } {
+export function phaseBars(
+  enabled: boolean, log?: (line: string) => void,
+): { onProgress: (phase: string, done: number, total: number) => void; stop(): void } {
   let current: Progress = NOOP;
   let phase = '';
+  const t0 = Date.now();
   return {
     onProgress(p, done, total) {
       if (p !== phase) {
         current.stop();
         phase = p;
         current = progressBar(p, total, enabled);
+        if (!enabled && log) log(`[${((Date.now() - t0) / 1000).toFixed(0)} s] ${p} (${total} steps)`);
       }
       current.update(done, total);
     },

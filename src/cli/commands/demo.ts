@@ -47,7 +47,7 @@ export async function loadStudy(name: StudyName): Promise<RunStudy> {
 async function runOne(name: StudyName, size: (typeof SIZES)[number], seed: number | undefined, out: string, ctx: Ctx): Promise<Record<string, unknown>> {
   const run = await loadStudy(name);
   ctx.say(`running the ${name} study (size ${size}${seed === undefined ? '' : `, seed ${seed}`}) …`);
-  const bars = phaseBars(ctx.bars);
+  const bars = phaseBars(ctx.bars, ctx.quiet ? undefined : (line) => process.stderr.write(`awd: ${line}\n`));
   const t0 = performance.now();
   let result: StudyResult;
   try {
