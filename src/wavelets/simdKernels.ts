@@ -300,7 +300,7 @@ function forColumnBlocks(f: FunctionBuilder, cb: number, rowB: number, block: (v
 function downCols(F: number): FunctionBuilder {
   const f = new FunctionBuilder('downCols', params(5));
   const [x, w, count, a, d] = [0, 1, 2, 3, 4];
-  const rowB = f.local(I32), q = f.local(I32), cb = f.local(I32), p = f.local(I32);
+  const rowB = f.local(I32), q = f.local(I32), cb = f.local(I32), p = f.local(I32), tb = f.local(I32);
   const lv = f.local(V128), hv = f.local(V128), vv = f.local(V128);
   const ls = f.local(F64), hs = f.local(F64), vs = f.local(F64);
   const AV = locals(f, 4, V128), DV = locals(f, 4, V128);
@@ -311,33 +311,29 @@ function downCols(F: number): FunctionBuilder {
     forColumnBlocks(f, cb, rowB, (vectors, scalar) => {
       const A = scalar ? [AS] : AV.slice(0, vectors);
       const D = scalar ? [DS] : DV.slice(0, vectors);
+      // A loop over the taps, not unrolled: unrolled, the compiler hoists every load of the block
+      // to its top and spills them.
+      for (const acc of [...A, ...D]) (scalar ? f.f64(0) : f.zeroV()).set(acc);
       f.get(x).get(cb).add32().set(p);
-      for (let t = 0; t < F; t++) {
+      f.i32(0).set(tb);
+      f.whileLoop(() => f.get(tb).i32(8 * F).ltS(), () => {
         if (scalar) {
-          f.i32(0).loadF(LO + 8 * t).set(ls);
-          f.i32(0).loadF(HI + 8 * t).set(hs);
+          f.get(tb).loadF(LO).set(ls);
+          f.get(tb).loadF(HI).set(hs);
         } else {
-          f.i32(0).splatLoadV(LO + 8 * t).set(lv);
-          f.i32(0).splatLoadV(HI + 8 * t).set(hv);
+          f.get(tb).splatLoadV(LO).set(lv);
+          f.get(tb).splatLoadV(HI).set(hv);
         }
         for (let k = 0; k < A.length; k++) {
           if (scalar) f.get(p).loadF(0).set(vs);
           else f.get(p).loadV(16 * k).set(vv);
           const l = scalar ? ls : lv, h = scalar ? hs : hv, val = scalar ? vs : vv;
-          if (t === 0) {
-            f.get(l).get(val);
-            if (scalar) f.mulF(); else f.mulV();
-            f.set(A[k]);
-            f.get(h).get(val);
-            if (scalar) f.mulF(); else f.mulV();
-            f.set(D[k]);
-          } else {
-            mac(f, A[k], l, val, !scalar);
-            mac(f, D[k], h, val, !scalar);
-          }
+          mac(f, A[k], l, val, !scalar);
+          mac(f, D[k], h, val, !scalar);
         }
-        if (t < F - 1) f.inc(p, () => f.get(rowB));
-      }
+        f.inc(p, () => f.get(rowB));
+        f.inc(tb, 8);
+      });
       for (let k = 0; k < A.length; k++) {
         if (scalar) {
           f.get(a).get(cb).add32().get(A[k]).storeF(0);
@@ -364,7 +360,7 @@ function upCols(F: number): FunctionBuilder {
   const H = F / 2;
   const f = new FunctionBuilder('upCols', params(6));
   const [a, d, w, count, x, add] = [0, 1, 2, 3, 4, 5];
-  const rowB = f.local(I32), q = f.local(I32), cb = f.local(I32), pa = f.local(I32), pd = f.local(I32), px = f.local(I32);
+  const rowB = f.local(I32), q = f.local(I32), cb = f.local(I32), pa = f.local(I32), pd = f.local(I32), px = f.local(I32), ib = f.local(I32);
   const l0 = f.local(V128), l1 = f.local(V128), h0 = f.local(V128), h1 = f.local(V128), va = f.local(V128), vd = f.local(V128);
   const l0s = f.local(F64), l1s = f.local(F64), h0s = f.local(F64), h1s = f.local(F64), vas = f.local(F64), vds = f.local(F64);
   const Y0 = locals(f, 4, V128), Y1 = locals(f, 4, V128);
@@ -378,17 +374,19 @@ function upCols(F: number): FunctionBuilder {
       for (const acc of [...y0, ...y1]) (scalar ? f.f64(0) : f.zeroV()).set(acc);
       f.get(a).get(cb).add32().set(pa);
       f.get(d).get(cb).add32().set(pd);
-      for (let i = 0; i < H; i++) {
+      // A loop over the tap pairs (not unrolled, as in downCols).
+      f.i32(0).set(ib);
+      f.whileLoop(() => f.get(ib).i32(16 * H).ltS(), () => {
         if (scalar) {
-          f.i32(0).loadF(LO_R + 16 * i).set(l0s);
-          f.i32(0).loadF(LO_R + 16 * i + 8).set(l1s);
-          f.i32(0).loadF(HI_R + 16 * i).set(h0s);
-          f.i32(0).loadF(HI_R + 16 * i + 8).set(h1s);
+          f.get(ib).loadF(LO_R).set(l0s);
+          f.get(ib).loadF(LO_R + 8).set(l1s);
+          f.get(ib).loadF(HI_R).set(h0s);
+          f.get(ib).loadF(HI_R + 8).set(h1s);
         } else {
-          f.i32(0).splatLoadV(LO_R + 16 * i).set(l0);
-          f.i32(0).splatLoadV(LO_R + 16 * i + 8).set(l1);
-          f.i32(0).splatLoadV(HI_R + 16 * i).set(h0);
-          f.i32(0).splatLoadV(HI_R + 16 * i + 8).set(h1);
+          f.get(ib).splatLoadV(LO_R).set(l0);
+          f.get(ib).splatLoadV(LO_R + 8).set(l1);
+          f.get(ib).splatLoadV(HI_R).set(h0);
+          f.get(ib).splatLoadV(HI_R + 8).set(h1);
         }
         for (let k = 0; k < y0.length; k++) {
           if (scalar) {
@@ -404,11 +402,10 @@ function upCols(F: number): FunctionBuilder {
           mac(f, y1[k], scalar ? l1s : l1, A, !scalar);
           mac(f, y1[k], scalar ? h1s : h1, D, !scalar);
         }
-        if (i < H - 1) {
-          f.inc(pa, () => f.get(rowB));
-          f.inc(pd, () => f.get(rowB));
-        }
-      }
+        f.inc(pa, () => f.get(rowB));
+        f.inc(pd, () => f.get(rowB));
+        f.inc(ib, 16);
+      });
       f.get(x).get(cb).add32().set(px);
       const put = (acc: number, off: number, second: boolean): void => {
         const addr = (): void => {
