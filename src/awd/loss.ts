@@ -91,8 +91,48 @@ function signScaled(blocks: Float64Array[], scale: number): Float64Array[] {
 export function awdLoss(
   engine: FilterBankEngine, h: Float64Array, x: Float64Array, u: Float64Array, b: number, opts: LossOptions = {},
 ): LossResult {
-  // Without outputs nothing large leaves the evaluation: its intermediates can be pooled.
-  return opts.outputs ? evaluate(engine, h, x, u, b, opts) : withScratch(() => evaluate(engine, h, x, u, b, opts));
+  if (opts.outputs) return evaluate(engine, h, x, u, b, opts);
+  // Without outputs nothing large leaves the evaluation: its intermediates can be pooled, and a
+  // large batch is evaluated in chunks (below).
+  const per = chunkSamples(engine.sampleSize);
+  if (opts.termGrads || b <= per) return withScratch(() => evaluate(engine, h, x, u, b, opts));
+  return evaluateInChunks(engine, h, x, u, b, opts, per);
+}
+
+/**
+ * Samples per chunk of a large batch: about 2²⁰ values (8 MiB per array), so the working memory of
+ * an evaluation stays at ~0.1–0.2 GB (and in cache-sized pieces) whatever the batch size.
+ */
+const CHUNK_VALUES = 1 << 20;
+
+function chunkSamples(sampleSize: number): number {
+  return Math.max(1, Math.floor(CHUNK_VALUES / sampleSize));
+}
+
+/**
+ * The objective over a batch as the sample-weighted mean of its chunks' (every data term is a mean
+ * over the samples, the constraint terms are the same in every chunk): equal to one evaluation of
+ * the whole batch up to rounding.
+ */
+function evaluateInChunks(
+  engine: FilterBankEngine, h: Float64Array, x: Float64Array, u: Float64Array, b: number, opts: LossOptions, per: number,
+): LossResult {
+  const n = engine.sampleSize;
+  const terms = {} as Record<TermName, number>;
+  for (const k of TERM_NAMES) terms[k] = 0;
+  let total = 0;
+  const grad = new Float64Array(h.length);
+  for (let s = 0; s < b; s += per) {
+    const bs = Math.min(per, b - s);
+    const r = withScratch(() => evaluate(engine, h, x.subarray(s * n, (s + bs) * n), u.subarray(s * n, (s + bs) * n), bs, opts));
+    for (const k of TERM_NAMES) terms[k] += r.terms[k] * bs;
+    total += r.total * bs;
+    for (let i = 0; i < grad.length; i++) grad[i] += r.grad[i] * bs;
+  }
+  for (const k of TERM_NAMES) terms[k] /= b;
+  total /= b;
+  for (let i = 0; i < grad.length; i++) grad[i] /= b;
+  return { terms, total, grad };
 }
 
 function evaluate(

@@ -151,6 +151,21 @@ const spectralCache = new Map<string, Spectral>();
 const smoothCache = new Map<string, Float64Array>();
 const fftCache = new Map<number, Fft2>();
 
+const work = new Map<number, Float64Array>();
+
+/**
+ * The complex work array of a map of `npix` pixels, reused from map to map (a fresh 1 MB array per
+ * 256×256 map left gigabytes of garbage behind in a streamed run).
+ */
+function workFor(npix: number): Float64Array {
+  let w = work.get(npix);
+  if (!w) {
+    w = new Float64Array(2 * npix);
+    work.set(npix, w);
+  }
+  return w;
+}
+
 function fftFor(size: number): Fft2 {
   let f = fftCache.get(size);
   if (!f) {
@@ -316,7 +331,7 @@ export function simulateMapFor(
   const rng = new Rng(mapSeedValue);
   // Gaussian field: Re IFFT(√λ · √n · (u + iv)) with u, v iid N(0,1) has the circulant
   // covariance with eigenvalues λ (the FFT of complex white noise is complex white noise).
-  const buf = new Float64Array(2 * npix);
+  const buf = workFor(npix);
   fillNormals(rng, buf);
   const scale = Math.sqrt(npix);
   for (let i = 0; i < npix; i++) {

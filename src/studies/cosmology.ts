@@ -74,6 +74,12 @@ export interface CosmologyStudyOptions {
   teacherValidationMapsPerCosmology?: number;
   teacherEpochs?: number;
   teacherLearningRate?: number;
+  /**
+   * Maps per CNN batch (training, predictions, input gradients). TensorFlow.js's WebAssembly heap
+   * grows to the largest batch and does not shrink: training on 100 maps of 256×256 takes ≈ 2 GB,
+   * 25 ≈ 0.9 GB, 10 ≈ 0.55 GB (and runs a little faster).
+   */
+  teacherBatchSize?: number;
   teacherChannels?: number[];
   stemStride?: 1 | 2;
   /** Training maps per cosmology (the first ones) from whose peaks the histogram bins are set. */
@@ -104,6 +110,7 @@ export interface CosmologySettings {
   teacherValidationMapsPerCosmology: number;
   teacherEpochs: number;
   teacherLearningRate: number;
+  teacherBatchSize: number;
   teacherChannels: number[];
   stemStride: 1 | 2;
   edgeMapsPerCosmology: number;
@@ -130,6 +137,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherValidationMapsPerCosmology: 4,
     teacherEpochs: 1,
     teacherLearningRate: 3e-3,
+    teacherBatchSize: 100,
     teacherChannels: [4, 8],
     stemStride: 1,
     edgeMapsPerCosmology: 10,
@@ -149,6 +157,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherValidationMapsPerCosmology: 20,
     teacherEpochs: 20,
     teacherLearningRate: 3e-3,
+    teacherBatchSize: 100,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
     edgeMapsPerCosmology: 20,
@@ -168,6 +177,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherValidationMapsPerCosmology: 20,
     teacherEpochs: 10,
     teacherLearningRate: 3e-3,
+    teacherBatchSize: 10,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
     edgeMapsPerCosmology: 20,
@@ -234,6 +244,7 @@ export function cosmologySettings(opts: CosmologyStudyOptions = {}): CosmologySe
     ),
     teacherEpochs: opts.teacherEpochs ?? p.teacherEpochs,
     teacherLearningRate: opts.teacherLearningRate ?? p.teacherLearningRate,
+    teacherBatchSize: opts.teacherBatchSize ?? p.teacherBatchSize,
     teacherChannels: [...(opts.teacherChannels ?? p.teacherChannels)],
     stemStride: opts.stemStride ?? p.stemStride,
     edgeMapsPerCosmology: clampTo('edgeMapsPerCosmology', opts.edgeMapsPerCosmology ?? p.edgeMapsPerCosmology, split.train),
@@ -247,6 +258,7 @@ export function cosmologySettings(opts: CosmologyStudyOptions = {}): CosmologySe
   assertInt(where, 'awdEpochs', s.awdEpochs, 1);
   assertInt(where, 'awdBatchSize', s.awdBatchSize, 1);
   assertInt(where, 'teacherEpochs', s.teacherEpochs, 0);
+  assertInt(where, 'teacherBatchSize', s.teacherBatchSize, 1);
   assertInt(where, 'bins', s.bins, 1);
   assertInt(where, 'resamples', s.resamples, 1);
   assertInt(where, 'batchSize', s.batchSize, 1);
@@ -431,6 +443,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     seed: s.seed,
     epochs: s.teacherEpochs,
     learningRate: s.teacherLearningRate,
+    batchSize: s.teacherBatchSize,
     channels: s.teacherChannels,
     stemStride: s.stemStride,
     validation: { X: memVal.X, y: vec(memVal.y) },
@@ -445,7 +458,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
 
   try {
     // 3. Teacher input gradients on the AWD training maps, once.
-    const G = await teacher.inputGradients(awdData.X, { onProgress: (d, t) => progress('gradients', d, t) });
+    const G = await teacher.inputGradients(awdData.X, { batchSize: s.teacherBatchSize, onProgress: (d, t) => progress('gradients', d, t) });
     lap('gradients');
 
     // 4. AWD over the (λ, γ) grid, from db5, teacher-free.
@@ -519,9 +532,9 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         targets[split].set(b.y, off);
         for (const p of predictors) p.hist[split].set(peakHistograms(b.X, { statistics: p.statistics, edges: p.edges }).data, off * p.dim);
         if (split === 'test') {
-          const pred = await teacher.predict(b.X);
+          const pred = await teacher.predict(b.X, { batchSize: s.teacherBatchSize });
           cnnTest.set(pred.data, off);
-          const Gt = await teacher.inputGradients(b.X);
+          const Gt = await teacher.inputGradients(b.X, { batchSize: s.teacherBatchSize });
           const all = [...wavelets, db5];
           const first = off === 0 ? { map: b.X.data.slice(0, perMap), y: b.y[0], coeffs: [] as NdArray[][], attrs: [] as NdArray[][] } : null;
           for (let j = 0; j < all.length; j++) {
