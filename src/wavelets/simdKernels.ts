@@ -437,54 +437,78 @@ function upCols(F: number): FunctionBuilder {
   return f;
 }
 
-/** gradCols(x, w, count, a, d, Fb): adds Σ_q ⟨gA_q, x_{2q+t}⟩ into OUT[t], the gD sums into OUT[F+t]. */
+/**
+ * gradCols(x, w, count, a, d, Fb): adds Σ_q ⟨gA_q, x_{2q+t}⟩ into OUT[t], the gD sums into
+ * OUT[F+t]. Taps go in pairs (t, t+1), whose source rows 2q+t, 2q+t+1 are neighbours: per block of
+ * columns, the two gradient rows are loaded once for both taps.
+ */
 function gradCols(): FunctionBuilder {
   const f = new FunctionBuilder('gradCols', params(6));
   const [x, w, count, a, d, Fb] = [0, 1, 2, 3, 4, 5];
   const rowB = f.local(I32), tb = f.local(I32), q = f.local(I32), cb = f.local(I32), px = f.local(I32), pa = f.local(I32), pd = f.local(I32);
-  const vv = f.local(V128), gv = f.local(V128), vs = f.local(F64), gs = f.local(F64);
-  const SA = [0, 1, 2, 3].map(() => f.local(V128));
-  const SD = [0, 1, 2, 3].map(() => f.local(V128));
-  const sa = f.local(F64), sd = f.local(F64), tA = f.local(V128), tD = f.local(V128);
+  const v0 = f.local(V128), v1 = f.local(V128), ga = f.local(V128), gd = f.local(V128);
+  const v0s = f.local(F64), v1s = f.local(F64), gas = f.local(F64), gds = f.local(F64);
+  // Accumulators [tap t, tap t+1] × [gA, gD] × 2 vectors.
+  const SA0 = locals(f, 2, V128), SA1 = locals(f, 2, V128), SD0 = locals(f, 2, V128), SD1 = locals(f, 2, V128);
+  const sa0 = f.local(F64), sa1 = f.local(F64), sd0 = f.local(F64), sd1 = f.local(F64), t = f.local(V128);
+  const blocks = [
+    { width: 32, vectors: 2, scalar: false },
+    { width: 16, vectors: 1, scalar: false },
+    { width: 8, vectors: 1, scalar: true },
+  ];
   f.get(w).i32(3).shl32().set(rowB);
   f.i32(0).set(tb);
   f.whileLoop(() => f.get(tb).get(Fb).ltS(), () => {
-    for (const acc of [...SA, ...SD]) f.zeroV().set(acc);
-    f.f64(0).set(sa);
-    f.f64(0).set(sd);
+    for (const acc of [...SA0, ...SA1, ...SD0, ...SD1]) f.zeroV().set(acc);
+    for (const acc of [sa0, sa1, sd0, sd1]) f.f64(0).set(acc);
     // Source row t of output row 0 is x + t·rowB.
     f.get(x).get(tb).i32(3).shrS().get(rowB).mul32().add32().set(px);
     f.get(a).set(pa);
     f.get(d).set(pd);
     f.i32(0).set(q);
     f.whileLoop(() => f.get(q).get(count).ltS(), () => {
-      forColumnBlocks(f, cb, rowB, (vectors, scalar) => {
-        for (let k = 0; k < (scalar ? 1 : vectors); k++) {
-          if (scalar) {
-            f.get(px).get(cb).add32().loadF(0).set(vs);
-            f.get(pa).get(cb).add32().loadF(0).set(gs);
-            mac(f, sa, gs, vs, false);
-            f.get(pd).get(cb).add32().loadF(0).set(gs);
-            mac(f, sd, gs, vs, false);
-          } else {
-            f.get(px).get(cb).add32().loadV(16 * k).set(vv);
-            f.get(pa).get(cb).add32().loadV(16 * k).set(gv);
-            mac(f, SA[k], gv, vv, true);
-            f.get(pd).get(cb).add32().loadV(16 * k).set(gv);
-            mac(f, SD[k], gv, vv, true);
+      f.i32(0).set(cb);
+      for (const blk of blocks) {
+        f.whileLoop(() => f.get(cb).i32(blk.width).add32().get(rowB).leS(), () => {
+          for (let k = 0; k < blk.vectors; k++) {
+            if (blk.scalar) {
+              f.get(px).get(cb).add32().loadF(0).set(v0s);
+              f.get(px).get(cb).add32().get(rowB).add32().loadF(0).set(v1s);
+              f.get(pa).get(cb).add32().loadF(0).set(gas);
+              f.get(pd).get(cb).add32().loadF(0).set(gds);
+              mac(f, sa0, gas, v0s, false);
+              mac(f, sa1, gas, v1s, false);
+              mac(f, sd0, gds, v0s, false);
+              mac(f, sd1, gds, v1s, false);
+            } else {
+              f.get(px).get(cb).add32().loadV(16 * k).set(v0);
+              f.get(px).get(cb).add32().get(rowB).add32().loadV(16 * k).set(v1);
+              f.get(pa).get(cb).add32().loadV(16 * k).set(ga);
+              f.get(pd).get(cb).add32().loadV(16 * k).set(gd);
+              mac(f, SA0[k], ga, v0, true);
+              mac(f, SA1[k], ga, v1, true);
+              mac(f, SD0[k], gd, v0, true);
+              mac(f, SD1[k], gd, v1, true);
+            }
           }
-        }
-      });
+          f.inc(cb, blk.width);
+        });
+      }
       f.inc(px, () => f.get(rowB).get(rowB).add32());
       f.inc(pa, () => f.get(rowB));
       f.inc(pd, () => f.get(rowB));
       f.inc(q, 1);
     });
-    f.get(SA[0]).get(SA[1]).addV().get(SA[2]).addV().get(SA[3]).addV().set(tA);
-    f.get(SD[0]).get(SD[1]).addV().get(SD[2]).addV().get(SD[3]).addV().set(tD);
-    f.get(tb).get(tA).lane(0).get(tA).lane(1).addF().get(sa).addF().storeF(OUT);
-    f.get(tb).get(Fb).add32().get(tD).lane(0).get(tD).lane(1).addF().get(sd).addF().storeF(OUT);
-    f.inc(tb, 8);
+    const out = (accs: number[], scalarAcc: number, off: () => void, plus: number): void => {
+      f.get(accs[0]).get(accs[1]).addV().set(t);
+      off();
+      f.get(t).lane(0).get(t).lane(1).addF().get(scalarAcc).addF().storeF(OUT + plus);
+    };
+    out(SA0, sa0, () => f.get(tb), 0);
+    out(SA1, sa1, () => f.get(tb), 8);
+    out(SD0, sd0, () => f.get(tb).get(Fb).add32(), 0);
+    out(SD1, sd1, () => f.get(tb).get(Fb).add32(), 8);
+    f.inc(tb, 16);
   });
   return f;
 }
