@@ -367,7 +367,7 @@ function scatterRowsBorders(
  * Source of the analysis of one map (see the module comment). Variables: `x{m}` = x[xo + m]
  * (loaded once per row, at first use), taps `l{t}`, `h{t}`.
  */
-function rowAnalysisSource(em: ExtensionMap): string {
+function rowAnalysisSource(em: ExtensionMap, bordersOnly = false): string {
   const F = em.filterLen;
   const { shift, oLo, oHi } = layoutOf(em);
   const map = em.map;
@@ -394,7 +394,9 @@ function rowAnalysisSource(em: ExtensionMap): string {
     lines.push(`cA[(ia + ${o}) | 0] = ${sumOf(a)};`, `cD[(id + ${o}) | 0] = ${sumOf(d)};`);
   };
   for (let o = 0; o < oLo; o++) output(o);
-  if (oHi - oLo <= FULL_UNROLL) {
+  if (bordersOnly) {
+    // (the interior is done elsewhere: the SIMD kernels)
+  } else if (oHi - oLo <= FULL_UNROLL) {
     for (let o = oLo; o < oHi; o++) output(o);
   } else {
     // A loop over the interior, two outputs per iteration (they share F − 2 samples).
@@ -425,7 +427,7 @@ function rowAnalysisSource(em: ExtensionMap): string {
  * added when `add`), then the border indices added in `borderK` order, as the generic loop does.
  * Variables: `A{o}`, `D{o}` = the row's coefficients (loaded once, at first use).
  */
-function rowAdjointSource(em: ExtensionMap, add: boolean): string {
+function rowAdjointSource(em: ExtensionMap, add: boolean, bordersOnly = false): string {
   const F = em.filterLen;
   const half = F >> 1;
   const { shift, vLo, vHi, borderK } = layoutOf(em);
@@ -452,7 +454,9 @@ function rowAdjointSource(em: ExtensionMap, add: boolean): string {
     }
     return [sumOf(y0), sumOf(y1)];
   };
-  if (vHi - vLo <= FULL_UNROLL) {
+  if (bordersOnly) {
+    // (the interior pairs are done elsewhere: the SIMD kernels)
+  } else if (vHi - vLo <= FULL_UNROLL) {
     for (let v = vLo; v < vHi; v++) {
       const [y0, y1] = pairSums((i) => coeff(v - half + 1 + i));
       const m = 2 * v + 1 - shift;
@@ -500,6 +504,10 @@ interface RowKernels {
   adjointAdd?: RowAdjoint | null;
   adjointSet?: RowAdjoint | null;
   filterGrad?: RowFilterGrad | null;
+  /** The border outputs only (after the SIMD kernels did the interior). */
+  analysisBorders?: RowAnalysis | null;
+  adjointBorders?: RowAdjoint | null;
+  filterGradBorders?: RowFilterGrad | null;
 }
 
 const rowKernels = new WeakMap<ExtensionMap, RowKernels>();
@@ -549,6 +557,18 @@ function generatedAdjoint(em: ExtensionMap, F: number, add: boolean): RowAdjoint
   return k.adjointSet;
 }
 
+/** The generated border-only kernels of a map (see `RowKernels`), or null where the loops must run. */
+function generatedBorders(em: ExtensionMap, F: number): RowKernels | null {
+  if (!specializable(F) || F !== em.filterLen) return null;
+  const k = rowKernelsOf(em);
+  if (k.analysisBorders === undefined) {
+    k.analysisBorders = compileRowKernel<RowAnalysis>(['x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride'], rowAnalysisSource(em, true));
+    k.adjointBorders = compileRowKernel<RowAdjoint>(['cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride', 'rows', 'lo', 'hi', 'x', 'xOff', 'xStride'], rowAdjointSource(em, true, true));
+    k.filterGradBorders = compileRowKernel<RowFilterGrad>(['x', 'xOff', 'xStride', 'rows', 'gA', 'aOff', 'aStride', 'gD', 'dOff', 'dStride', 'dLo', 'dHi'], rowFilterGradSource(em, true));
+  }
+  return k;
+}
+
 /** The generated filter derivative of a map, or null. */
 function generatedFilterGrad(em: ExtensionMap, F: number): RowFilterGrad | null {
   if (!specializable(F) || F !== em.filterLen) return null;
@@ -584,7 +604,10 @@ export function analyzeRows(
       const rc = Math.min(step, rows - r0);
       const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
       done = simdAnalyzeRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, em.outLen, lo, hi, cA, ao, aStride, cD, dof, dStride);
-      if (done) analyzeRowsBorders(em, x, xo, xStride, rc, lo, hi, cA, ao, aStride, cD, dof, dStride);
+      if (!done) break;
+      const gen = int32Indexable(x, cA, cD) ? generatedBorders(em, lo.length)?.analysisBorders : null;
+      if (gen) gen(x, xo, xStride, rc, lo, hi, cA, ao, aStride, cD, dof, dStride);
+      else analyzeRowsBorders(em, x, xo, xStride, rc, lo, hi, cA, ao, aStride, cD, dof, dStride);
     }
     if (done) return;
   }
@@ -624,7 +647,10 @@ export function scatterRows(
       const rc = Math.min(step, rows - r0);
       const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
       done = simdScatterRows(A, ao, aStride, D, dof, dStride, rc, L.vLo - half + 1, L.vHi - L.vLo, lo, hi, x, xo, xStride, 2 * L.vLo + 1 - L.shift, em.n, accumulate);
-      if (done) scatterRowsBorders(em, A, ao, aStride, D, dof, dStride, rc, lo, hi, x, xo, xStride);
+      if (!done) break;
+      const gen = int32Indexable(x, A, D) ? generatedBorders(em, lo.length)?.adjointBorders : null;
+      if (gen) gen(A, ao, aStride, D, dof, dStride, rc, lo, hi, x, xo, xStride);
+      else scatterRowsBorders(em, A, ao, aStride, D, dof, dStride, rc, lo, hi, x, xo, xStride);
     }
     if (done) return;
   }
@@ -649,7 +675,10 @@ export function filterGradRows(
       const rc = Math.min(step, rows - r0);
       const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
       done = simdFilterGradRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
-      if (done) filterGradRowsBorders(em, x, xo, xStride, rc, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
+      if (!done) break;
+      const gen = int32Indexable(x, gA, gD) ? generatedBorders(em, dLo.length)?.filterGradBorders : null;
+      if (gen) gen(x, xo, xStride, rc, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
+      else filterGradRowsBorders(em, x, xo, xStride, rc, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
     }
     if (done) return;
   }
@@ -741,7 +770,7 @@ function filterGradRowsGeneric(
  * straight-line expression (samples `x{m}` and gradients `A{o}`, `D{o}` loaded once), or, for long
  * interiors, a loop per tap.
  */
-function rowFilterGradSource(em: ExtensionMap): string {
+function rowFilterGradSource(em: ExtensionMap, bordersOnly = false): string {
   const F = em.filterLen;
   const { shift, oLo, oHi } = layoutOf(em);
   const map = em.map;
@@ -774,7 +803,11 @@ function rowFilterGradSource(em: ExtensionMap): string {
     return [a, d];
   };
   for (let t = 0; t < F; t++) {
-    if (unrolled) {
+    if (bordersOnly) {
+      const [la, ld] = terms(t, 0, oLo);
+      const [ra, rd] = terms(t, oHi, outLen);
+      lines.push(`sa${t} += ${sumOf([...la, ...ra])};`, `sd${t} += ${sumOf([...ld, ...rd])};`);
+    } else if (unrolled) {
       const [a, d] = terms(t, 0, outLen);
       lines.push(`sa${t} += ${sumOf(a)};`, `sd${t} += ${sumOf(d)};`);
     } else {
