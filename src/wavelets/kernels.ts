@@ -61,7 +61,7 @@
  * @module
  */
 import { extensionMap, idwtOutputLen, type ExtensionMap, type Mode } from './modes.ts';
-import { simdAnalyzeRows, simdDownCols, simdFilterGradRows, simdGradCols, simdScatterRows, simdUpCols } from './simdKernels.ts';
+import { simdAnalyzeRows, simdBorderDownCols, simdDownCols, simdFilterGradRows, simdGradCols, simdScatterRows, simdUpCols } from './simdKernels.ts';
 
 /**
  * The map that makes `scatter` the single-level inverse DWT from `m` coefficients: the inverse is
@@ -1088,6 +1088,27 @@ export function filterGrad(
 // Column kernels (a block of rows × width, transformed along the rows)
 // ---------------------------------------------------------------------------------------------
 
+const borderTables = new WeakMap<ExtensionMap, Int32Array>();
+
+/**
+ * Per border output o of a map: o, then for each tap t the source index map[2o+1+t] (−1: zero);
+ * F + 1 entries per border output (for `simdBorderDownCols`).
+ */
+function borderTableOf(em: ExtensionMap): Int32Array {
+  let t = borderTables.get(em);
+  if (!t) {
+    const { borderO } = layoutOf(em);
+    const F = em.filterLen;
+    t = new Int32Array(borderO.length * (F + 1));
+    borderO.forEach((o, j) => {
+      t![j * (F + 1)] = o;
+      for (let k = 0; k < F; k++) t![j * (F + 1) + 1 + k] = em.map[2 * o + 1 + k];
+    });
+    borderTables.set(em, t);
+  }
+  return t;
+}
+
 /**
  * Column-wise analysis of a block of `rows × width` values (row-major, rows along the transform
  * axis): every column is transformed at once, a row of the output at a time, so the inner loop
@@ -1103,9 +1124,11 @@ export function analyzeCols(
     // Interior output row o reads rows 2o + 1 − shift + t, t < F.
     colKernels(F).downCols(x, xOff + (2 * L.oLo + 1 - L.shift) * width, width, L.oHi - L.oLo, cA, aOff + L.oLo * width, cD, dOff + L.oLo * width, lo, hi);
   }
-  // Border rows: one pass over the row per tap that reads the signal.
+  // Border rows: one pass over the row per tap that reads the signal (in place in SIMD when the
+  // arrays are in the kernels' memory, with the same arithmetic).
   const map = em.map;
   const border = L.borderO;
+  if (border.length > 0 && useSpecialized && simdBorderDownCols(x, xOff, width, borderTableOf(em), lo, hi, cA, aOff, cD, dOff)) return;
   for (let b = 0; b < border.length; b++) {
     const o = border[b];
     const ao = aOff + o * width;

@@ -81,6 +81,7 @@ function unitsPerCall(perUnit: number, fixed = 0): number {
 }
 
 interface Exports {
+  borderDownCols: (x: number, w: number, nb: number, table: number, a: number, d: number) => void;
   sumAbs: (p: number, nB: number) => number;
   signScale: (src: number, dst: number, nB: number, s: number) => void;
   addSign: (dst: number, src: number, nB: number, s: number) => void;
@@ -438,6 +439,60 @@ function upCols(F: number): FunctionBuilder {
 }
 
 /**
+ * borderDownCols(x, w, nb, table, a, d) for filter length F: the border output rows of `analyzeCols`.
+ * Border row j has F + 1 int32 entries at `table + 4(F+1)j`: its output row's byte offset (from a
+ * and d), then for each tap t the byte offset of its source row (from x), or −1 where the
+ * extension is zero. Taps in increasing t, each added to a sum that starts at 0: the arithmetic
+ * of the JavaScript border loop, so both give the same bits.
+ */
+function borderDownCols(F: number): FunctionBuilder {
+  const f = new FunctionBuilder('borderDownCols', params(6));
+  const [x, w, nb, table, a, d] = [0, 1, 2, 3, 4, 5];
+  const rowB = f.local(I32), j = f.local(I32), te = f.local(I32), dst = f.local(I32), cb = f.local(I32), t = f.local(I32), off = f.local(I32);
+  const lv = f.local(V128), hv = f.local(V128), vv = f.local(V128), ls = f.local(F64), hs = f.local(F64), vs = f.local(F64);
+  const AV = locals(f, 4, V128), DV = locals(f, 4, V128), AS = f.local(F64), DS = f.local(F64);
+  f.get(w).i32(3).shl32().set(rowB);
+  f.i32(0).set(j);
+  f.whileLoop(() => f.get(j).get(nb).ltS(), () => {
+    f.get(table).get(j).i32(4 * (F + 1)).mul32().add32().set(te);
+    f.get(te).loadI(0).set(dst);
+    forColumnBlocks(f, cb, rowB, (vectors, scalar) => {
+      const A = scalar ? [AS] : AV.slice(0, vectors);
+      const D = scalar ? [DS] : DV.slice(0, vectors);
+      for (const acc of [...A, ...D]) (scalar ? f.f64(0) : f.zeroV()).set(acc);
+      f.i32(0).set(t);
+      f.whileLoop(() => f.get(t).i32(F).ltS(), () => {
+        f.get(te).get(t).i32(2).shl32().add32().loadI(4).set(off);
+        f.ifElse(() => f.get(off).i32(0).geS(), () => {
+          if (scalar) {
+            f.get(t).i32(3).shl32().loadF(LO).set(ls);
+            f.get(t).i32(3).shl32().loadF(HI).set(hs);
+          } else {
+            f.get(t).i32(3).shl32().splatLoadV(LO).set(lv);
+            f.get(t).i32(3).shl32().splatLoadV(HI).set(hv);
+          }
+          for (let k = 0; k < A.length; k++) {
+            if (scalar) f.get(x).get(off).add32().get(cb).add32().loadF(0).set(vs);
+            else f.get(x).get(off).add32().get(cb).add32().loadV(16 * k).set(vv);
+            mac(f, A[k], scalar ? ls : lv, scalar ? vs : vv, !scalar);
+            mac(f, D[k], scalar ? hs : hv, scalar ? vs : vv, !scalar);
+          }
+        });
+        f.inc(t, 1);
+      });
+      for (let k = 0; k < A.length; k++) {
+        f.get(a).get(dst).add32().get(cb).add32().get(A[k]);
+        if (scalar) f.storeF(0); else f.storeV(16 * k);
+        f.get(d).get(dst).add32().get(cb).add32().get(D[k]);
+        if (scalar) f.storeF(0); else f.storeV(16 * k);
+      }
+    });
+    f.inc(j, 1);
+  });
+  return f;
+}
+
+/**
  * gradCols(x, w, count, a, d, Fb): adds Σ_q ⟨gA_q, x_{2q+t}⟩ into OUT[t], the gD sums into
  * OUT[F+t]. Taps go in pairs (t, t+1), whose source rows 2q+t, 2q+t+1 are neighbours: per block of
  * columns, the two gradient rows are loaded once for both taps.
@@ -616,7 +671,7 @@ function kernels(F: number): Exports | null {
   let k: Exports | null = null;
   try {
     memory ??= new WebAssembly.Memory({ initial: PAGES, maximum: MAX_PAGES });
-    const bytes = assembleModule([downRows(F), upRows(F), gradRows(F), downCols(F), upCols(F), gradCols(), ...elementwise()], PAGES);
+    const bytes = assembleModule([downRows(F), upRows(F), gradRows(F), downCols(F), upCols(F), gradCols(), ...elementwise(), borderDownCols(F)], PAGES);
     k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
   } catch {
     k = null;
@@ -1057,4 +1112,30 @@ export function residual(x: Float64Array, xh: Float64Array, g: Float64Array, s: 
     }
   }
   return sum;
+}
+
+/**
+ * The border output rows of `analyzeCols` in place (see `borderDownCols`): `table` holds, per
+ * border row, its output row and its F source rows (−1: zero). False (nothing done) unless every
+ * array is in the kernels' memory.
+ */
+export function simdBorderDownCols(
+  x: Float64Array, xOff: number, width: number, table: Int32Array, lo: Float64Array, hi: Float64Array,
+  cA: Float64Array, aOff: number, cD: Float64Array, dOff: number,
+): boolean {
+  const F = lo.length;
+  const nb = table.length / (F + 1);
+  const env = ready(F, width, MIN_COL_WIDTH);
+  if (env === null || nb < 1 || !resident(x, cA, cD) || 4 * table.length > 8 * DATA_DOUBLES) return false;
+  const { k, m } = env;
+  putTaps(m, lo, hi);
+  // The table in byte offsets, in the staging area (unused when the arrays are in place).
+  const t32 = new Int32Array(m.buffer, DATA, table.length);
+  const rowB = 8 * width;
+  for (let i = 0; i < table.length; i++) {
+    const v = table[i];
+    t32[i] = i % (F + 1) === 0 ? v * rowB : v < 0 ? -1 : v * rowB;
+  }
+  k.borderDownCols(at(x, xOff), width, nb, DATA, at(cA, aOff), at(cD, dOff));
+  return true;
 }

@@ -99,6 +99,8 @@ export class FunctionBuilder {
   addF(): this { return this.op(0xa0); }
   mulF(): this { return this.op(0xa2); }
   loadF(offset = 0): this { return this.op(0x2b, ...this.memarg(3, offset)); }
+  loadI(offset = 0): this { return this.op(0x28, ...this.memarg(2, offset)); }
+  geS(): this { return this.op(0x4e); }
   storeF(offset = 0): this { return this.op(0x39, ...this.memarg(3, offset)); }
 
   loadV(offset = 0): this { return this.simd(0x00, ...this.memarg(3, offset)); }
