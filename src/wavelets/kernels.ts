@@ -61,7 +61,7 @@
  * @module
  */
 import { extensionMap, idwtOutputLen, type ExtensionMap, type Mode } from './modes.ts';
-import { simdAnalyzeRows, simdBorderDownCols, simdDownCols, simdFilterGradRows, simdGradCols, simdScatterRows, simdUpCols } from './simdKernels.ts';
+import { laneDot, simdAnalyzeRows, simdBorderDownCols, simdBorderGradCols, simdDownCols, simdFilterGradRows, simdGradCols, simdScatterRows, simdUpCols } from './simdKernels.ts';
 
 /**
  * The map that makes `scatter` the single-level inverse DWT from `m` coefficients: the inverse is
@@ -1213,9 +1213,9 @@ export function filterGradCols(
   const { shift, oLo, oHi } = layoutOf(em);
   const map = em.map;
   const F = dLo.length;
-  const outLen = em.outLen;
   // Output rows in increasing order (the sums into dLo, dHi keep one order on both paths):
   // border rows through the map, interior rows (reading rows 2o + 1 − shift + t) in one kernel.
+  // Border rows' dot products in the SIMD kernels' lane order (`laneDot`), in SIMD when in place.
   const borderRow = (o: number): void => {
     const ao = aOff + o * width;
     const dof = dOff + o * width;
@@ -1223,20 +1223,23 @@ export function filterGradCols(
       const r = map[2 * o + 1 + t];
       if (r < 0) continue;
       const xo = xOff + r * width;
-      let sa = 0;
-      let sd = 0;
-      for (let c = 0; c < width; c++) {
-        const v = x[xo + c];
-        sa += gA[ao + c] * v;
-        sd += gD[dof + c] * v;
-      }
-      dLo[t] += sa;
-      dHi[t] += sd;
+      dLo[t] += laneDot(gA, ao, x, xo, width);
+      dHi[t] += laneDot(gD, dof, x, xo, width);
     }
   };
   const interior = oHi > oLo;
-  for (let o = 0; o < (interior ? oLo : outLen); o++) borderRow(o);
-  if (!interior) return;
+  const table = borderTableOf(em);
+  const nLeft = interior ? oLo : 0;
+  const borders = (from: number, to: number): void => {
+    if (to <= from) return;
+    const inSimd = useSpecialized && simdBorderGradCols(x, xOff, width, table.subarray(from * (F + 1), to * (F + 1)), gA, aOff, gD, dOff, dLo, dHi);
+    if (!inSimd) for (let j = from; j < to; j++) borderRow(table[j * (F + 1)]);
+  };
+  borders(0, nLeft);
+  if (!interior) {
+    borders(0, table.length / (F + 1));
+    return;
+  }
   colKernels(F).gradCols(x, xOff + (2 * oLo + 1 - shift) * width, width, oHi - oLo, gA, aOff + oLo * width, gD, dOff + oLo * width, dLo, dHi);
-  for (let o = oHi; o < outLen; o++) borderRow(o);
+  borders(nLeft, table.length / (F + 1));
 }

@@ -81,6 +81,7 @@ function unitsPerCall(perUnit: number, fixed = 0): number {
 }
 
 interface Exports {
+  borderGradCols: (x: number, w: number, nb: number, table: number, a: number, d: number) => void;
   borderDownCols: (x: number, w: number, nb: number, table: number, a: number, d: number) => void;
   sumAbs: (p: number, nB: number) => number;
   signScale: (src: number, dst: number, nB: number, s: number) => void;
@@ -493,6 +494,63 @@ function borderDownCols(F: number): FunctionBuilder {
 }
 
 /**
+ * borderGradCols(x, w, nb, table, a, d) for filter length F: the border rows' part of
+ * `filterGradCols`, added into the running sums at OUT (dLo at OUT[t], dHi at OUT[F+t], which the
+ * caller fills first and reads back). `table` as for `borderDownCols`, the first entry of a border
+ * row being its gradient row (from a and d). Each dot product is summed in the lane order of
+ * `laneDot` (src/wavelets/simdKernels.ts), which the JavaScript border loop uses too.
+ */
+function borderGradCols(F: number): FunctionBuilder {
+  const f = new FunctionBuilder('borderGradCols', params(6));
+  const [x, w, nb, table, a, d] = [0, 1, 2, 3, 4, 5];
+  const rowB = f.local(I32), j = f.local(I32), te = f.local(I32), src = f.local(I32), cb = f.local(I32), t = f.local(I32), off = f.local(I32);
+  const vv = f.local(V128), gv = f.local(V128), vs = f.local(F64), gs = f.local(F64), tv = f.local(V128);
+  const S = locals(f, 4, V128), T = locals(f, 4, V128), sa = f.local(F64), sd = f.local(F64);
+  f.get(w).i32(3).shl32().set(rowB);
+  f.i32(0).set(j);
+  f.whileLoop(() => f.get(j).get(nb).ltS(), () => {
+    f.get(table).get(j).i32(4 * (F + 1)).mul32().add32().set(te);
+    f.get(te).loadI(0).set(src);
+    f.i32(0).set(t);
+    f.whileLoop(() => f.get(t).i32(F).ltS(), () => {
+      f.get(te).get(t).i32(2).shl32().add32().loadI(4).set(off);
+      f.ifElse(() => f.get(off).i32(0).geS(), () => {
+        for (const acc of [...S, ...T]) f.zeroV().set(acc);
+        f.f64(0).set(sa);
+        f.f64(0).set(sd);
+        forColumnBlocks(f, cb, rowB, (vectors, scalar) => {
+          for (let k = 0; k < vectors; k++) {
+            if (scalar) {
+              f.get(x).get(off).add32().get(cb).add32().loadF(0).set(vs);
+              f.get(a).get(src).add32().get(cb).add32().loadF(0).set(gs);
+              mac(f, sa, gs, vs, false);
+              f.get(d).get(src).add32().get(cb).add32().loadF(0).set(gs);
+              mac(f, sd, gs, vs, false);
+            } else {
+              f.get(x).get(off).add32().get(cb).add32().loadV(16 * k).set(vv);
+              f.get(a).get(src).add32().get(cb).add32().loadV(16 * k).set(gv);
+              mac(f, S[k], gv, vv, true);
+              f.get(d).get(src).add32().get(cb).add32().loadV(16 * k).set(gv);
+              mac(f, T[k], gv, vv, true);
+            }
+          }
+        });
+        for (const [V, sc, base] of [[S, sa, 0], [T, sd, 8 * F]] as const) {
+          f.get(V[0]).get(V[1]).addV().get(V[2]).addV().get(V[3]).addV().set(tv);
+          f.get(t).i32(3).shl32();
+          f.get(t).i32(3).shl32().loadF(OUT + base);
+          f.get(tv).lane(0).get(tv).lane(1).addF().get(sc).addF();
+          f.addF().storeF(OUT + base);
+        }
+      });
+      f.inc(t, 1);
+    });
+    f.inc(j, 1);
+  });
+  return f;
+}
+
+/**
  * gradCols(x, w, count, a, d, Fb): adds Σ_q ⟨gA_q, x_{2q+t}⟩ into OUT[t], the gD sums into
  * OUT[F+t]. Taps go in pairs (t, t+1), whose source rows 2q+t, 2q+t+1 are neighbours: per block of
  * columns, the two gradient rows are loaded once for both taps.
@@ -671,7 +729,7 @@ function kernels(F: number): Exports | null {
   let k: Exports | null = null;
   try {
     memory ??= new WebAssembly.Memory({ initial: PAGES, maximum: MAX_PAGES });
-    const bytes = assembleModule([downRows(F), upRows(F), gradRows(F), downCols(F), upCols(F), gradCols(), ...elementwise(), borderDownCols(F)], PAGES);
+    const bytes = assembleModule([downRows(F), upRows(F), gradRows(F), downCols(F), upCols(F), gradCols(), ...elementwise(), borderDownCols(F), borderGradCols(F)], PAGES);
     k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
   } catch {
     k = null;
@@ -1129,13 +1187,65 @@ export function simdBorderDownCols(
   if (env === null || nb < 1 || !resident(x, cA, cD) || 4 * table.length > 8 * DATA_DOUBLES) return false;
   const { k, m } = env;
   putTaps(m, lo, hi);
-  // The table in byte offsets, in the staging area (unused when the arrays are in place).
-  const t32 = new Int32Array(m.buffer, DATA, table.length);
-  const rowB = 8 * width;
-  for (let i = 0; i < table.length; i++) {
-    const v = table[i];
-    t32[i] = i % (F + 1) === 0 ? v * rowB : v < 0 ? -1 : v * rowB;
-  }
+  putTable(m, table, width);
   k.borderDownCols(at(x, xOff), width, nb, DATA, at(cA, aOff), at(cD, dOff));
   return true;
+}
+
+/** A border table (rows) in byte offsets for rows of `width` doubles, in the staging area (free when the arrays are in place). */
+function putTable(m: Float64Array, table: Int32Array, width: number): void {
+  const t32 = new Int32Array(m.buffer, DATA, table.length);
+  const rowB = 8 * width;
+  for (let i = 0; i < table.length; i++) t32[i] = table[i] < 0 ? -1 : table[i] * rowB;
+}
+
+/**
+ * The border rows' part of `filterGradCols` in place (see `borderGradCols`): adds into dLo, dHi
+ * with the arithmetic of the JavaScript loop. False (nothing done) unless every array is in the
+ * kernels' memory.
+ */
+export function simdBorderGradCols(
+  x: Float64Array, xOff: number, width: number, table: Int32Array,
+  gA: Float64Array, aOff: number, gD: Float64Array, dOff: number, dLo: Float64Array, dHi: Float64Array,
+): boolean {
+  const F = dLo.length;
+  const nb = table.length / (F + 1);
+  const env = ready(F, width, MIN_COL_WIDTH);
+  if (env === null || nb < 1 || !resident(x, gA, gD) || 4 * table.length > 8 * DATA_DOUBLES) return false;
+  const { k, m } = env;
+  putTable(m, table, width);
+  m.set(dLo, OUT / 8);
+  m.set(dHi, OUT / 8 + F);
+  k.borderGradCols(at(x, xOff), width, nb, DATA, at(gA, aOff), at(gD, dOff));
+  dLo.set(m.subarray(OUT / 8, OUT / 8 + F));
+  dHi.set(m.subarray(OUT / 8 + F, OUT / 8 + 2 * F));
+  return true;
+}
+
+/**
+ * Σ_c a[aOff + c]·b[bOff + c] in the lane order of the SIMD column kernels: eight running sums
+ * (columns c mod 8 over blocks of 8), blocks of 2 into the first two, the last odd column alone;
+ * then ((s0+s2)+s4)+s6 and ((s1+s3)+s5)+s7 (the vector sums), their sum, plus the odd column.
+ * The same bits as `borderGradCols`, whichever runs.
+ */
+export function laneDot(a: Float64Array, aOff: number, b: Float64Array, bOff: number, width: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  let c = 0;
+  for (; c + 8 <= width; c += 8) {
+    const p = aOff + c, q = bOff + c;
+    s0 += a[p] * b[q];
+    s1 += a[p + 1] * b[q + 1];
+    s2 += a[p + 2] * b[q + 2];
+    s3 += a[p + 3] * b[q + 3];
+    s4 += a[p + 4] * b[q + 4];
+    s5 += a[p + 5] * b[q + 5];
+    s6 += a[p + 6] * b[q + 6];
+    s7 += a[p + 7] * b[q + 7];
+  }
+  for (; c + 2 <= width; c += 2) {
+    s0 += a[aOff + c] * b[bOff + c];
+    s1 += a[aOff + c + 1] * b[bOff + c + 1];
+  }
+  const tail = c < width ? 0 + a[aOff + c] * b[bOff + c] : 0;
+  return ((((s0 + s2) + s4) + s6) + (((s1 + s3) + s5) + s7)) + tail;
 }

@@ -751,7 +751,7 @@ test('(b) sanity: the coefficient lengths the plans use are PyWavelets\' dwt_coe
   assert.equal(plan.lens[1], dwtCoeffLen(64, 10, 'zero'));
 });
 
-test('(e) the column analysis in place in the kernels\' memory (borders included) gives the same bits as on ordinary arrays, every mode', async () => {
+test('(e) the column analysis and filter derivative in place in the kernels\' memory (borders included) give the same bits as on ordinary arrays, every mode', async () => {
   const { withScratch, uninitializedArray } = await import('../../src/wavelets/scratch.ts');
   const prev = setWasmKernels('always');
   try {
@@ -764,18 +764,28 @@ test('(e) the column analysis in place in the kernels\' memory (borders included
         const X = rand(n * w);
         const A0 = new Float64Array(m * w), D0 = new Float64Array(m * w);
         K.analyzeCols(X, 0, w, em, f.lo, f.hi, A0, 0, D0, 0);
+        const GA = rand(m * w), GD = rand(m * w);
+        const dLo0 = new Float64Array(10).fill(0.5), dHi0 = new Float64Array(10).fill(-0.25);
+        K.filterGradCols(X, 0, w, em, GA, 0, GD, 0, dLo0, dHi0);
         // Twice: the first scope may have to grow the arena.
         for (let run = 0; run < 2; run++) {
-          const [A1, D1, inPlace] = withScratch(() => {
+          const [A1, D1, dLo1, dHi1, inPlace] = withScratch(() => {
             const x = uninitializedArray(Math.max(4096, n * w));
             x.set(X);
             const A = uninitializedArray(Math.max(4096, m * w)), D = uninitializedArray(Math.max(4096, m * w));
             K.analyzeCols(x, 0, w, em, f.lo, f.hi, A, 0, D, 0);
-            return [A.slice(0, m * w), D.slice(0, m * w), x.buffer !== X.buffer && x.buffer === A.buffer] as const;
+            const ga = uninitializedArray(Math.max(4096, m * w)), gd = uninitializedArray(Math.max(4096, m * w));
+            ga.set(GA);
+            gd.set(GD);
+            const dLo = new Float64Array(10).fill(0.5), dHi = new Float64Array(10).fill(-0.25);
+            K.filterGradCols(x, 0, w, em, ga, 0, gd, 0, dLo, dHi);
+            return [A.slice(0, m * w), D.slice(0, m * w), dLo, dHi, x.buffer !== X.buffer && x.buffer === A.buffer] as const;
           });
           if (run === 1) assert.ok(inPlace, 'the arrays are in the kernels\' memory');
           assertSame(A1, A0, `${mode} n=${n} cA`);
           assertSame(D1, D0, `${mode} n=${n} cD`);
+          assertSame(dLo1, dLo0, `${mode} n=${n} dLo`);
+          assertSame(dHi1, dHi0, `${mode} n=${n} dHi`);
         }
       }
     }
