@@ -53,6 +53,16 @@
  * switches to the loops (tests compare both). Filters longer than `MAX_SPECIALIZED_LENGTH` always
  * use the loops, and so does everything where the runtime forbids `new Function`.
  *
+ * ## WebAssembly SIMD
+ *
+ * Where interiors are long enough (`simdKernels.ts`, setting `setWasmKernels`), the interiors run
+ * as WebAssembly f64x2 kernels instead: in place when the arrays lie in the kernels' memory (the
+ * scratch arrays of the AWD objective, `scratch.ts`), else copied in and out in cache-sized
+ * chunks. The borders then run as generated border-only JavaScript (row kernels) or, in place, as
+ * SIMD border kernels with the same arithmetic as the JavaScript border loops (column kernels).
+ * SIMD results agree with the loops to rounding (≈1e-16), and do not depend on whether the arrays
+ * were in place or copied (tested bit for bit).
+ *
  * Batched forms (`analyzeRows`, `scatterRows`, `filterGradRows`) run many signals of a batch in
  * one call, so per-call costs (map lookups, loading the taps) are paid once per batch. The loops
  * are allocation-free. Callers allocate outputs that the kernels write entirely with
