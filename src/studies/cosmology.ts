@@ -429,8 +429,6 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
   progress('data', 0, 1);
   const nMem = Math.max(s.teacherMapsPerCosmology, s.awdMapsPerCosmology, s.edgeMapsPerCosmology);
   let mem: MapBatch | null = loadRange(s.mapSize, s.seed, [0, nMem]);
-  const awdData = firstPerCosmology(mem.X, mem.y, s.awdMapsPerCosmology);
-  const edgeX = firstPerCosmology(mem.X, mem.y, s.edgeMapsPerCosmology).X;
   let tTrain: { X: NdArray; y: Float64Array } | null = firstPerCosmology(mem.X, mem.y, s.teacherMapsPerCosmology);
   const nTeacher = tTrain.X.shape[0];
   let memVal: MapBatch | null = loadRange(s.mapSize, s.seed, [ranges.validation[0], ranges.validation[0] + s.teacherValidationMapsPerCosmology]);
@@ -450,7 +448,11 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     onProgress: (e, total) => progress('teacher', e, total),
   });
   const teacher: NeuralTeacher = trained.teacher;
-  // Only the AWD and bin-edge subsets stay in memory from here on (bounded memory at 'full').
+  // Only the AWD and bin-edge subsets stay in memory from here on (bounded memory at 'full'); cut
+  // only now, so they do not sit beside the teacher's training copies.
+  let awdData: { X: NdArray; y: Float64Array } | null = firstPerCosmology(mem.X, mem.y, s.awdMapsPerCosmology);
+  const nAwd = awdData.X.shape[0];
+  const edgeX = firstPerCosmology(mem.X, mem.y, s.edgeMapsPerCosmology).X;
   mem = null;
   tTrain = null;
   memVal = null;
@@ -458,7 +460,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
 
   try {
     // 3. Teacher input gradients on the AWD training maps, once.
-    const G = await teacher.inputGradients(awdData.X, { batchSize: s.teacherBatchSize, onProgress: (d, t) => progress('gradients', d, t) });
+    let G: NdArray | null = await teacher.inputGradients(awdData.X, { batchSize: s.teacherBatchSize, onProgress: (d, t) => progress('gradients', d, t) });
     lap('gradients');
 
     // 4. AWD over the (λ, γ) grid, from db5, teacher-free.
@@ -467,8 +469,8 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     const cellTrain: Record<string, number>[] = [];
     for (let k = 0; k < nCells; k++) {
       const { lambda, gamma } = cellParams(s.grid, k);
-      const w = AdaptiveWavelet.fit(awdData.X, {
-        teacherGrads: G,
+      const w = AdaptiveWavelet.fit(awdData!.X, {
+        teacherGrads: G!,
         lambda,
         gamma,
         wavelet: FILTER,
@@ -483,6 +485,9 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
       wavelets.push(w);
       cellTrain.push({ ...w.history[w.history.length - 1].train });
     }
+    // The AWD maps and their gradients (0.5 GB at 'full') are not needed any more.
+    awdData = null;
+    G = null;
     lap('awd');
 
     // 5. Peak-counting predictors: kernels, bins from training maps, histograms per split.
@@ -638,7 +643,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
           k === bestAwd ? 'AWD' : k === bestZero ? 'AWD (λ=0)' : '',
         ];
       }),
-      notes: [`AWD fitted on ${awdData.X.shape[0]} training maps, ${s.awdEpochs} epochs, batch ${s.awdBatchSize}, Adam lr ${s.awdLearningRate}, J = ${s.levels}, mode zero, from db5.`],
+      notes: [`AWD fitted on ${nAwd} training maps, ${s.awdEpochs} epochs, batch ${s.awdBatchSize}, Adam lr ${s.awdLearningRate}, J = ${s.levels}, mode zero, from db5.`],
     };
 
     // 8. Figures.
@@ -716,7 +721,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     const sameKernels =
       awdW !== null && patchWindow(awdW.h) === patchWindow(db5.h) && patchWindow(awdW.g) === patchWindow(db5.g);
     findings.push(
-      `Scale of the fit: AWD took ${s.awdEpochs * Math.ceil(awdData.X.shape[0] / s.awdBatchSize)} Adam steps on ${awdData.X.shape[0]} maps (the paper: 50 epochs over 20,000 maps, 10,000 steps); the selected filter moved at most ${maxMove.toFixed(4)} per tap from db5, and its 3×3 cut windows ${sameKernels ? 'sit at the same taps as db5\'s' : 'moved to other taps than db5\'s'}.`,
+      `Scale of the fit: AWD took ${s.awdEpochs * Math.ceil(nAwd / s.awdBatchSize)} Adam steps on ${nAwd} maps (the paper: 50 epochs over 20,000 maps, 10,000 steps); the selected filter moved at most ${maxMove.toFixed(4)} per tap from db5, and its 3×3 cut windows ${sameKernels ? 'sit at the same taps as db5\'s' : 'moved to other taps than db5\'s'}.`,
     );
 
     const results = {
