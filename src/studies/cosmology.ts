@@ -437,6 +437,8 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
 
   // 2. Teacher: the ResNet-style CNN regressing Ω_m.
   const vec = (a: Float64Array): NdArray => ndarray(Float64Array.from(a), [a.length]);
+  // Each phase reports 0 done when it starts (the CLI's log then shows when it began).
+  progress('teacher', 0, s.teacherEpochs);
   const trained = await trainTeacher('cnn', tTrain.X, vec(tTrain.y), {
     seed: s.seed,
     epochs: s.teacherEpochs,
@@ -460,11 +462,13 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
 
   try {
     // 3. Teacher input gradients on the AWD training maps, once.
+    progress('gradients', 0, nAwd);
     let G: NdArray | null = await teacher.inputGradients(awdData.X, { batchSize: s.teacherBatchSize, onProgress: (d, t) => progress('gradients', d, t) });
     lap('gradients');
 
     // 4. AWD over the (λ, γ) grid, from db5, teacher-free.
     const nCells = gridSize(s.grid);
+    progress('awd', 0, nCells * s.awdEpochs * Math.ceil(nAwd / s.awdBatchSize));
     const wavelets: AdaptiveWavelet[] = [];
     const cellTrain: Record<string, number>[] = [];
     for (let k = 0; k < nCells; k++) {
@@ -528,6 +532,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
 
     const perMap = s.mapSize * s.mapSize;
     let done = 0;
+    progress('peaks', 0, counts.train + counts.validation + counts.test);
     const totalMaps = counts.train + counts.validation + counts.test;
     for (const split of ['train', 'validation', 'test'] as const) {
       let off = 0;
