@@ -100,10 +100,10 @@ export function awdLoss(
 }
 
 /**
- * Samples per chunk of a large batch: about 2²⁰ values (8 MiB per array), so the working memory of
+ * Samples per chunk of a large batch: about 2¹⁹ values (4 MiB per array), so the working memory of
  * an evaluation stays at ~0.1–0.2 GB (and in cache-sized pieces) whatever the batch size.
  */
-const CHUNK_VALUES = 1 << 20;
+const CHUNK_VALUES = 1 << 19;
 
 function chunkSamples(sampleSize: number): number {
   return Math.max(1, Math.floor(CHUNK_VALUES / sampleSize));

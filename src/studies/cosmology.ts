@@ -188,6 +188,8 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
 };
 
 const FILTER = 'db5';
+/** Test maps per step of the compression count (see there). */
+const COMPRESSION_CHUNK = 10;
 
 /** Resolves the preset and the options into the settings of a run (checked). */
 export function cosmologySettings(opts: CosmologyStudyOptions = {}): CosmologySettings {
@@ -547,15 +549,23 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
           const Gt = await teacher.inputGradients(b.X, { batchSize: s.teacherBatchSize });
           const all = [...wavelets, db5];
           const first = off === 0 ? { map: b.X.data.slice(0, perMap), y: b.y[0], coeffs: [] as NdArray[][], attrs: [] as NdArray[][] } : null;
-          for (let j = 0; j < all.length; j++) {
-            const c = all[j].transform(b.X);
-            const a = all[j].attributions(Gt);
-            const total = c.reduce((acc, x) => acc + x.data.length, 0);
-            kept[j] += Math.round(compressionFactor(c.map((x) => x.data), a.map((x) => x.data), s.compressionThreshold) * total);
-            if (j === 0) coeffTotal += total;
-            if (first) {
-              first.coeffs.push(c.map((x) => sliceRows(x, 0, 1)));
-              first.attrs.push(a.map((x) => sliceRows(x, 0, 1)));
+          // A few maps at a time: every wavelet's coefficients and saliencies of a whole batch
+          // (≈ 0.1 GB each at 256×256) would pile up as garbage faster than it is collected.
+          const shape = b.X.shape.slice(1);
+          for (let s0 = 0; s0 < n; s0 += COMPRESSION_CHUNK) {
+            const s1 = Math.min(n, s0 + COMPRESSION_CHUNK);
+            const Xs = ndarray(b.X.data.subarray(s0 * perMap, s1 * perMap), [s1 - s0, ...shape]);
+            const Gs = ndarray(Gt.data.subarray(s0 * perMap, s1 * perMap), [s1 - s0, ...shape]);
+            for (let j = 0; j < all.length; j++) {
+              const c = all[j].transform(Xs);
+              const a = all[j].attributions(Gs);
+              const total = c.reduce((acc, x) => acc + x.data.length, 0);
+              kept[j] += Math.round(compressionFactor(c.map((x) => x.data), a.map((x) => x.data), s.compressionThreshold) * total);
+              if (j === 0) coeffTotal += total;
+              if (first && s0 === 0) {
+                first.coeffs.push(c.map((x) => sliceRows(x, 0, 1)));
+                first.attrs.push(a.map((x) => sliceRows(x, 0, 1)));
+              }
             }
           }
           if (first) example = first;
