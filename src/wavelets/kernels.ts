@@ -599,6 +599,19 @@ function simdRowChunk(xStride: number): number {
 }
 
 /**
+ * Runs `chunk(r0, rc)` over the rows in SIMD-sized chunks (each does its SIMD interiors, then the
+ * borders of the same rows while they are in cache). False when the first chunk declines (the SIMD
+ * kernels do not run for this call: nothing was done); the decision is the same for every chunk.
+ */
+function inRowChunks(rows: number, xStride: number, chunk: (r0: number, rc: number) => boolean): boolean {
+  const step = simdRowChunk(xStride);
+  for (let r0 = 0; r0 < rows; r0 += step) {
+    if (!chunk(r0, Math.min(step, rows - r0))) return false;
+  }
+  return true;
+}
+
+/**
  * Analysis of `rows` signals: signal r is `x[xOff + r·xStride …]` (length `em.n`); its
  * coefficients go to `cA[aOff + r·aStride …]` and `cD[dOff + r·dStride …]` (`em.outLen` each).
  */
@@ -609,16 +622,14 @@ export function analyzeRows(
   const L = layoutOf(em);
   if (useSpecialized && L.oHi > L.oLo) {
     // SIMD interiors, then the borders of the same rows while they are in cache.
-    let done = true;
-    for (let r0 = 0, step = simdRowChunk(xStride); done && r0 < rows; r0 += step) {
-      const rc = Math.min(step, rows - r0);
+    const done = inRowChunks(rows, xStride, (r0, rc) => {
       const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
-      done = simdAnalyzeRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, em.outLen, lo, hi, cA, ao, aStride, cD, dof, dStride);
-      if (!done) break;
+      if (!simdAnalyzeRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, em.outLen, lo, hi, cA, ao, aStride, cD, dof, dStride)) return false;
       const gen = int32Indexable(x, cA, cD) ? generatedBorders(em, lo.length)?.analysisBorders : null;
       if (gen) gen(x, xo, xStride, rc, lo, hi, cA, ao, aStride, cD, dof, dStride);
       else analyzeRowsBorders(em, x, xo, xStride, rc, lo, hi, cA, ao, aStride, cD, dof, dStride);
-    }
+      return true;
+    });
     if (done) return;
   }
   const gen = int32Indexable(x, cA, cD) ? generatedAnalysis(em, lo.length) : null;
@@ -652,16 +663,14 @@ export function scatterRows(
   const L = layoutOf(em);
   const half = lo.length >> 1;
   if (useSpecialized && L.vHi > L.vLo) {
-    let done = true;
-    for (let r0 = 0, step = simdRowChunk(xStride); done && r0 < rows; r0 += step) {
-      const rc = Math.min(step, rows - r0);
+    const done = inRowChunks(rows, xStride, (r0, rc) => {
       const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
-      done = simdScatterRows(A, ao, aStride, D, dof, dStride, rc, L.vLo - half + 1, L.vHi - L.vLo, lo, hi, x, xo, xStride, 2 * L.vLo + 1 - L.shift, em.n, accumulate);
-      if (!done) break;
+      if (!simdScatterRows(A, ao, aStride, D, dof, dStride, rc, L.vLo - half + 1, L.vHi - L.vLo, lo, hi, x, xo, xStride, 2 * L.vLo + 1 - L.shift, em.n, accumulate)) return false;
       const gen = int32Indexable(x, A, D) ? generatedBorders(em, lo.length)?.adjointBorders : null;
       if (gen) gen(A, ao, aStride, D, dof, dStride, rc, lo, hi, x, xo, xStride);
       else scatterRowsBorders(em, A, ao, aStride, D, dof, dStride, rc, lo, hi, x, xo, xStride);
-    }
+      return true;
+    });
     if (done) return;
   }
   const gen = int32Indexable(x, A, D) ? generatedAdjoint(em, lo.length, accumulate) : null;
@@ -680,16 +689,14 @@ export function filterGradRows(
 ): void {
   const L = layoutOf(em);
   if (useSpecialized && L.oHi > L.oLo) {
-    let done = true;
-    for (let r0 = 0, step = simdRowChunk(xStride); done && r0 < rows; r0 += step) {
-      const rc = Math.min(step, rows - r0);
+    const done = inRowChunks(rows, xStride, (r0, rc) => {
       const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
-      done = simdFilterGradRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
-      if (!done) break;
+      if (!simdFilterGradRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, gA, ao, aStride, gD, dof, dStride, dLo, dHi)) return false;
       const gen = int32Indexable(x, gA, gD) ? generatedBorders(em, dLo.length)?.filterGradBorders : null;
       if (gen) gen(x, xo, xStride, rc, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
       else filterGradRowsBorders(em, x, xo, xStride, rc, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
-    }
+      return true;
+    });
     if (done) return;
   }
   const gen = int32Indexable(x, gA, gD) ? generatedFilterGrad(em, dLo.length) : null;
