@@ -128,8 +128,3 @@ export function scratchCopy(a: Float64Array): Float64Array {
   c.set(a);
   return c;
 }
-
-/** Drops the pooled arrays (their memory goes back to the garbage collector). */
-export function releaseScratch(): void {
-  pool = new Map();
-}
