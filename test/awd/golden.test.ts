@@ -1,4 +1,4 @@
-// Reproduces the reference implementation's values (../shared/reference/awd_loss_golden.json):
+// Reproduces the reference implementation's values (fixtures/reference/awd_loss_golden.json, vendored):
 // coefficients, reconstruction, attributions, every loss term, the total, and the gradient of
 // every term and of the total w.r.t. h (DESIGN.md §2).
 import { test } from 'node:test';
@@ -11,7 +11,7 @@ import { awdLoss, TERM_NAMES, type WeightedTerm } from '../../src/awd/loss.ts';
 import type { Mode } from '../../src/wavelets/modes.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const goldenPath = join(here, '..', '..', '..', 'shared', 'reference', 'awd_loss_golden.json');
+const goldenPath = join(here, '..', '..', 'fixtures', 'reference', 'awd_loss_golden.json');
 
 interface GoldenCase {
   name: string;
