@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { readNpy } from '../data/npy.ts';
+import { AwdError } from '../util/checks.ts';
 import type { NdArray } from '../util/ndarray.ts';
 import { UsageError } from './errors.ts';
 
@@ -58,23 +59,68 @@ export function required<T>(option: string, value: T | undefined, hint = ''): T 
   return value;
 }
 
-/** Checks that a file exists and is a file (not a folder). */
+/** What kind of thing is at a path, in words ("a folder", "a FIFO (named pipe)", …). */
+export function kindOf(path: string): string {
+  const st = statSync(path);
+  if (st.isFile()) return 'a file';
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** Checks that a file exists and is a regular file (not a folder, FIFO, socket or device). */
 export function existingFile(option: string, path: string): string {
   if (!existsSync(path)) throw new UsageError(`${option}: file '${path}' does not exist`);
-  if (!statSync(path).isFile()) throw new UsageError(`${option}: '${path}' is a folder, expected a file`);
+  if (!statSync(path).isFile()) throw new UsageError(`${option}: '${path}' is ${kindOf(path)}, expected a regular file`);
   return path;
 }
 
 /** Checks that a folder exists. */
 export function existingDir(option: string, path: string): string {
   if (!existsSync(path)) throw new UsageError(`${option}: folder '${path}' does not exist`);
-  if (!statSync(path).isDirectory()) throw new UsageError(`${option}: '${path}' is a file, expected a folder`);
+  if (!statSync(path).isDirectory()) throw new UsageError(`${option}: '${path}' is ${kindOf(path)}, expected a folder`);
   return path;
+}
+
+/**
+ * Runs `read` on an input file named by the user; a library error while reading (a malformed,
+ * truncated or foreign file) becomes a `UsageError` (exit 2, as docs/cli.md promises).
+ */
+export function readInput<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof AwdError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The async form of {@link readInput}. */
+export async function readInputAsync<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof AwdError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Reads a `.npy` file given by an option. */
 export function readNpyOption(option: string, path: string): NdArray {
-  return readNpy(existingFile(option, path));
+  existingFile(option, path);
+  return readInput(() => readNpy(path));
+}
+
+/** Refuses data with NaN or ±Infinity (before any work), naming the first bad value. */
+export function assertFiniteInput(option: string, path: string, X: NdArray): void {
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      throw new UsageError(`${option} '${path}' contains ${Number.isNaN(d[i]) ? 'NaN' : d[i] > 0 ? 'Infinity' : '-Infinity'} at flat index ${i}; remove or impute non-finite values first`);
+    }
+  }
 }
 
 /** Checks that a data set is n × L (signals) or n × H × W (images). */
@@ -85,4 +131,5 @@ export function checkSamples(option: string, path: string, X: NdArray): void {
     );
   }
   if (X.shape[0] < 1) throw new UsageError(`${option} '${path}' has no samples`);
+  assertFiniteInput(option, path, X);
 }

@@ -12,10 +12,11 @@ import { sameShape, takeRows, type NdArray } from '../util/ndarray.ts';
 import { Rng } from '../util/rng.ts';
 import { familyLowpass } from '../wavelets/families.ts';
 import { MODES, type Mode } from '../wavelets/modes.ts';
-import { checkSamples, existingDir, parseChoice, parseInteger, parseNumber, readNpyOption, required } from './args.ts';
+import { assertFiniteInput, checkSamples, existingDir, parseChoice, parseInteger, parseNumber, readInput, readInputAsync, readNpyOption, required } from './args.ts';
 import type { Ctx } from './context.ts';
 import { UsageError } from './errors.ts';
 import { progressBar } from './progress.ts';
+import { refuseOverwrite, type InputPath, type OutputPath } from './paths.ts';
 
 /** Adds --data, --grads, --teacher, --output-index, --save-grads. */
 export function addDataOptions(cmd: Command): Command {
@@ -54,6 +55,21 @@ export interface DataOpts {
   saveGrads?: string;
 }
 
+/** The input files of the data options and --wavelet (a saved file; a family name is no file). */
+export function dataInputs(o: DataOpts & { wavelet?: string }): InputPath[] {
+  const ins: InputPath[] = [];
+  if (o.data) ins.push({ option: '--data', path: o.data });
+  if (o.grads) ins.push({ option: '--grads', path: o.grads });
+  if (o.teacher) ins.push({ option: '--teacher', path: o.teacher });
+  if (o.wavelet && (o.wavelet.endsWith('.json') || existsSync(o.wavelet))) ins.push({ option: '--wavelet', path: o.wavelet });
+  return ins;
+}
+
+/** Refuses (before any work) outputs that would overwrite --data, --grads, --teacher's files or --wavelet, including --save-grads. */
+export function refuseDataOverwrite(o: DataOpts & { wavelet?: string }, outputs: OutputPath[]): void {
+  refuseOverwrite(dataInputs(o), [...(o.saveGrads ? [{ option: '--save-grads', path: o.saveGrads }] : []), ...outputs]);
+}
+
 /** Loads X and the teacher gradients G (from --grads, or computed with --teacher). */
 export async function loadDataAndGrads(o: DataOpts, ctx: Ctx): Promise<{ X: NdArray; G: NdArray; gradsFrom: string }> {
   const dataPath = required('--data', o.data, 'give the samples as a .npy file (n × length or n × rows × cols)');
@@ -64,6 +80,7 @@ export async function loadDataAndGrads(o: DataOpts, ctx: Ctx): Promise<{ X: NdAr
   checkSamples('--data', dataPath, X);
   if (o.grads) {
     const G = readNpyOption('--grads', o.grads);
+    assertFiniteInput('--grads', o.grads, G);
     if (!sameShape(G.shape, X.shape)) {
       throw new UsageError(`--grads '${o.grads}' has shape [${G.shape.join(', ')}] but --data has [${X.shape.join(', ')}]; the gradients must be taken at the samples, one per value`);
     }
@@ -79,7 +96,7 @@ export async function loadDataAndGrads(o: DataOpts, ctx: Ctx): Promise<{ X: NdAr
 /** Input gradients of a saved teacher at X, with a progress bar. */
 export async function teacherGradients(dir: string, X: NdArray, outputIndex: number, ctx: Ctx): Promise<NdArray> {
   const t = await import('../teachers/index.ts');
-  const teacher = await t.loadTeacher(dir);
+  const teacher = await readInputAsync(() => t.loadTeacher(dir));
   try {
     if (outputIndex >= teacher.outputDim) throw new UsageError(`--output-index ${outputIndex} is out of range: the teacher has ${teacher.outputDim} output(s)`);
     const bar = progressBar('gradients', X.shape[0], ctx.bars);
@@ -112,7 +129,7 @@ export interface FitCliOpts {
 export function startingFilter(spec: string): string | Float64Array {
   if (spec.endsWith('.json') || existsSync(spec)) {
     if (!existsSync(spec)) throw new UsageError(`--wavelet: file '${spec}' does not exist`);
-    return Float64Array.from(loadWavelet(spec).h);
+    return Float64Array.from(readInput(() => loadWavelet(spec)).h);
   }
   familyLowpass(spec); // throws a helpful error for an unknown name
   return spec;
@@ -150,11 +167,16 @@ export function fitOptionsFrom(o: FitCliOpts, X: NdArray, G: NdArray, ctx: Ctx):
   return { X: takeRows(X, tr), G: takeRows(G, tr), opts };
 }
 
+/** The input file of a wavelet argument (null for a family name). */
+export function waveletFileInput(spec: string, option = '--wavelet'): InputPath | null {
+  return spec.endsWith('.json') || existsSync(spec) ? { option, path: spec } : null;
+}
+
 /** A wavelet argument of transform / inspect: a saved file, or a family name (with levels, mode). */
 export function waveletArg(spec: string, levels?: number, mode?: Mode): AdaptiveWavelet {
   if (spec.endsWith('.json') || existsSync(spec)) {
     if (!existsSync(spec)) throw new UsageError(`wavelet file '${spec}' does not exist`);
-    const w = loadWavelet(spec);
+    const w = readInput(() => loadWavelet(spec));
     if (levels === undefined && mode === undefined) return w;
     return new AdaptiveWavelet(w.h, levels ?? w.levels, mode ?? w.mode, w.settings, w.history);
   }

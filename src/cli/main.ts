@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
+import { initialSetting } from '../wavelets/simdKernels.ts';
 import { oneLine } from './errors.ts';
 import { addDemoCommand } from './commands/demo.ts';
 import { addFitCommand } from './commands/fit.ts';
@@ -53,6 +54,12 @@ export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   const debug = argv.includes('--debug');
   try {
+    initialSetting(); // a bad AWD_KERNELS is a bad argument: one line, exit 2
+  } catch (e) {
+    process.stderr.write(`awd: ${oneLine(e)}\n`);
+    return 2;
+  }
+  try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
@@ -77,7 +84,21 @@ export function oneLineWarnings(): void {
 }
 
 const isMain = process.argv[1] !== undefined && /(?:bin[\\/]awd(?:\.js)?|cli[\\/]main\.ts)$/.test(process.argv[1]);
+/**
+ * A closed stdout or stderr (`awd --help | head -3`) ends the command quietly, as every Unix
+ * tool does, instead of an unhandled EPIPE error.
+ */
+export function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}
+
 if (isMain) {
+  quietOnClosedPipe();
   oneLineWarnings();
   const code = await runCli(process.argv.slice(2));
   process.exitCode = code;

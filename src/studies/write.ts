@@ -17,6 +17,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { AwdError } from '../util/checks.ts';
+import { confinedPath } from '../util/confine.ts';
 import { VERSION } from '../version.ts';
 import { renderReport } from '../report/html.ts';
 import { tableToMarkdown } from '../report/table.ts';
@@ -175,12 +176,33 @@ function previousFiles(dir: string): string[] {
 }
 
 function readText(dir: string, rel: string): string {
-  const p = join(dir, rel);
+  // Paths in run.json are untrusted: they must stay inside the run directory (links included).
+  const p = confinedPath(dir, rel, 'readStudyRun', join(dir, 'run.json'));
   try {
     return readFileSync(p, 'utf8');
   } catch (e) {
     throw new AwdError('readStudyRun', `cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the run directory is incomplete — rerun the study`);
   }
+}
+
+/**
+ * The files `readStudyRun(dir)` reads: run.json and every file it names (each checked to stay
+ * inside `dir`), e.g. to refuse an output path that would overwrite one of them.
+ */
+export function studyRunInputs(dir: string): string[] {
+  const files = [join(dir, 'run.json')];
+  let m: Partial<RunManifest>;
+  try {
+    m = JSON.parse(readFileSync(files[0], 'utf8')) as Partial<RunManifest>;
+  } catch {
+    return files;
+  }
+  const rels = [
+    m.files?.settings ?? 'settings.json', m.files?.results ?? 'results.json',
+    ...(m.figures ?? []).map((f) => f?.file), ...(m.artifacts ?? []).map((a) => a?.file),
+  ];
+  for (const rel of rels) files.push(confinedPath(dir, rel, 'readStudyRun', files[0]));
+  return files;
 }
 
 /**

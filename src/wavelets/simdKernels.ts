@@ -18,15 +18,22 @@ import { DATA, DATA_DOUBLES, HI, HI_R, kernels, kernelsMemory, LO, LO_R, MAX_PAG
 /** When the SIMD kernels run: where they pay off ('auto'), wherever they can ('always'), never. */
 export type WasmKernelSetting = 'auto' | 'always' | 'never';
 
-/** The setting at start: `AWD_KERNELS` = auto | always | never (default auto). */
-function initialSetting(): WasmKernelSetting {
+/**
+ * The setting at start: `AWD_KERNELS` = auto | always | never (default auto). Read on first use,
+ * not at import, so a bad value is an ordinary error of the call (the CLI reports it in one line).
+ */
+export function initialSetting(): WasmKernelSetting {
   const v = typeof process !== 'undefined' ? process.env.AWD_KERNELS : undefined;
   if (v === undefined || v === '') return 'auto';
   if (v === 'auto' || v === 'always' || v === 'never') return v;
   throw new AwdError('AWD_KERNELS', `the environment variable must be auto, always or never, got '${v}'; unset it for the default (auto)`);
 }
 
-let setting: WasmKernelSetting = initialSetting();
+let chosen: WasmKernelSetting | null = null;
+/** The current setting (from `AWD_KERNELS` until `setWasmKernels` is called). */
+function current(): WasmKernelSetting {
+  return (chosen ??= initialSetting());
+}
 
 /**
  * Chooses when the WebAssembly SIMD kernels run: 'auto' (default; where they pay off), 'always'
@@ -40,8 +47,13 @@ let setting: WasmKernelSetting = initialSetting();
  * setWasmKernels(previous);
  */
 export function setWasmKernels(s: WasmKernelSetting): WasmKernelSetting {
-  const prev = setting;
-  setting = s;
+  let prev: WasmKernelSetting = 'auto';
+  try {
+    prev = current();
+  } catch {
+    // a bad AWD_KERNELS is overridden here
+  }
+  chosen = s;
   return prev;
 }
 
@@ -68,7 +80,7 @@ export function wasmKernelsAvailable(): boolean {
  * read and write them in place instead of copying; null when the kernels do not run.
  */
 export function kernelMemory(): { memory: WebAssembly.Memory; base: number; maxBytes: number } | null {
-  if (setting === 'never' || kernels(2) === null) return null;
+  if (current() === 'never' || kernels(2) === null) return null;
   const memory = kernelsMemory();
   if (memory === null) return null;
   return { memory, base: PAGES * 65536, maxBytes: MAX_PAGES * 65536 };
@@ -106,6 +118,7 @@ let heap: Float64Array | null = null;
 
 /** The kernels and a view of their memory when they should run for this filter, else null. */
 function ready(F: number, size: number, minSize: number): { k: Exports; m: Float64Array } | null {
+  const setting = current();
   if (setting === 'never' || F < 2 || F > MAX_TAPS || (F & 1) !== 0) return null;
   if (setting === 'auto' && size < minSize) return null;
   const k = kernels(F);
@@ -392,7 +405,7 @@ export function simdGradCols(
 
 /** The kernels when `arrays` are all in their memory and long enough to bother, else null. */
 function inPlace(...arrays: Float64Array[]): Exports | null {
-  if (setting === 'never' || arrays[0].length < 64 || !resident(...arrays)) return null;
+  if (current() === 'never' || arrays[0].length < 64 || !resident(...arrays)) return null;
   return kernels(2);
 }
 
@@ -404,6 +417,7 @@ const SUM_BLOCK = 8192;
 
 /** The kernels and their memory for a sum over `n` values, or null for the plain loop (short arrays). */
 function forSums(n: number): { k: Exports; m: Float64Array } | null {
+  const setting = current();
   return setting === 'never' || (setting === 'auto' && n < SUM_BLOCK / 2) ? null : ready(2, 0, 0);
 }
 

@@ -12,6 +12,7 @@ import { parseChoice, parseInteger } from '../args.ts';
 import { contextOf, type Ctx } from '../context.ts';
 import { UsageError, oneLine } from '../errors.ts';
 import { phaseBars } from '../progress.ts';
+import { outputDir } from '../paths.ts';
 
 export const STUDIES = ['synthetic', 'molecular', 'cosmology'] as const;
 export type StudyName = (typeof STUDIES)[number];
@@ -81,6 +82,8 @@ DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted w
       const size = parseChoice('--size', o.size, SIZES);
       const seed = o.seed === undefined ? undefined : parseInteger('--seed', o.seed, 0, 2 ** 32 - 1);
       const names: StudyName[] = which === 'all' ? [...STUDIES] : [which];
+      if (o.out !== undefined) outputDir('--out', o.out);
+      for (const name of names) outputDir('--out', which === 'all' ? join(o.out ?? 'runs', name) : (o.out ?? join('runs', name)));
       const done: Record<string, unknown>[] = [];
       const failed: string[] = [];
       for (const name of names) {

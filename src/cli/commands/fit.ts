@@ -5,7 +5,7 @@ import { saveWavelet } from '../../awd/serialize.ts';
 import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { formatCell } from '../../report/table.ts';
 import { required } from '../args.ts';
-import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, type DataOpts, type FitCliOpts } from '../common.ts';
+import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, refuseDataOverwrite, type DataOpts, type FitCliOpts } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { progressBar } from '../progress.ts';
 
@@ -23,6 +23,7 @@ Examples:
   cmd.action(async (o: DataOpts & FitCliOpts & { out?: string }, c: Command) => {
     const ctx = contextOf(c);
     const out = required('--out', o.out, 'where to save the fitted wavelet, e.g. --out wavelet.json');
+    refuseDataOverwrite(o, [{ option: '--out', path: out }]);
     const loaded = await loadDataAndGrads(o, ctx);
     const { X, G, opts } = fitOptionsFrom(o, loaded.X, loaded.G, ctx);
     const n = X.shape[0];

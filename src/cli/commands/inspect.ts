@@ -6,7 +6,8 @@ import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { formatCell } from '../../report/table.ts';
 import { waveletSummaryPlot } from '../../report/wavelets.ts';
 import { parseInteger } from '../args.ts';
-import { waveletArg } from '../common.ts';
+import { waveletArg, waveletFileInput } from '../common.ts';
+import { refuseOverwrite } from '../paths.ts';
 import { contextOf } from '../context.ts';
 
 /** The named wavelets `inspect` compares with. */
@@ -37,6 +38,7 @@ export function addInspectCommand(program: Command): void {
     .action((spec: string, o: { plot?: string; level: string }, c: Command) => {
       const ctx = contextOf(c);
       const level = parseInteger('--level', o.level, 1, 12);
+      if (o.plot) refuseOverwrite([waveletFileInput(spec, 'wavelet')], [{ option: '--plot', path: o.plot }]);
       const w = waveletArg(spec);
       const h = Array.from(w.h);
       const g = Array.from(w.g);

@@ -2,9 +2,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { renderReport } from '../../report/html.ts';
-import { readStudyRun } from '../../studies/write.ts';
+import { readStudyRun, studyRunInputs } from '../../studies/write.ts';
 import { writeFileAtomic } from '../../util/atomic.ts';
-import { existingDir } from '../args.ts';
+import { existingDir, readInput } from '../args.ts';
+import { refuseOverwrite } from '../paths.ts';
 import { contextOf } from '../context.ts';
 
 export function addReportCommand(program: Command): void {
@@ -16,9 +17,11 @@ export function addReportCommand(program: Command): void {
     .action((dir: string, o: { out?: string }, c: Command) => {
       const ctx = contextOf(c);
       existingDir('RUN_DIR', dir);
-      const result = readStudyRun(dir);
-      const html = renderReport(result);
       const out = o.out ?? join(dir, 'report.html');
+      const inputs = readInput(() => studyRunInputs(dir));
+      refuseOverwrite(inputs.map((path) => ({ option: 'RUN_DIR', path })), [{ option: '--out', path: out }]);
+      const result = readInput(() => readStudyRun(dir));
+      const html = renderReport(result);
       writeFileAtomic(out, html);
       ctx.say(`report of '${result.title}' written to ${out} (${result.tables.length} tables, ${result.figures.length} figures, ${(html.length / 1024).toFixed(0)} KiB)`);
       ctx.result({ report: out, study: result.study, tables: result.tables.length, figures: result.figures.length, bytes: Buffer.byteLength(html) });

@@ -11,7 +11,8 @@ import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { tableToText } from '../../report/table.ts';
 import type { Table } from '../../studies/types.ts';
 import { parseInteger, parseNumberList, required } from '../args.ts';
-import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, type DataOpts, type FitCliOpts } from '../common.ts';
+import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, refuseDataOverwrite, type DataOpts, type FitCliOpts } from '../common.ts';
+import { outputDir, refuseOverwrite } from '../paths.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
@@ -71,6 +72,8 @@ Examples:
     const outDir = required('--out', o.out, 'a folder for the cell results');
     const size = gridSize(grid);
     const cells = o.cell === undefined ? Array.from({ length: size }, (_, i) => i) : [parseInteger('--cell', o.cell, 0, size - 1)];
+    refuseDataOverwrite(o, [{ option: '--out', path: outDir }, ...[...cells.map((k) => `cell-${k}.json`), ...(o.cell === undefined ? ['sweep.json'] : [])].map((f) => ({ option: '--out', path: join(outDir, f) }))]);
+    outputDir('--out', outDir);
     const loaded = await loadDataAndGrads(o, ctx);
     const { X, G, opts } = fitOptionsFrom(o, loaded.X, loaded.G, ctx);
     const n = X.shape[0];
@@ -113,6 +116,7 @@ Examples:
       const ctx = contextOf(c);
       // commander hands an --out after `merge` to the parent `sweep` command, which has one too.
       const out = required('--out', o.out ?? (c.parent?.opts() as { out?: string } | undefined)?.out, 'where to write the merged sweep, e.g. --out merged.json');
+      refuseOverwrite(paths.map((path) => ({ option: 'cell', path })), [{ option: '--out', path: out }]);
       const files: string[] = [];
       for (const p of paths) {
         if (!existsSync(p)) throw new UsageError(`'${p}' does not exist`);

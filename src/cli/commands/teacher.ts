@@ -2,11 +2,13 @@
 import type { Command } from 'commander';
 import { writeNpy } from '../../data/npy.ts';
 import { formatCell } from '../../report/table.ts';
-import { existingDir, parseChoice, parseIntList, parseInteger, parseNumber, readNpyOption, required } from '../args.ts';
+import { assertFiniteInput, existingDir, parseChoice, parseIntList, parseInteger, parseNumber, readNpyOption, required } from '../args.ts';
 import { teacherGradients } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
+import { outputDir, refuseOverwrite } from '../paths.ts';
+import { join } from 'node:path';
 
 const KINDS = ['mlp', 'lstm', 'cnn'] as const;
 
@@ -52,6 +54,9 @@ Example:
       const dataPath = required('--data', o.data, 'the inputs as .npy');
       const targetPath = required('--target', o.target, 'the targets as .npy (n or n × k)');
       const out = required('--out', o.out, 'a folder to save the teacher to');
+      refuseOverwrite([{ option: '--data', path: dataPath }, { option: '--target', path: targetPath }],
+        [{ option: '--out', path: out }, ...['teacher.json', 'weights.bin'].map((f) => ({ option: '--out', path: join(out, f) }))]);
+      outputDir('--out', out);
       const opts = {
         seed: parseInteger('--seed', o.seed, 0, 2 ** 32 - 1),
         epochs: o.epochs === undefined ? undefined : parseInteger('--epochs', o.epochs, 0),
@@ -70,6 +75,8 @@ Example:
       if (o.stemStride !== undefined) opts.stemStride = parseChoice('--stem-stride', o.stemStride, ['1', '2'] as const) === '1' ? 1 : 2;
       const X = readNpyOption('--data', dataPath);
       const y = readNpyOption('--target', targetPath);
+      assertFiniteInput('--data', dataPath, X);
+      assertFiniteInput('--target', targetPath, y);
       const want = kind === 'cnn' ? 3 : 2;
       if (X.shape.length !== want && !(kind === 'lstm' && X.shape.length === 3)) {
         throw new UsageError(`--data '${dataPath}' has shape [${X.shape.join(', ')}]; a ${kind} teacher takes ${kind === 'cnn' ? 'n × rows × cols' : 'n × length'}`);
@@ -111,8 +118,10 @@ Example:
       const dir = existingDir('--teacher', required('--teacher', o.teacher, 'the folder of a saved teacher'));
       const dataPath = required('--data', o.data, 'the samples as .npy');
       const out = required('--out', o.out, 'e.g. --out grads.npy');
+      refuseOverwrite([{ option: '--teacher', path: dir }, { option: '--data', path: dataPath }], [{ option: '--out', path: out }]);
       const outputIndex = parseInteger('--output-index', o.outputIndex, 0);
       const X = readNpyOption('--data', dataPath);
+      assertFiniteInput('--data', dataPath, X);
       const t0 = performance.now();
       const G = await teacherGradients(dir, X, outputIndex, ctx);
       const seconds = (performance.now() - t0) / 1000;

@@ -7,10 +7,11 @@ import { writeJsonAtomic } from '../../util/atomic.ts';
 import type { NdArray } from '../../util/ndarray.ts';
 import { MODES, type Mode } from '../../wavelets/modes.ts';
 import { checkSamples, parseChoice, parseInteger, readNpyOption, required } from '../args.ts';
-import { waveletArg } from '../common.ts';
+import { waveletArg, waveletFileInput } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { writeNpz } from '../npz.ts';
+import { outputDir, refuseOverwrite, type OutputPath } from '../paths.ts';
 
 /** Names of the coefficient arrays in the reference order. */
 export function coefficientNames(levels: number, dims: 1 | 2): string[] {
@@ -46,9 +47,13 @@ Names: 1D approx_J, detail_1 … detail_J; 2D approx_J, cH_1, cV_1, cD_1, … (l
       const w = waveletArg(o.wavelet, levels, mode);
       const X = readNpyOption('--data', dataPath);
       checkSamples('--data', dataPath, X);
-      const coeffs = w.transform(X);
       const dims = X.shape.length === 2 ? 1 : 2;
       const names = coefficientNames(w.levels, dims);
+      const outputs: OutputPath[] = [{ option: '--out', path: out }];
+      if (!out.endsWith('.json') && !out.endsWith('.npz')) outputs.push(...names.map((name) => ({ option: '--out', path: join(out, `${name}.npy`) })));
+      refuseOverwrite([{ option: '--data', path: dataPath }, waveletFileInput(o.wavelet)], outputs);
+      if (outputs.length > 1) outputDir('--out', out);
+      const coeffs = w.transform(X);
       if (names.length !== coeffs.length) throw new UsageError(`internal: ${coeffs.length} coefficient arrays for ${names.length} names`);
       let format: string;
       if (out.endsWith('.json')) {
