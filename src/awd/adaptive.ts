@@ -48,7 +48,8 @@ export interface EpochRecord {
   epoch: number;
   train: Record<TermName | 'total', number>;
   validation?: Record<TermName | 'total', number>;
-  seconds: number;
+  /** Wall-clock seconds of the epoch (not saved in wavelet files, which are byte-reproducible). */
+  seconds?: number;
 }
 
 /** A progress report, once per batch. */

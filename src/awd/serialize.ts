@@ -10,6 +10,7 @@ import { AwdError } from '../util/checks.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { VERSION } from '../version.ts';
 import { AdaptiveWavelet, type EpochRecord, type FitSettings } from './adaptive.ts';
+import { TERM_NAMES } from './loss.ts';
 import { parseMode, type Mode } from '../wavelets/modes.ts';
 
 export const WAVELET_FILE_FORMAT = 'awd-wavelet';
@@ -30,7 +31,15 @@ function checksum(p: Payload): string {
   return createHash('sha256').update(JSON.stringify(p)).digest('hex');
 }
 
-/** The JSON text of a wavelet file. */
+/**
+ * The history as saved: without the wall-clock `seconds` of each epoch, so that the same inputs
+ * and seed give a byte-identical file (timings are printed by `awd fit`, not stored).
+ */
+function savedHistory(history: readonly EpochRecord[]): EpochRecord[] {
+  return history.map(({ seconds: _seconds, ...r }) => r);
+}
+
+/** The JSON text of a wavelet file (byte-reproducible: no wall-clock times). */
 export function waveletToJson(w: AdaptiveWavelet): string {
   const payload: Payload = {
     format: WAVELET_FILE_FORMAT,
@@ -40,7 +49,7 @@ export function waveletToJson(w: AdaptiveWavelet): string {
     levels: w.levels,
     mode: w.mode,
     settings: w.settings,
-    history: w.history,
+    history: savedHistory(w.history),
   };
   return JSON.stringify({ ...payload, sha256: checksum(payload) }, null, 2) + '\n';
 }
@@ -76,7 +85,34 @@ export function waveletFromJson(text: string, source = 'the wavelet file'): Adap
   if (!Array.isArray(payload.h) || payload.h.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
     throw new AwdError(where, `${source} holds no valid filter "h"`);
   }
+  checkHistory(payload.history, source);
+  if (payload.settings !== null && (typeof payload.settings !== 'object' || Array.isArray(payload.settings))) {
+    throw new AwdError(where, `${source} has malformed "settings" (expected an object or null)`);
+  }
+  if (!Number.isInteger(payload.levels) || payload.levels < 1) throw new AwdError(where, `${source} has malformed "levels" ${JSON.stringify(payload.levels)} (expected an integer >= 1)`);
   return new AdaptiveWavelet(Float64Array.from(payload.h), payload.levels, parseMode(payload.mode, where), payload.settings, payload.history);
+}
+
+/** Checks a saved history: an array of { epoch, train: { term: number }, validation? }. */
+function checkHistory(history: unknown, source: string): asserts history is EpochRecord[] {
+  const bad = (what: string): never => {
+    throw new AwdError('loadWavelet', `${source} has a malformed "history": ${what}; refit, or restore the original file`);
+  };
+  if (!Array.isArray(history)) bad(`expected an array of epoch records, got ${history === null ? 'null' : typeof history}`);
+  const terms = (v: unknown, what: string): void => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(`${what} is not an object of loss terms`);
+    for (const k of [...TERM_NAMES, 'total']) {
+      const x = (v as Record<string, unknown>)[k];
+      if (typeof x !== 'number') bad(`${what}.${k} is ${x === undefined ? 'missing' : `not a number (${JSON.stringify(x)})`}`);
+    }
+  };
+  (history as unknown[]).forEach((r, i) => {
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) bad(`record ${i} is not an object`);
+    const rec = r as Record<string, unknown>;
+    if (!Number.isInteger(rec.epoch)) bad(`record ${i} has no integer "epoch"`);
+    terms(rec.train, `record ${i}.train`);
+    if (rec.validation !== undefined) terms(rec.validation, `record ${i}.validation`);
+  });
 }
 
 /** Loads a wavelet saved by `saveWavelet`. */

@@ -158,3 +158,13 @@ test('a bad AWD_KERNELS value is one line, exit 2, no stack trace', async () => 
   assertFails(r, /AWD_KERNELS.*must be auto, always or never, got 'sometimes'/);
   assert.equal(r.code, 2);
 });
+
+test('awd fit twice with the same inputs and seed writes byte-identical files', async () => {
+  const dir = tempDir();
+  writeTinyData(dir, 20, 16);
+  const args = (out: string) => ['fit', '--data', 'X.npy', '--grads', 'G.npy', '--wavelet', 'db2', '--levels', '2', '--epochs', '3', '--batch-size', '8', '--seed', '4', '--init-noise', '0.01', '--val-fraction', '0.2', '--out', out];
+  const [a, b] = await Promise.all([awd(args('a.json'), dir), awd(args('b.json'), dir)]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  assert.ok(readFileSync(join(dir, 'a.json')).equals(readFileSync(join(dir, 'b.json'))), 'byte-identical');
+});
