@@ -20,6 +20,7 @@ import { Adam } from './adam.ts';
 import { highpassOf } from './constraints.ts';
 import { makeEngine, type FilterBankEngine } from './engine.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
+import { DivergenceGuard } from './divergence.ts';
 import { awdLoss, resolveWeights, TERM_NAMES, type TermName, type Weights } from './loss.ts';
 
 /** Where the filter starts: a named wavelet or an explicit lowpass filter h. */
@@ -286,6 +287,7 @@ export class AdaptiveWavelet {
     let best = { total: Infinity, h: Float64Array.from(h), epoch: 0 };
     const threads = chooseThreads(opts.threads, n * sizeOf(sampleShape), epochs);
     const sharded = threads > 1 ? new ShardedLoss(engine, h.length, threads, batchSize) : null;
+    const guard = new DivergenceGuard(where, lr, weights);
 
     try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -296,9 +298,7 @@ export class AdaptiveWavelet {
       for (const { x, g, b } of epochBatches(epoch, shuffleRng)) {
         k++;
         const r = sharded ? sharded.evaluate(h, x, g, b, weights) : awdLoss(engine, h, x, g, b, { weights });
-        if (!Number.isFinite(r.total)) {
-          throw new AwdError(where, `the loss became ${r.total} at epoch ${epoch}, batch ${k}; lower the learning rate or the weights, or standardise X`);
-        }
+        guard.check(epoch, k, r.total, h, x);
         adam.step(h, r.grad);
         for (const t of TERM_NAMES) sums[t] += r.terms[t] * b;
         sums.total += r.total * b;

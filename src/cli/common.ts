@@ -11,7 +11,9 @@ import { writeNpy } from '../data/npy.ts';
 import { sameShape, takeRows, type NdArray } from '../util/ndarray.ts';
 import { Rng } from '../util/rng.ts';
 import { familyLowpass } from '../wavelets/families.ts';
-import { MODES, type Mode } from '../wavelets/modes.ts';
+import { dwtMaxLevel, MODES, type Mode } from '../wavelets/modes.ts';
+import { warnOnce } from '../util/warn.ts';
+import { cmf, highpassSum, lowpassSum, orthogonality, unitNorm } from '../awd/constraints.ts';
 import { assertFiniteInput, checkSamples, existingDir, parseChoice, parseInteger, parseNumber, readInput, readInputAsync, readNpyOption, required } from './args.ts';
 import type { Ctx } from './context.ts';
 import { UsageError } from './errors.ts';
@@ -155,6 +157,7 @@ export function fitOptionsFrom(o: FitCliOpts, X: NdArray, G: NdArray, ctx: Ctx):
     if (frac === 0) throw new UsageError('--patience needs a validation set: add --val-fraction, e.g. 0.1');
     opts.patience = parseInteger('--patience', o.patience, 1);
   }
+  settingWarnings(X.shape.slice(1), typeof opts.wavelet === 'string' ? familyLowpass(opts.wavelet).length : (opts.wavelet as Float64Array).length, opts.levels as number, opts.epochs);
   if (frac === 0) return { X, G, opts };
   const n = X.shape[0];
   const nVal = Math.round(n * frac);
@@ -170,6 +173,31 @@ export function fitOptionsFrom(o: FitCliOpts, X: NdArray, G: NdArray, ctx: Ctx):
 /** The input file of a wavelet argument (null for a family name). */
 export function waveletFileInput(spec: string, option = '--wavelet'): InputPath | null {
   return spec.endsWith('.json') || existsSync(spec) ? { option, path: spec } : null;
+}
+
+/**
+ * Warnings (one `awd: warning: …` line each) for settings that run but give little: no epochs,
+ * signals shorter than the filter, more levels than the useful maximum (PyWavelets' rule).
+ */
+export function settingWarnings(sampleShape: readonly number[], filterLen: number, levels: number, epochs?: number): void {
+  if (epochs === 0) warnOnce('--epochs 0: nothing is fitted, the saved wavelet is the starting filter');
+  const n = Math.min(...sampleShape);
+  if (n < filterLen) {
+    warnOnce(`the samples (length ${n}) are shorter than the filter (${filterLen} taps): every coefficient has boundary effects; use a shorter wavelet (e.g. db2) or longer samples`);
+  } else {
+    const max = dwtMaxLevel(n, filterLen);
+    if (levels > max) warnOnce(`--levels ${levels} is more than the useful maximum ${max} for length ${n} and ${filterLen} taps: the coarser levels are mostly boundary effects (PyWavelets warns alike; the reference runs J = 4 with db5 on length 40 on purpose)`);
+  }
+}
+
+/** Warns when a fitted filter is far from every wavelet (its constraint terms sum beyond 0.5). */
+export function farFromWaveletWarning(h: Float64Array, lambda: number, gamma: number): void {
+  const sum = lowpassSum(h).value + highpassSum(h).value + unitNorm(h).value + cmf(h).value + orthogonality(h).value;
+  if (sum > 0.5) {
+    let n2 = 0;
+    for (const v of h) n2 += v * v;
+    warnOnce(`the fitted filter is far from a wavelet (constraint terms sum ${sum.toPrecision(3)}, ‖h‖ = ${Math.sqrt(n2).toPrecision(3)}; 0 and 1 for a wavelet): λ = ${lambda}, γ = ${gamma} outweigh the wavelet constraints — use smaller --lambda/--gamma`);
+  }
 }
 
 /** A wavelet argument of transform / inspect: a saved file, or a family name (with levels, mode). */

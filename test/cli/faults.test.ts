@@ -168,3 +168,29 @@ test('awd fit twice with the same inputs and seed writes byte-identical files', 
   assert.equal(b.code, 0, b.stderr);
   assert.ok(readFileSync(join(dir, 'a.json')).equals(readFileSync(join(dir, 'b.json'))), 'byte-identical');
 });
+
+test('promised warnings reach stderr as awd: warning: lines; a diverging fit exits 1 naming --lr', async () => {
+  const dir = tempDir();
+  writeTinyData(dir, 12, 8);
+  const base = ['fit', '--data', 'X.npy', '--grads', 'G.npy', '--batch-size', '4'];
+  const [zero, short, levels, diverge, collapse] = await Promise.all([
+    awd([...base, '--wavelet', 'db2', '--levels', '1', '--epochs', '0', '--out', 'a.json'], dir),
+    awd([...base, '--wavelet', 'db5', '--levels', '1', '--epochs', '1', '--out', 'b.json'], dir),
+    awd(['transform', '--data', 'X.npy', '--wavelet', 'db2', '--levels', '3', '--out', 'c.json'], dir),
+    awd([...base, '--wavelet', 'db2', '--levels', '1', '--epochs', '3', '--lr', '30', '--out', 'd.json'], dir),
+    awd([...base, '--wavelet', 'db2', '--levels', '1', '--epochs', '40', '--lr', '0.05', '--lambda', '1000', '--gamma', '1000', '--out', 'e.json'], dir),
+  ]);
+  const warnings = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => l.startsWith('awd: warning: '));
+  assert.equal(zero.code, 0, zero.stderr);
+  assert.match(warnings(zero).join('\n'), /--epochs 0: nothing is fitted/);
+  assert.equal(short.code, 0, short.stderr);
+  assert.match(warnings(short).join('\n'), /samples \(length 8\) are shorter than the filter \(10 taps\)/);
+  assert.equal(levels.code, 0, levels.stderr);
+  assert.match(warnings(levels).join('\n'), /--levels 3 is more than the useful maximum 1 for length 8 and 4 taps/);
+  assertFails(diverge, /the fit diverged: .*--lr 3 or less/);
+  assert.equal(diverge.code, 1);
+  assert.ok(!existsSync(join(dir, 'd.json')));
+  assert.equal(collapse.code, 0, collapse.stderr);
+  assert.match(warnings(collapse).join('\n'), /the fitted filter is far from a wavelet .*use smaller --lambda\/--gamma/);
+  for (const r of [zero, short, levels, collapse]) assert.doesNotMatch(r.stderr, /\(node:\d+\)/, 'no Node-style warning lines');
+});

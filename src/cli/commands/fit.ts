@@ -5,7 +5,7 @@ import { saveWavelet } from '../../awd/serialize.ts';
 import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { formatCell } from '../../report/table.ts';
 import { required } from '../args.ts';
-import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, refuseDataOverwrite, type DataOpts, type FitCliOpts } from '../common.ts';
+import { addDataOptions, addFitOptions, farFromWaveletWarning, fitOptionsFrom, loadDataAndGrads, refuseDataOverwrite, type DataOpts, type FitCliOpts } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { progressBar } from '../progress.ts';
 
@@ -41,6 +41,7 @@ Examples:
       bar.stop();
     }
     const seconds = (performance.now() - t0) / 1000;
+    if (w.history.length > 0) farFromWaveletWarning(w.h, opts.lambda ?? 0, opts.gamma ?? 0);
     saveWavelet(w, out);
     const last = w.history[w.history.length - 1];
     const start = typeof opts.wavelet === 'string' ? opts.wavelet : null;

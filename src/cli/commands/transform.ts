@@ -7,7 +7,7 @@ import { writeJsonAtomic } from '../../util/atomic.ts';
 import type { NdArray } from '../../util/ndarray.ts';
 import { MODES, type Mode } from '../../wavelets/modes.ts';
 import { checkSamples, parseChoice, parseInteger, readNpyOption, required } from '../args.ts';
-import { waveletArg, waveletFileInput } from '../common.ts';
+import { settingWarnings, waveletArg, waveletFileInput } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { writeNpz } from '../npz.ts';
@@ -53,6 +53,7 @@ Names: 1D approx_J, detail_1 … detail_J; 2D approx_J, cH_1, cV_1, cD_1, … (l
       if (!out.endsWith('.json') && !out.endsWith('.npz')) outputs.push(...names.map((name) => ({ option: '--out', path: join(out, `${name}.npy`) })));
       refuseOverwrite([{ option: '--data', path: dataPath }, waveletFileInput(o.wavelet)], outputs);
       if (outputs.length > 1) outputDir('--out', out);
+      settingWarnings(X.shape.slice(1), w.h.length, w.levels);
       const coeffs = w.transform(X);
       if (names.length !== coeffs.length) throw new UsageError(`internal: ${coeffs.length} coefficient arrays for ${names.length} names`);
       let format: string;
