@@ -21,6 +21,7 @@ import { highpassOf } from './constraints.ts';
 import { makeEngine, type FilterBankEngine } from './engine.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
 import { DivergenceGuard } from './divergence.ts';
+import { asNdArray, fitInputs } from './inputs.ts';
 import { awdLoss, resolveWeights, TERM_NAMES, type TermName, type Weights } from './loss.ts';
 
 /** Where the filter starts: a named wavelet or an explicit lowpass filter h. */
@@ -204,6 +205,7 @@ export class AdaptiveWavelet {
   static fit(X: NdArray, opts: FitOptions): AdaptiveWavelet {
     const where = 'AdaptiveWavelet.fit';
     if (!opts || !opts.teacherGrads) throw new AwdError(where, 'teacherGrads is required: the teacher input gradients at X (same shape as X); compute them with `awd teacher grads` or export them from your framework');
+    ({ X, opts } = fitInputs(where, X, opts));
     const sampleShape = checkDataAndGrads(where, X, opts.teacherGrads);
     const n = X.shape[0];
     const batchSize = Math.min(opts.batchSize ?? 100, n);
@@ -238,9 +240,11 @@ export class AdaptiveWavelet {
   ): AdaptiveWavelet {
     const where = 'AdaptiveWavelet.fitStream';
     assertInt(where, 'nTrain', nTrain, 1);
+    ({ opts } = fitInputs(where, undefined, opts));
     const batchSize = opts.batchSize ?? 100;
     return AdaptiveWavelet.train(where, sampleShape, nTrain, batchSize, opts, function* (epoch) {
-      for (const batch of batches(epoch)) {
+      for (const raw of batches(epoch)) {
+        const batch = { X: asNdArray(where, 'batch X', raw?.X), teacherGrads: asNdArray(where, 'batch teacherGrads', raw?.teacherGrads) };
         const shape = checkDataAndGrads(where, batch.X, batch.teacherGrads, 'batch X');
         if (!sameShape(shape, sampleShape)) throw new AwdError(where, `a batch has samples of shape [${shape.join(', ')}], expected [${sampleShape.join(', ')}]`);
         yield { x: batch.X.data, g: batch.teacherGrads.data, b: batch.X.shape[0] };
@@ -265,6 +269,7 @@ export class AdaptiveWavelet {
     const lr = opts.learningRate ?? 1e-3;
     if (!(lr > 0) || !Number.isFinite(lr)) throw new AwdError(where, `learningRate must be a finite number > 0, got ${lr}`);
     const seed = opts.seed ?? 0;
+    assertInt(where, 'seed', seed, 0, Number.MAX_SAFE_INTEGER);
     const patience = opts.patience ?? null;
     if (patience !== null) {
       assertInt(where, 'patience', patience, 1);
@@ -330,6 +335,8 @@ export class AdaptiveWavelet {
 
   /** Every term of Eq. 8 (and the total) on a data set, evaluated in batches of 256. */
   loss(X: NdArray, teacherGrads: NdArray, weights?: Partial<Weights>): Record<TermName | 'total', number> {
+    X = asNdArray('AdaptiveWavelet.loss', 'X', X);
+    teacherGrads = asNdArray('AdaptiveWavelet.loss', 'teacherGrads', teacherGrads);
     const sampleShape = checkDataAndGrads('AdaptiveWavelet.loss', X, teacherGrads);
     const engine = this.engineFor(sampleShape);
     const w = resolveWeights(weights ?? this.settings?.weights ?? {}, 'AdaptiveWavelet.loss');
@@ -361,6 +368,7 @@ export class AdaptiveWavelet {
    * detail_J]` (each n × len_j); 2D `[approx_J, cH_1, cV_1, cD_1, …, cH_J, cV_J, cD_J]`.
    */
   transform(X: NdArray): NdArray[] {
+    X = asNdArray('AdaptiveWavelet.transform', 'X', X);
     const shape = this.checkX('AdaptiveWavelet.transform', X);
     const engine = this.engineFor(shape);
     const n = X.shape[0];
@@ -396,6 +404,8 @@ export class AdaptiveWavelet {
    */
   attributions(teacherGrads: NdArray, opts: { method?: 'saliency' | 'inputxgrad'; X?: NdArray } = {}): NdArray[] {
     const where = 'AdaptiveWavelet.attributions';
+    teacherGrads = asNdArray(where, 'teacherGrads', teacherGrads);
+    if (opts.X !== undefined) opts = { ...opts, X: asNdArray(where, 'X', opts.X) };
     const shape = this.checkX(where, teacherGrads);
     const engine = this.engineFor(shape);
     const n = teacherGrads.shape[0];

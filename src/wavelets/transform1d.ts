@@ -54,6 +54,7 @@ export function checkFinite(where: string, what: string, x: ArrayLike<number>): 
 }
 
 function checkSignal(where: string, x: ArrayLike<number>): Float64Array {
+  if (x === null || typeof x !== 'object' || typeof x.length !== 'number') assertFinite(where, 'the signal', x); // names what came instead
   if (x.length === 0) throw new AwdError(where, 'the signal is empty; pass at least one sample');
   checkFinite(where, 'the signal', x);
   return x instanceof Float64Array ? x : Float64Array.from(x);
