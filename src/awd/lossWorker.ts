@@ -29,6 +29,7 @@ for (;;) {
   if (Atomics.load(ctrl, CTRL.STOP) === 1) break;
   if (seq === seen) continue;
   seen = seq;
+  Atomics.store(ctrl, CTRL.PICKED, seq);
   try {
     const b = Atomics.load(ctrl, CTRL.B);
     const weights = {} as Weights;

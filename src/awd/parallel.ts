@@ -17,8 +17,21 @@ import type { Mode } from '../wavelets/modes.ts';
 import { awdLoss, TERM_NAMES, WEIGHTED_TERMS, type LossResult, type TermName, type Weights } from './loss.ts';
 import type { FilterBankEngine } from './engine.ts';
 
-/** Control-block slots (Int32). */
-export const CTRL = { SEQ: 0, DONE: 1, READY: 2, STATUS: 3, B: 4, STOP: 5 } as const;
+/**
+ * Control-block slots (Int32). READY: 1 loaded, 2 failed to load (message in `error`); DEAD: 1
+ * once the worker has exited (set by its exit handler); PICKED: the last job it started.
+ * lossWorkerBoot.mjs repeats READY, STATUS, DONE and DEAD by number.
+ */
+export const CTRL = { SEQ: 0, DONE: 1, READY: 2, STATUS: 3, B: 4, STOP: 5, DEAD: 6, PICKED: 7 } as const;
+
+/**
+ * How long a worker may take to start a job (it waits idle for it, so this is only scheduling),
+ * and the least time it may take to finish one, before it is taken for dead.
+ */
+export const LIVENESS = { pickupSeconds: 10, finishSeconds: 30, finishFactor: 50, loadSeconds: 60 };
+
+/** For tests: sees each worker started, and may replace the worker's entry file. */
+export const workerHooks: { onStart?: (worker: Worker) => void; bootUrl?: URL } = {};
 const CTRL_SIZE = 8;
 const N_TERMS = TERM_NAMES.length;
 
@@ -52,6 +65,11 @@ export function chooseThreads(requested: number | 'auto' | undefined, workPerEpo
   return requested;
 }
 
+/** The UTF-8 message a worker left in its error buffer. */
+function decodeError(buf: SharedArrayBuffer): string {
+  return new TextDecoder().decode(new Uint8Array(buf).slice()).replace(/\0+$/, '').trim();
+}
+
 /** Evaluates awdLoss over a batch split across the main thread and worker threads. */
 export class ShardedLoss {
   private readonly workers: { worker: Worker; ctrl: Int32Array; h: Float64Array; w: Float64Array; x: Float64Array; g: Float64Array; out: Float64Array; error: Uint8Array }[] = [];
@@ -76,16 +94,24 @@ export class ShardedLoss {
         error: new SharedArrayBuffer(1024),
       };
       const init: WorkerInit = { shared, sampleShape: engine.sampleShape, filterLen, mode: engine.mode, levels: engine.levels };
-      const worker = new Worker(new URL('./lossWorkerBoot.mjs', import.meta.url), { workerData: init });
+      const worker = new Worker(workerHooks.bootUrl ?? new URL('./lossWorkerBoot.mjs', import.meta.url), { workerData: init });
       worker.unref();
       const ctrl = new Int32Array(shared.ctrl);
-      // Block until the worker has loaded the library (or give up).
-      const r = Atomics.wait(ctrl, CTRL.READY, 0, 60_000);
-      if (r === 'timed-out' || Atomics.load(ctrl, CTRL.READY) !== 1) {
+      // Block until the worker has loaded the library, failed to (READY 2, with its error), or died.
+      const deadline = performance.now() + LIVENESS.loadSeconds * 1000;
+      while (Atomics.load(ctrl, CTRL.READY) === 0 && Atomics.load(ctrl, CTRL.DEAD) === 0 && performance.now() < deadline) {
+        Atomics.wait(ctrl, CTRL.READY, 0, 100);
+      }
+      if (Atomics.load(ctrl, CTRL.READY) !== 1) {
+        const msg = decodeError(shared.error);
         void worker.terminate();
         this.close();
-        throw new AwdError('ShardedLoss', 'a worker thread did not start within 60 s; fit with threads: 1');
+        if (Atomics.load(ctrl, CTRL.READY) === 2 || Atomics.load(ctrl, CTRL.DEAD) === 1) {
+          throw new AwdError('ShardedLoss', `a worker thread failed to load: ${msg || 'it exited'}; fit with threads: 1`);
+        }
+        throw new AwdError('ShardedLoss', `a worker thread did not start within ${LIVENESS.loadSeconds} s; fit with threads: 1`);
       }
+      workerHooks.onStart?.(worker);
       this.workers.push({
         worker, ctrl, h: new Float64Array(shared.h), w: new Float64Array(shared.weights), x: new Float64Array(shared.x),
         g: new Float64Array(shared.g), out: new Float64Array(shared.out), error: new Uint8Array(shared.error),
@@ -93,8 +119,31 @@ export class ShardedLoss {
     }
   }
 
-  /** awdLoss on `b` samples, sharded. Same result as awdLoss up to rounding. */
+  /**
+   * awdLoss on `b` samples, sharded. Same result as awdLoss up to rounding. A batch larger than
+   * the shared buffers (`fitStream` may yield batches of any size) is evaluated in parts of at
+   * most `maxBatch` samples, combined exactly as the shards are.
+   */
   evaluate(h: Float64Array, x: Float64Array, g: Float64Array, b: number, weights: Weights): LossResult {
+    if (b <= this.maxBatch) return this.evaluatePart(h, x, g, b, weights);
+    const rowSize = this.engine.sampleSize;
+    const terms = {} as Record<TermName, number>;
+    for (const k of TERM_NAMES) terms[k] = 0;
+    let total = 0;
+    const grad = new Float64Array(h.length);
+    for (let start = 0; start < b; start += this.maxBatch) {
+      const n = Math.min(this.maxBatch, b - start);
+      const r = this.evaluatePart(h, x.subarray(start * rowSize, (start + n) * rowSize), g.subarray(start * rowSize, (start + n) * rowSize), n, weights);
+      for (const k of TERM_NAMES) terms[k] += r.terms[k] * n;
+      total += r.total * n;
+      for (let i = 0; i < grad.length; i++) grad[i] += r.grad[i] * n;
+    }
+    for (const k of TERM_NAMES) terms[k] /= b;
+    for (let i = 0; i < grad.length; i++) grad[i] /= b;
+    return { terms, total: total / b, grad };
+  }
+
+  private evaluatePart(h: Float64Array, x: Float64Array, g: Float64Array, b: number, weights: Weights): LossResult {
     const rowSize = this.engine.sampleSize;
     const shards = Math.min(this.threads, b);
     const per = Math.ceil(b / shards);
@@ -114,6 +163,7 @@ export class ShardedLoss {
       Atomics.notify(wk.ctrl, CTRL.SEQ);
       started.push(s);
     }
+    const t0 = performance.now();
     const b0 = Math.min(per, b);
     const own = awdLoss(this.engine, h, x.subarray(0, b0 * rowSize), g.subarray(0, b0 * rowSize), b0, { weights });
     const N = h.length;
@@ -122,9 +172,10 @@ export class ShardedLoss {
     let total = own.total * b0;
     const grad = new Float64Array(N);
     for (let i = 0; i < N; i++) grad[i] = own.grad[i] * b0;
+    const ownSeconds = (performance.now() - t0) / 1000;
     for (const s of started) {
       const wk = this.workers[s - 1];
-      while (Atomics.load(wk.ctrl, CTRL.DONE) !== this.seq) Atomics.wait(wk.ctrl, CTRL.DONE, Atomics.load(wk.ctrl, CTRL.DONE), 1000);
+      this.awaitShard(s, wk, t0, ownSeconds);
       if (Atomics.load(wk.ctrl, CTRL.STATUS) !== 0) {
         const msg = new TextDecoder().decode(wk.error.slice()).replace(/\0+$/, '');
         throw new AwdError('ShardedLoss', `a worker thread failed: ${msg}`);
@@ -138,6 +189,30 @@ export class ShardedLoss {
     total /= b;
     for (let i = 0; i < N; i++) grad[i] /= b;
     return { terms, total, grad };
+  }
+
+  /**
+   * Waits for worker `s` to finish the current job. A worker that died (its exit handler set
+   * DEAD), did not start the job within `LIVENESS.pickupSeconds` (it waits idle for jobs, so it
+   * was terminated), or did not finish long after the main thread did its own shard, ends the
+   * fit with one line instead of a hang.
+   */
+  private awaitShard(s: number, wk: (typeof this.workers)[number], t0: number, ownSeconds: number): void {
+    const finish = Math.max(LIVENESS.finishSeconds, LIVENESS.finishFactor * ownSeconds) * 1000;
+    for (;;) {
+      const done = Atomics.load(wk.ctrl, CTRL.DONE);
+      if (done === this.seq) return;
+      const waited = performance.now() - t0;
+      let why: string | null = null;
+      if (Atomics.load(wk.ctrl, CTRL.DEAD) === 1) why = `exited${decodeError(wk.error.buffer as SharedArrayBuffer) ? `: ${decodeError(wk.error.buffer as SharedArrayBuffer)}` : ''}`;
+      else if (Atomics.load(wk.ctrl, CTRL.PICKED) !== this.seq && waited > LIVENESS.pickupSeconds * 1000) why = `did not respond within ${LIVENESS.pickupSeconds} s (it was stopped or killed)`;
+      else if (waited > finish) why = `did not finish its shard within ${(finish / 1000).toFixed(0)} s`;
+      if (why !== null) {
+        this.close();
+        throw new AwdError('ShardedLoss', `worker thread ${s} of the parallel fit ${why}; the fit stopped. Rerun, or fit with threads: 1`);
+      }
+      Atomics.wait(wk.ctrl, CTRL.DONE, done, 100);
+    }
   }
 
   /** Stops the workers. */
