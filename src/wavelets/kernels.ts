@@ -520,15 +520,47 @@ interface RowKernels {
   filterGradBorders?: RowFilterGrad | null;
 }
 
-const rowKernels = new WeakMap<ExtensionMap, RowKernels>();
+/**
+ * Bounds of the generated row kernels, which are specific to one extension map (one signal
+ * length): a map gets them only from its `GENERATE_AFTER_USES`-th use on (a length seen once or
+ * twice, as in a transform of many differently sized signals, runs the loops instead of paying
+ * for code generation), and at most `MAX_GENERATED_MAPS` maps keep them (least recently used
+ * dropped first), so memory stays bounded however many lengths come.
+ */
+export const ROW_KERNEL_CACHE = { GENERATE_AFTER_USES: 16, MAX_GENERATED_MAPS: 64 };
 
-function rowKernelsOf(em: ExtensionMap): RowKernels {
+/** Maps with generated row kernels, least recently used first. */
+const rowKernels = new Map<ExtensionMap, RowKernels>();
+/** Uses of maps without generated kernels (yet). */
+const rowKernelUses = new WeakMap<ExtensionMap, number>();
+
+/** The generated row kernels of a map, or null while it has not been used often enough. */
+function rowKernelsOf(em: ExtensionMap): RowKernels | null {
   let k = rowKernels.get(em);
-  if (!k) {
-    k = {};
-    rowKernels.set(em, k);
+  if (k) {
+    if (rowKernels.size >= ROW_KERNEL_CACHE.MAX_GENERATED_MAPS) {
+      // Full: keep the most recently used (a plain hit costs nothing more below that).
+      rowKernels.delete(em);
+      rowKernels.set(em, k);
+    }
+    return k;
+  }
+  const uses = (rowKernelUses.get(em) ?? 0) + 1;
+  rowKernelUses.set(em, uses);
+  if (uses < ROW_KERNEL_CACHE.GENERATE_AFTER_USES) return null;
+  k = {};
+  rowKernels.set(em, k);
+  while (rowKernels.size > ROW_KERNEL_CACHE.MAX_GENERATED_MAPS) {
+    const oldest = rowKernels.keys().next().value as ExtensionMap;
+    rowKernels.delete(oldest);
+    rowKernelUses.delete(oldest);
   }
   return k;
+}
+
+/** How many extension maps hold generated row kernels now (for tests and benchmarks). */
+export function generatedRowKernelMaps(): number {
+  return rowKernels.size;
 }
 
 /**
@@ -548,6 +580,7 @@ function compileRowKernel<T>(params: string[], source: string): T | null {
 function generatedAnalysis(em: ExtensionMap, F: number): RowAnalysis | null {
   if (!specializable(F) || F !== em.filterLen) return null;
   const k = rowKernelsOf(em);
+  if (k === null) return null;
   if (k.analysis === undefined) {
     k.analysis = compileRowKernel<RowAnalysis>(['x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride'], rowAnalysisSource(em));
   }
@@ -558,6 +591,7 @@ function generatedAnalysis(em: ExtensionMap, F: number): RowAnalysis | null {
 function generatedAdjoint(em: ExtensionMap, F: number, add: boolean): RowAdjoint | null {
   if (!specializable(F) || F !== em.filterLen) return null;
   const k = rowKernelsOf(em);
+  if (k === null) return null;
   const params = ['cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride', 'rows', 'lo', 'hi', 'x', 'xOff', 'xStride'];
   if (add) {
     if (k.adjointAdd === undefined) k.adjointAdd = compileRowKernel<RowAdjoint>(params, rowAdjointSource(em, true));
@@ -571,6 +605,7 @@ function generatedAdjoint(em: ExtensionMap, F: number, add: boolean): RowAdjoint
 function generatedBorders(em: ExtensionMap, F: number): RowKernels | null {
   if (!specializable(F) || F !== em.filterLen) return null;
   const k = rowKernelsOf(em);
+  if (k === null) return null;
   if (k.analysisBorders === undefined) {
     k.analysisBorders = compileRowKernel<RowAnalysis>(['x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride'], rowAnalysisSource(em, true));
     k.adjointBorders = compileRowKernel<RowAdjoint>(['cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride', 'rows', 'lo', 'hi', 'x', 'xOff', 'xStride'], rowAdjointSource(em, true, true));
@@ -583,6 +618,7 @@ function generatedBorders(em: ExtensionMap, F: number): RowKernels | null {
 function generatedFilterGrad(em: ExtensionMap, F: number): RowFilterGrad | null {
   if (!specializable(F) || F !== em.filterLen) return null;
   const k = rowKernelsOf(em);
+  if (k === null) return null;
   if (k.filterGrad === undefined) {
     k.filterGrad = compileRowKernel<RowFilterGrad>(['x', 'xOff', 'xStride', 'rows', 'gA', 'aOff', 'aStride', 'gD', 'dOff', 'dStride', 'dLo', 'dHi'], rowFilterGradSource(em));
   }

@@ -11,8 +11,10 @@
  * Where the WebAssembly SIMD kernels run, the arrays of a scope are placed in the kernels' own
  * memory (an arena, bump-allocated, reset at the end of the scope) so the kernels read and write
  * them in place instead of copying them in and out. The arena grows between scopes to what the
- * last scope needed (growing detaches the views of a memory, so never during one); it does not
- * shrink.
+ * last scope needed (growing detaches the views of a memory, so never during one), up to
+ * `KERNEL_MEMORY.maxBytes` (2 GiB by default; what does not fit then uses ordinary arrays, as
+ * slower copies in and out of the kernels). It never shrinks: a WebAssembly memory cannot, so
+ * the largest batch of a process sets its size until the process ends.
  *
  * Nothing allocated inside a scope may be used after it ends; `withScratch` is for callers that
  * return only values they allocated themselves (small gradients, numbers).
@@ -35,6 +37,13 @@ interface Arena {
   shortfall: number;
 }
 let arena: Arena | null = null;
+
+/**
+ * The most bytes the kernels' memory grows to for scratch arrays (default 2 GiB, below the
+ * WebAssembly limit of 4 GiB). Lower it to bound a process's memory; it cannot shrink a memory
+ * that already grew.
+ */
+export const KERNEL_MEMORY = { maxBytes: 2 * 1024 ** 3 };
 
 function fromArena(n: number, zeroed: boolean): Float64Array | null {
   if (arena === null) return null;
@@ -96,7 +105,7 @@ export function withScratch<T>(fn: () => T): T {
   } finally {
     if (arena !== null && arena.shortfall > 0) {
       const have = arena.memory.buffer.byteLength;
-      const want = Math.min(arena.maxBytes, arena.next + arena.shortfall);
+      const want = Math.min(arena.maxBytes, KERNEL_MEMORY.maxBytes, arena.next + arena.shortfall);
       if (want > have) {
         try {
           arena.memory.grow(Math.ceil((want - have) / 65536));

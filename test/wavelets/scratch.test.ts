@@ -88,3 +88,27 @@ test('the element-wise SIMD passes (Σ|a|, s·sign, += s·sign, residual) equal 
     assert.deepEqual(simd.g, js.g, `n=${n} residual gradient`);
   }
 });
+
+test('the kernels\' memory grows no further than KERNEL_MEMORY.maxBytes; what does not fit uses ordinary arrays', async () => {
+  const { KERNEL_MEMORY } = await import('../../src/wavelets/scratch.ts');
+  withSetting('always', () => {
+    const km = kernelMemory();
+    assert.ok(km);
+    const before = km.memory.buffer.byteLength;
+    const saved = KERNEL_MEMORY.maxBytes;
+    KERNEL_MEMORY.maxBytes = before; // no growth allowed
+    try {
+      const n = before / 8; // more than fits after the kernels' own area
+      for (let i = 0; i < 3; i++) {
+        withScratch(() => {
+          const a = uninitializedArray(n);
+          assert.notEqual(a.buffer, km.memory.buffer, 'does not fit: an ordinary array');
+          a.fill(1);
+        });
+      }
+      assert.equal(km.memory.buffer.byteLength, before, 'the memory did not grow');
+    } finally {
+      KERNEL_MEMORY.maxBytes = saved;
+    }
+  });
+});
