@@ -43,6 +43,11 @@ export interface FitSettings {
   sampleShape: number[];
   /** Threads used (results are bit-identical only for the same count). */
   threads?: number;
+  /**
+   * The epoch whose filter the fit returned (1-based): with validation data the one with the best
+   * validation total, else the last; null when no epoch ran. See `returnedRecord`.
+   */
+  bestEpoch?: number | null;
 }
 
 /** One row of the training history: mean of every term over the epoch's batches. */
@@ -329,6 +334,7 @@ export class AdaptiveWavelet {
       initNoise: opts.initNoise ?? 0,
       levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience,
       nTrain: n, sampleShape, threads,
+      bestEpoch: opts.validation && best.total < Infinity ? best.epoch : history.length > 0 ? history.length : null,
     };
     return new AdaptiveWavelet(h, levels, mode, settings, history);
   }

@@ -8,6 +8,7 @@ import { AwdError, assertInt } from '../util/checks.ts';
 import type { NdArray } from '../util/ndarray.ts';
 import { AdaptiveWavelet, type FitOptions } from './adaptive.ts';
 import { waveletFromJson, waveletToJson } from './serialize.ts';
+import { returnedRecord } from './returned.ts';
 
 /** A (λ, γ) grid. */
 export interface Grid {
@@ -21,9 +22,11 @@ export interface CellResult {
   lambda: number;
   gamma: number;
   wavelet: string;
-  /** Final epoch's training terms. */
+  /** Training terms of the returned filter's epoch (`bestEpoch`). */
   train: Record<string, number>;
   validation?: Record<string, number>;
+  /** The epoch whose filter was returned (best validation, else the last); see `returnedRecord`. */
+  bestEpoch?: number | null;
 }
 
 export function gridSize(grid: Grid): number {
@@ -48,8 +51,8 @@ export function checkGrid(grid: Grid): void {
 export function fitCell(X: NdArray, opts: Omit<FitOptions, 'lambda' | 'gamma'>, grid: Grid, k: number): CellResult {
   const { lambda, gamma } = cellParams(grid, k);
   const w = AdaptiveWavelet.fit(X, { ...opts, lambda, gamma });
-  const last = w.history[w.history.length - 1];
-  const r: CellResult = { cell: k, lambda, gamma, wavelet: waveletToJson(w), train: last?.train ?? {} };
+  const last = returnedRecord(w); // the returned filter's epoch (the best validation one, if any)
+  const r: CellResult = { cell: k, lambda, gamma, wavelet: waveletToJson(w), train: last?.train ?? {}, bestEpoch: w.settings?.bestEpoch ?? null };
   if (last?.validation) r.validation = last.validation;
   return r;
 }

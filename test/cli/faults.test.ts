@@ -167,6 +167,12 @@ test('awd fit twice with the same inputs and seed writes byte-identical files', 
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.ok(readFileSync(join(dir, 'a.json')).equals(readFileSync(join(dir, 'b.json'))), 'byte-identical');
+  // With validation, what is reported is the returned (best-validation) filter's epoch.
+  const j = await awd([...args('c.json'), '--json'], dir);
+  const out = JSON.parse(j.stdout);
+  assert.equal(typeof out.bestEpoch, 'number');
+  assert.equal(out.final.epoch, out.bestEpoch);
+  assert.equal(out.settings.bestEpoch, out.bestEpoch);
 });
 
 test('promised warnings reach stderr as awd: warning: lines; a diverging fit exits 1 naming --lr', async () => {

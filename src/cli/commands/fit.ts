@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { AdaptiveWavelet } from '../../awd/adaptive.ts';
 import { saveWavelet } from '../../awd/serialize.ts';
+import { returnedRecord } from '../../awd/returned.ts';
 import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { formatCell } from '../../report/table.ts';
 import { required } from '../args.ts';
@@ -43,7 +44,9 @@ Examples:
     const seconds = (performance.now() - t0) / 1000;
     if (w.history.length > 0) farFromWaveletWarning(w.h, opts.lambda ?? 0, opts.gamma ?? 0);
     saveWavelet(w, out);
-    const last = w.history[w.history.length - 1];
+    const last = returnedRecord(w);
+    const bestEpoch = w.settings?.bestEpoch ?? null;
+    const which = last && opts.validation ? `epoch ${last.epoch} of ${w.history.length}, best validation` : 'final';
     const start = typeof opts.wavelet === 'string' ? opts.wavelet : null;
     const distance = start ? waveletDistanceToNamed(w.h, start) : null;
     const dims = X.shape.length === 2 ? '1D' : '2D';
@@ -51,13 +54,13 @@ Examples:
     ctx.say(`  data ${X.shape.join(' × ')} (${dims}), gradients from ${loaded.gradsFrom}`);
     ctx.say(`  start ${start ?? 'a saved filter'}, J = ${w.levels}, mode ${w.mode}, λ = ${opts.lambda ?? 0}, γ = ${opts.gamma ?? 0}, ${w.history.length} epochs in ${seconds.toFixed(2)} s`);
     if (last) {
-      ctx.say(`  final training loss ${formatCell(last.train.total)}: ` + Object.entries(last.train).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${formatCell(v)}`).join(', '));
-      if (last.validation) ctx.say(`  final validation loss ${formatCell(last.validation.total)}`);
+      ctx.say(`  ${which} training loss ${formatCell(last.train.total)}: ` + Object.entries(last.train).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${formatCell(v)}`).join(', '));
+      if (last.validation) ctx.say(`  ${which === 'final' ? 'final' : 'returned filter\'s'} validation loss ${formatCell(last.validation.total)}`);
     }
     if (distance !== null) ctx.say(`  distance to the start ${start} (DESIGN §5.1): ${formatCell(distance)}`);
     ctx.result({
       out, dims, shape: X.shape, h: Array.from(w.h), g: Array.from(w.g), levels: w.levels, mode: w.mode,
-      settings: w.settings, final: last ?? null, epochs: w.history.length, seconds, distanceToStart: distance,
+      settings: w.settings, final: last ?? null, bestEpoch, epochs: w.history.length, seconds, distanceToStart: distance,
     });
   });
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { cmf, highpassSum, lowpassSum, orthogonality, unitNorm } from '../../awd/constraints.ts';
 import { writeFileAtomic } from '../../util/atomic.ts';
+import { returnedRecord } from '../../awd/returned.ts';
 import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { formatCell } from '../../report/table.ts';
 import { waveletSummaryPlot } from '../../report/wavelets.ts';
@@ -45,7 +46,7 @@ export function addInspectCommand(program: Command): void {
       const constraints = constraintTerms(w.h);
       const constraintSum = Object.values(constraints).reduce((a, b) => a + b, 0);
       const distances = NEAREST_CANDIDATES.map((name) => ({ name, distance: waveletDistanceToNamed(w.h, name) })).sort((a, b) => a.distance - b.distance);
-      const last = w.history[w.history.length - 1] ?? null;
+      const last = returnedRecord(w);
       if (o.plot) writeFileAtomic(o.plot, waveletSummaryPlot(w, { level, title: spec }));
 
       const fmtArr = (a: number[]) => a.map((v) => (v >= 0 ? ' ' : '') + v.toFixed(8)).join(' ');
@@ -57,8 +58,8 @@ export function addInspectCommand(program: Command): void {
       ctx.say(`  h (lowpass):  ${fmtArr(h)}`);
       ctx.say(`  g (highpass): ${fmtArr(g)}`);
       if (last) {
-        ctx.say(`  last epoch (${last.epoch}) training terms: ` + Object.entries(last.train).map(([k, v]) => `${k} ${formatCell(v)}`).join(', '));
-        if (last.validation) ctx.say(`  last epoch validation total: ${formatCell(last.validation.total)}`);
+        ctx.say(`  ${last.epoch === w.history.length ? 'last epoch' : `epoch of the saved filter (best validation, ${w.history.length} run)`} (${last.epoch}) training terms: ` + Object.entries(last.train).map(([k, v]) => `${k} ${formatCell(v)}`).join(', '));
+        if (last.validation) ctx.say(`  epoch ${last.epoch} validation total: ${formatCell(last.validation.total)}`);
       } else {
         ctx.say('  no training history (not fitted)');
       }
