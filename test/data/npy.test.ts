@@ -64,11 +64,12 @@ test('npy: write/read round trip (f8 exact, f4 rounded) and byte-identical to Nu
     assert.deepEqual(Buffer.from(mine), ref);
     const ref1 = readFileSync(join(FIX, 'f8_1d.npy'));
     assert.deepEqual(Buffer.from(encodeNpy(readNpy(join(FIX, 'f8_1d.npy')))), ref1);
-    // When NumPy is available, it reads our files back.
-    if (existsSync('/usr/bin/python3')) {
-      const r = spawnSync('/usr/bin/python3', ['-c', `import numpy as np; x = np.load(${JSON.stringify(join(dir, 'a4.npy'))}); print(x.dtype, x.shape)`], { encoding: 'utf8' });
-      if (r.status === 0) assert.equal(r.stdout.trim(), 'float32 (2, 3)');
-    }
+    // NumPy reads our files back (a missing NumPy fails the test with the command that installs it).
+    assert.ok(existsSync('/usr/bin/python3'), 'no /usr/bin/python3: run apt-get install -y python3 python3-numpy');
+    const r = spawnSync('/usr/bin/python3', ['-c', `import numpy as np; x = np.load(${JSON.stringify(join(dir, 'a4.npy'))}); print(x.dtype, x.shape, x.astype('<f8').tobytes().hex())`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `NumPy could not read the file (${r.stderr.trim().split('\n').pop()}); if NumPy is missing: apt-get install -y python3-numpy`);
+    const values = Buffer.from(Float64Array.from(Float32Array.from(a.data)).buffer).toString('hex');
+    assert.equal(r.stdout.trim(), `float32 (2, 3) ${values}`);
     assert.throws(() => writeNpy(join(dir, 'bad.npy'), { data: new Float64Array(5), shape: [2, 3] }), /does not match/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
