@@ -207,16 +207,37 @@ export function initParams(arch: Architecture, seed: number): Float32Array[] {
   });
 }
 
+/** Training-time options of the forward pass (none of them changes the function at inference). */
+export interface ForwardTrainingOptions {
+  /**
+   * Inverted dropout: each feature entering a dense layer after the first (mlp), or entering the
+   * linear head (lstm, cnn), is zeroed with probability `rate` and the others scaled by 1/(1 − rate).
+   * The masks are drawn from `rng` (awd's seeded generator), so training stays reproducible.
+   */
+  dropout?: { rate: number; rng: Rng };
+}
+
+function applyDropout(h: tf.Tensor2D, opts: ForwardTrainingOptions | undefined): tf.Tensor2D {
+  const d = opts?.dropout;
+  if (!d || !(d.rate > 0)) return h;
+  const [n, f] = h.shape;
+  const mask = new Float32Array(n * f);
+  const keep = 1 - d.rate;
+  for (let i = 0; i < mask.length; i++) mask[i] = d.rng.uniform() < keep ? 1 / keep : 0;
+  return tf.mul(h, tf.tensor2d(mask, [n, f], 'float32'));
+}
+
 /**
  * Forward pass in standardised units: `x` is [n, ...inputShape] already standardised; returns
- * [n, outputDim]. `p` holds the parameters in paramSpecs order.
+ * [n, outputDim]. `p` holds the parameters in paramSpecs order. `train` (optional) adds dropout.
  */
-export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[], x: tf.Tensor): tf.Tensor2D {
+export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[], x: tf.Tensor, train?: ForwardTrainingOptions): tf.Tensor2D {
   const n = x.shape[0];
   if (arch.kind === 'mlp') {
     let h = x as tf.Tensor2D;
     const layers = arch.hidden.length + 1;
     for (let i = 0; i < layers; i++) {
+      if (i > 0) h = applyDropout(h, train);
       h = tf.add(tf.matMul(h, p[2 * i] as tf.Tensor2D), p[2 * i + 1]);
       if (i < layers - 1) h = tf.relu(h);
     }
@@ -238,7 +259,7 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
       cell = tf.add(tf.mul(tf.sigmoid(zf), cell), tf.mul(tf.sigmoid(zi), tf.tanh(zg)));
       h = tf.mul(tf.sigmoid(zo), tf.tanh(cell));
     }
-    return tf.add(tf.matMul(h, wo), bo);
+    return tf.add(tf.matMul(applyDropout(h, train), wo), bo);
   }
   // cnn
   const [hgt, wid] = arch.inputShape;
@@ -258,7 +279,7 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
     h = tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
     cin = cout;
   });
-  const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
+  const pooled = applyDropout(tf.mean(h, [1, 2]) as tf.Tensor2D, train);
   const wo = next() as tf.Tensor2D;
   const bo = next();
   return tf.add(tf.matMul(pooled, wo), bo);
