@@ -9,7 +9,7 @@
  * - cnn:  x[H, W] → Conv3×3(c0, stride stemStride) → ReLU → residual blocks (one per entry of
  *         `channels`; the first keeps the resolution, the others halve it with stride 2; each block is
  *         relu(conv3×3(relu(conv3×3(x))) + shortcut), shortcut a 1×1 conv when the shape changes)
- *         → global average pooling → Dense(outputDim). Default channels [8, 16, 32].
+ *         → global average pooling → (optional ReLU MLP `head`) → Dense(outputDim). Default channels [8, 16, 32].
  *
  * All models see standardised inputs and produce standardised outputs; `Scaling` holds the affine
  * maps (one scalar for the inputs, so the model stays a function of the raw signal and its input
@@ -43,6 +43,8 @@ export interface CnnArchitecture {
   inputShape: [number, number];
   channels: number[];
   stemStride: 1 | 2;
+  /** Hidden sizes of a ReLU MLP between the pooled features and the output (default none: a linear head). */
+  head?: number[];
   outputDim: number;
 }
 
@@ -102,6 +104,9 @@ export function validateArchitecture(arch: Architecture, where = 'teacher'): voi
         bad(`cnn channels must be a non-empty list of positive integers, got ${JSON.stringify(arch.channels)}`);
       }
       if (arch.stemStride !== 1 && arch.stemStride !== 2) bad(`cnn stemStride must be 1 or 2, got ${arch.stemStride}`);
+      if (arch.head !== undefined && (!Array.isArray(arch.head) || !arch.head.every(posInt))) {
+        bad(`cnn head sizes must be a list of positive integers, got ${JSON.stringify(arch.head)}`);
+      }
       break;
     default:
       bad(`unknown teacher kind '${(arch as { kind: string }).kind}'; use 'mlp', 'lstm' or 'cnn'`);
@@ -143,6 +148,11 @@ export function paramSpecs(arch: Architecture): ParamSpec[] {
         specs.push({ name: `block${i}/shortcut/bias`, shape: [cout], init: 'zeros' });
       }
       cin = cout;
+    });
+    (arch.head ?? []).forEach((h, i) => {
+      specs.push({ name: `head${i}/kernel`, shape: [cin, h], init: 'he' });
+      specs.push({ name: `head${i}/bias`, shape: [h], init: 'zeros' });
+      cin = h;
     });
     specs.push({ name: 'head/kernel', shape: [cin, arch.outputDim], init: 'glorot' });
     specs.push({ name: 'head/bias', shape: [arch.outputDim], init: 'zeros' });
@@ -279,7 +289,12 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
     h = tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
     cin = cout;
   });
-  const pooled = applyDropout(tf.mean(h, [1, 2]) as tf.Tensor2D, train);
+  let pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
+  for (let i = 0; i < (arch.head ?? []).length; i++) {
+    const wh = next() as tf.Tensor2D;
+    pooled = tf.relu(tf.add(tf.matMul(pooled, wh), next())) as tf.Tensor2D;
+  }
+  pooled = applyDropout(pooled, train);
   const wo = next() as tf.Tensor2D;
   const bo = next();
   return tf.add(tf.matMul(pooled, wo), bo);

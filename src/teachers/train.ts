@@ -85,6 +85,8 @@ export interface TrainOptions {
   channels?: number[];
   /** cnn: stride of the first convolution (default 1; 2 for large maps). */
   stemStride?: 1 | 2;
+  /** cnn: hidden sizes of a ReLU MLP on the pooled features (default none: a linear head). */
+  head?: number[];
   /** Standardise inputs (one scalar mean/std) and targets (per output); default true. */
   standardize?: boolean;
   /**
@@ -149,6 +151,7 @@ export function architectureFor(kind: TeacherKind, inputShape: number[], outputD
     arch = { kind, inputShape: inputShape as [number] | [number, number], hidden: opts.hidden ?? 20, outputDim };
   } else if (kind === 'cnn') {
     arch = { kind, inputShape: inputShape as [number, number], channels: [...(opts.channels ?? [8, 16, 32])], stemStride: opts.stemStride ?? 1, outputDim };
+    if (opts.head && opts.head.length > 0) arch.head = [...opts.head];
   } else {
     throw new AwdError('trainTeacher', `unknown teacher kind '${String(kind)}'; use 'mlp', 'lstm' or 'cnn'`);
   }
