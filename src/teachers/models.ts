@@ -45,6 +45,12 @@ export interface CnnArchitecture {
   stemStride: 1 | 2;
   /** Hidden sizes of a ReLU MLP between the pooled features and the output (default none: a linear head). */
   head?: number[];
+  /**
+   * Global pooling: 'mean' (default) averages each channel over the map; 'logmean' takes
+   * log(ε + mean) of each (non-negative) channel, so that ratios and powers of the pooled
+   * statistics (e.g. a skewness-like E[a]/E[b]^1.5) are linear for the head. ε = 10⁻³.
+   */
+  pool?: 'mean' | 'logmean';
   outputDim: number;
 }
 
@@ -104,6 +110,7 @@ export function validateArchitecture(arch: Architecture, where = 'teacher'): voi
         bad(`cnn channels must be a non-empty list of positive integers, got ${JSON.stringify(arch.channels)}`);
       }
       if (arch.stemStride !== 1 && arch.stemStride !== 2) bad(`cnn stemStride must be 1 or 2, got ${arch.stemStride}`);
+      if (arch.pool !== undefined && arch.pool !== 'mean' && arch.pool !== 'logmean') bad(`cnn pool must be 'mean' or 'logmean', got '${String(arch.pool)}'`);
       if (arch.head !== undefined && (!Array.isArray(arch.head) || !arch.head.every(posInt))) {
         bad(`cnn head sizes must be a list of positive integers, got ${JSON.stringify(arch.head)}`);
       }
@@ -217,6 +224,9 @@ export function initParams(arch: Architecture, seed: number): Float32Array[] {
   });
 }
 
+/** ε of the 'logmean' pooling. */
+export const LOG_POOL_EPS = 1e-3;
+
 /** Training-time options of the forward pass (none of them changes the function at inference). */
 export interface ForwardTrainingOptions {
   /**
@@ -290,6 +300,7 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
     cin = cout;
   });
   let pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
+  if (arch.pool === 'logmean') pooled = tf.log(tf.add(pooled, LOG_POOL_EPS)) as tf.Tensor2D;
   for (let i = 0; i < (arch.head ?? []).length; i++) {
     const wh = next() as tf.Tensor2D;
     pooled = tf.relu(tf.add(tf.matMul(pooled, wh), next())) as tf.Tensor2D;

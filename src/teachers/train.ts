@@ -87,6 +87,8 @@ export interface TrainOptions {
   stemStride?: 1 | 2;
   /** cnn: hidden sizes of a ReLU MLP on the pooled features (default none: a linear head). */
   head?: number[];
+  /** cnn: global pooling, 'mean' (default) or 'logmean' (log of each channel's mean; see CnnArchitecture). */
+  pool?: 'mean' | 'logmean';
   /** Standardise inputs (one scalar mean/std) and targets (per output); default true. */
   standardize?: boolean;
   /**
@@ -152,6 +154,7 @@ export function architectureFor(kind: TeacherKind, inputShape: number[], outputD
   } else if (kind === 'cnn') {
     arch = { kind, inputShape: inputShape as [number, number], channels: [...(opts.channels ?? [8, 16, 32])], stemStride: opts.stemStride ?? 1, outputDim };
     if (opts.head && opts.head.length > 0) arch.head = [...opts.head];
+    if (opts.pool && opts.pool !== 'mean') arch.pool = opts.pool;
   } else {
     throw new AwdError('trainTeacher', `unknown teacher kind '${String(kind)}'; use 'mlp', 'lstm' or 'cnn'`);
   }
