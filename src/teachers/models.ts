@@ -51,6 +51,13 @@ export interface CnnArchitecture {
    * statistics (e.g. a skewness-like E[a]/E[b]^1.5) are linear for the head. ε = 10⁻³.
    */
   pool?: 'mean' | 'logmean';
+  /**
+   * Pixel branch (default 0: none): a 1×1 convolution to this many channels + ReLU at full
+   * resolution, i.e. a learned per-pixel transform of the values (piecewise linear), which feeds the
+   * stem, and whose global pooling is concatenated to the last stage's (a skip past the stages, so
+   * one-point statistics of the map reach the head directly).
+   */
+  pixelChannels?: number;
   outputDim: number;
 }
 
@@ -68,7 +75,7 @@ export interface ParamSpec {
   name: string;
   shape: number[];
   /** Initialiser: glorot (uniform), he (normal), orthogonal (rows), zeros, lstmBias (forget gate 1). */
-  init: 'glorot' | 'he' | 'orthogonal' | 'zeros' | 'lstmBias';
+  init: 'glorot' | 'he' | 'orthogonal' | 'zeros' | 'lstmBias' | 'pixelBias';
 }
 
 export function identityScaling(outputDim: number): Scaling {
@@ -110,6 +117,9 @@ export function validateArchitecture(arch: Architecture, where = 'teacher'): voi
         bad(`cnn channels must be a non-empty list of positive integers, got ${JSON.stringify(arch.channels)}`);
       }
       if (arch.stemStride !== 1 && arch.stemStride !== 2) bad(`cnn stemStride must be 1 or 2, got ${arch.stemStride}`);
+      if (arch.pixelChannels !== undefined && !(Number.isInteger(arch.pixelChannels) && arch.pixelChannels >= 0)) {
+        bad(`cnn pixelChannels must be an integer >= 0, got ${JSON.stringify(arch.pixelChannels)}`);
+      }
       if (arch.pool !== undefined && arch.pool !== 'mean' && arch.pool !== 'logmean') bad(`cnn pool must be 'mean' or 'logmean', got '${String(arch.pool)}'`);
       if (arch.head !== undefined && (!Array.isArray(arch.head) || !arch.head.every(posInt))) {
         bad(`cnn head sizes must be a list of positive integers, got ${JSON.stringify(arch.head)}`);
@@ -141,7 +151,12 @@ export function paramSpecs(arch: Architecture): ParamSpec[] {
     specs.push({ name: 'head/bias', shape: [arch.outputDim], init: 'zeros' });
   } else {
     const ch = arch.channels;
-    specs.push({ name: 'stem/kernel', shape: [3, 3, 1, ch[0]], init: 'he' });
+    const px = arch.pixelChannels ?? 0;
+    if (px > 0) {
+      specs.push({ name: 'pixel/kernel', shape: [1, 1, 1, px], init: 'he' });
+      specs.push({ name: 'pixel/bias', shape: [px], init: 'pixelBias' });
+    }
+    specs.push({ name: 'stem/kernel', shape: [3, 3, px > 0 ? px : 1, ch[0]], init: 'he' });
     specs.push({ name: 'stem/bias', shape: [ch[0]], init: 'zeros' });
     let cin = ch[0];
     ch.forEach((cout, i) => {
@@ -156,6 +171,7 @@ export function paramSpecs(arch: Architecture): ParamSpec[] {
       }
       cin = cout;
     });
+    if (px > 0) cin += px;
     (arch.head ?? []).forEach((h, i) => {
       specs.push({ name: `head${i}/kernel`, shape: [cin, h], init: 'he' });
       specs.push({ name: `head${i}/bias`, shape: [h], init: 'zeros' });
@@ -212,6 +228,11 @@ export function initParams(arch: Architecture, seed: number): Float32Array[] {
           for (let k = 0; k < c; k++) m[i * c + k] /= norm;
         }
         out.set(m);
+        break;
+      }
+      case 'pixelBias': {
+        // Thresholds spread over [-2, 2] (standardised input units), so the ReLUs start as distinct pieces.
+        for (let i = 0; i < size; i++) out[i] = size > 1 ? -2 + (4 * i) / (size - 1) : 0;
         break;
       }
       case 'lstmBias': {
@@ -290,7 +311,17 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
     const bias = next();
     return tf.add(tf.conv2d(inp, w, stride, 'same'), bias);
   };
-  let h = tf.relu(conv(tf.reshape(x, [n, hgt, wid, 1]), arch.stemStride));
+  const logPool = (t: tf.Tensor4D): tf.Tensor2D => {
+    const m = tf.mean(t, [1, 2]) as tf.Tensor2D;
+    return arch.pool === 'logmean' ? (tf.log(tf.add(m, LOG_POOL_EPS)) as tf.Tensor2D) : m;
+  };
+  let inp: tf.Tensor4D = tf.reshape(x, [n, hgt, wid, 1]);
+  let pixelPooled: tf.Tensor2D | null = null;
+  if ((arch.pixelChannels ?? 0) > 0) {
+    inp = tf.relu(tf.add(tf.conv2d(inp, next() as tf.Tensor4D, 1, 'same'), next())) as tf.Tensor4D;
+    pixelPooled = logPool(inp);
+  }
+  let h = tf.relu(conv(inp, arch.stemStride));
   let cin = arch.channels[0];
   arch.channels.forEach((cout, i) => {
     const stride = i === 0 ? 1 : 2;
@@ -299,8 +330,8 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
     h = tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
     cin = cout;
   });
-  let pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-  if (arch.pool === 'logmean') pooled = tf.log(tf.add(pooled, LOG_POOL_EPS)) as tf.Tensor2D;
+  let pooled = logPool(h);
+  if (pixelPooled) pooled = tf.concat([pooled, pixelPooled], 1) as tf.Tensor2D;
   for (let i = 0; i < (arch.head ?? []).length; i++) {
     const wh = next() as tf.Tensor2D;
     pooled = tf.relu(tf.add(tf.matMul(pooled, wh), next())) as tf.Tensor2D;

@@ -89,6 +89,8 @@ export interface TrainOptions {
   head?: number[];
   /** cnn: global pooling, 'mean' (default) or 'logmean' (log of each channel's mean; see CnnArchitecture). */
   pool?: 'mean' | 'logmean';
+  /** cnn: channels of the per-pixel 1×1 branch (default 0: none; see CnnArchitecture). */
+  pixelChannels?: number;
   /** Standardise inputs (one scalar mean/std) and targets (per output); default true. */
   standardize?: boolean;
   /**
@@ -155,6 +157,7 @@ export function architectureFor(kind: TeacherKind, inputShape: number[], outputD
     arch = { kind, inputShape: inputShape as [number, number], channels: [...(opts.channels ?? [8, 16, 32])], stemStride: opts.stemStride ?? 1, outputDim };
     if (opts.head && opts.head.length > 0) arch.head = [...opts.head];
     if (opts.pool && opts.pool !== 'mean') arch.pool = opts.pool;
+    if (opts.pixelChannels) arch.pixelChannels = opts.pixelChannels;
   } else {
     throw new AwdError('trainTeacher', `unknown teacher kind '${String(kind)}'; use 'mlp', 'lstm' or 'cnn'`);
   }
