@@ -32,6 +32,7 @@ import { extractPatches, LAPLACE_KERNEL, patchWindow, waveletFilters2d } from '.
 import { binEdgesFromTraining, peakHistograms, type PeakStatistic } from '../predictors/peaks.ts';
 import { heatmapBody, panelGrid, type Panel } from '../report/svg.ts';
 import { trainTeacher } from '../teachers/train.ts';
+import { r2Score } from '../teachers/metrics.ts';
 import type { NeuralTeacher } from '../teachers/teacher.ts';
 import { AwdError, assertInt } from '../util/checks.ts';
 import { ndarray, sliceRows, type NdArray } from '../util/ndarray.ts';
@@ -87,6 +88,8 @@ export interface CosmologyStudyOptions {
   teacherBatchSize?: number;
   teacherChannels?: number[];
   stemStride?: 1 | 2;
+  /** How the CNN is trained beyond the above (head, pooling, augmentation, schedule, early stopping); merged over the preset's. */
+  teacherTraining?: Partial<CnnTeacherTraining>;
   /** Training maps per cosmology (the first ones) from whose peaks the histogram bins are set. */
   edgeMapsPerCosmology?: number;
   /** Histogram bins per statistic (default 22, the paper's). */
@@ -95,6 +98,17 @@ export interface CosmologyStudyOptions {
   resamples?: number;
   /** Maps per streamed batch (default 100). */
   batchSize?: number;
+}
+
+/** The CNN teacher's training beyond sizes and rates (see TrainOptions of src/teachers/train.ts). */
+export interface CnnTeacherTraining {
+  /** Hidden sizes of the MLP head on the pooled features ([] = linear head). */
+  head: number[];
+  pool: 'mean' | 'logmean';
+  augment: 'none' | 'flips' | 'd4';
+  lrSchedule: 'constant' | 'cosine' | 'step';
+  /** Early stopping on the validation maps (null: all epochs); the best validation epoch's weights are kept either way. */
+  patience: number | null;
 }
 
 /** Every setting of a run, resolved from the preset and the options. */
@@ -119,6 +133,7 @@ export interface CosmologySettings {
   teacherBatchSize: number;
   teacherChannels: number[];
   stemStride: 1 | 2;
+  teacherTraining: CnnTeacherTraining;
   edgeMapsPerCosmology: number;
   bins: number;
   resamples: number;
@@ -129,6 +144,11 @@ export interface CosmologySettings {
 }
 
 type Preset = Omit<CosmologySettings, 'size' | 'seed' | 'levels' | 'mode' | 'init' | 'kernelCut' | 'attribution' | 'compressionThreshold'>;
+
+/** The default size's CNN training, chosen by the measurements in docs/study-cosmology.md ("Teacher"). */
+const TEACHER_DEFAULT_EPOCHS = 30;
+const TEACHER_DEFAULT_LR = 3e-3;
+const TEACHER_DEFAULT_PATIENCE = 10;
 
 const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
   tiny: {
@@ -147,6 +167,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 100,
     teacherChannels: [4, 8],
     stemStride: 1,
+    teacherTraining: { head: [8], pool: 'logmean', augment: 'd4', lrSchedule: 'cosine', patience: null },
     edgeMapsPerCosmology: 10,
     bins: 8,
     resamples: 1000,
@@ -163,11 +184,12 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     awdThreads: 'auto',
     teacherMapsPerCosmology: 200,
     teacherValidationMapsPerCosmology: 20,
-    teacherEpochs: 20,
-    teacherLearningRate: 3e-3,
-    teacherBatchSize: 100,
+    teacherEpochs: TEACHER_DEFAULT_EPOCHS,
+    teacherLearningRate: TEACHER_DEFAULT_LR,
+    teacherBatchSize: 32,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
+    teacherTraining: { head: [32], pool: 'logmean', augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -189,6 +211,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 10,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
+    teacherTraining: { head: [32], pool: 'logmean', augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -259,6 +282,7 @@ export function cosmologySettings(opts: CosmologyStudyOptions = {}): CosmologySe
     teacherBatchSize: opts.teacherBatchSize ?? p.teacherBatchSize,
     teacherChannels: [...(opts.teacherChannels ?? p.teacherChannels)],
     stemStride: opts.stemStride ?? p.stemStride,
+    teacherTraining: { ...p.teacherTraining, ...opts.teacherTraining, head: [...(opts.teacherTraining?.head ?? p.teacherTraining.head)] },
     edgeMapsPerCosmology: clampTo('edgeMapsPerCosmology', opts.edgeMapsPerCosmology ?? p.edgeMapsPerCosmology, split.train),
     bins: opts.bins ?? p.bins,
     resamples: opts.resamples ?? p.resamples,
@@ -458,6 +482,11 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     batchSize: s.teacherBatchSize,
     channels: s.teacherChannels,
     stemStride: s.stemStride,
+    head: s.teacherTraining.head,
+    pool: s.teacherTraining.pool,
+    augment: s.teacherTraining.augment,
+    lrSchedule: s.teacherTraining.lrSchedule,
+    ...(s.teacherTraining.patience !== null ? { patience: s.teacherTraining.patience } : {}),
     validation: { X: memVal.X, y: vec(memVal.y) },
     onProgress: (e, total) => progress('teacher', e, total),
   });
@@ -738,7 +767,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     );
     const best = rows.filter((r) => r.rmse !== null).reduce((a, b) => (b.rmse! < a.rmse! ? b : a));
     findings.push(
-      `CNN teacher: test RMSE ${v(rows[0])}·10⁻² (validation R² ${trained.valR2 === null ? '—' : trained.valR2.toFixed(3)} after ${s.teacherEpochs} epochs on ${nTeacher} maps); it is ${rows[0].rmse! < (awdRow.rmse ?? Infinity) ? 'better' : 'worse'} than the AWD peak-counting predictor here; the lowest test RMSE is ${best.name}'s (${v(best)}·10⁻²).`,
+      `CNN teacher: test RMSE ${v(rows[0])}·10⁻² (test R² ${r2Score(targets.test, cnnTest).toFixed(3)}; validation R² ${trained.valR2 === null ? '—' : trained.valR2.toFixed(3)}, weights of epoch ${trained.bestEpoch} of ${trained.history.length} run (at most ${s.teacherEpochs}) on ${nTeacher} maps); it is ${rows[0].rmse! < (awdRow.rmse ?? Infinity) ? 'better' : 'worse'} than the AWD peak-counting predictor here; the lowest test RMSE is ${best.name}'s (${v(best)}·10⁻²).`,
     );
     findings.push(
       `χ² dimension: the wavelet predictors concatenate 4 histograms (${4 * s.bins} bins) against ${s.bins} for Laplace and Roberts cross, each class covariance estimated from ${s.split.train} training maps per cosmology (bins/maps = ${((4 * s.bins) / s.split.train).toFixed(2)} vs ${(s.bins / s.split.train).toFixed(2)}); the wavelet rows carry the noisier inverse covariances.`,
@@ -773,7 +802,16 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         awdWindows: awdW ? { h: patchWindow(awdW.h), g: patchWindow(awdW.g) } : null,
         db5Windows: { h: patchWindow(db5.h), g: patchWindow(db5.g) },
       },
-      teacher: { valR2: trained.valR2, history: trained.history, testRmse: cnnBoot.rmse, testStd: cnnBoot.std },
+      teacher: {
+        valR2: trained.valR2,
+        history: trained.history,
+        bestEpoch: trained.bestEpoch,
+        epochsRun: trained.history.length,
+        testRmse: cnnBoot.rmse,
+        testStd: cnnBoot.std,
+        testR2: r2Score(targets.test, cnnTest),
+        training: { ...s.teacherTraining },
+      },
       counts,
       sampleShape: [s.mapSize, s.mapSize],
       totalSeconds: Object.values(timings).reduce((a, b) => a + b, 0),

@@ -20,6 +20,18 @@ export {
   type ParamSpec,
 } from './models.ts';
 export { NeuralTeacher, type Teacher, type InputGradientOptions, type PredictOptions, type TrainingInfo } from './teacher.ts';
-export { trainTeacher, architectureFor, type TrainOptions, type TrainResult, type EpochLog } from './train.ts';
+export {
+  trainTeacher,
+  crossValidateTeacher,
+  architectureFor,
+  symmetryOf,
+  type TrainOptions,
+  type TrainResult,
+  type EpochLog,
+  type CvResult,
+  type CrossValidateOptions,
+  type LrSchedule,
+  type Augmentation,
+} from './train.ts';
 export { saveTeacher, loadTeacher, libraryVersion, TEACHER_FORMAT, TEACHER_FORMAT_VERSION, type TeacherFile } from './io.ts';
 export { r2Score, meanSquaredError } from './metrics.ts';

@@ -9,7 +9,7 @@
  * - cnn:  x[H, W] → Conv3×3(c0, stride stemStride) → ReLU → residual blocks (one per entry of
  *         `channels`; the first keeps the resolution, the others halve it with stride 2; each block is
  *         relu(conv3×3(relu(conv3×3(x))) + shortcut), shortcut a 1×1 conv when the shape changes)
- *         → global average pooling → Dense(outputDim). Default channels [8, 16, 32].
+ *         → global average pooling → (optional ReLU MLP `head`) → Dense(outputDim). Default channels [8, 16, 32].
  *
  * All models see standardised inputs and produce standardised outputs; `Scaling` holds the affine
  * maps (one scalar for the inputs, so the model stays a function of the raw signal and its input
@@ -43,6 +43,21 @@ export interface CnnArchitecture {
   inputShape: [number, number];
   channels: number[];
   stemStride: 1 | 2;
+  /** Hidden sizes of a ReLU MLP between the pooled features and the output (default none: a linear head). */
+  head?: number[];
+  /**
+   * Global pooling: 'mean' (default) averages each channel over the map; 'logmean' takes
+   * log(ε + mean) of each (non-negative) channel, so that ratios and powers of the pooled
+   * statistics (e.g. a skewness-like E[a]/E[b]^1.5) are linear for the head. ε = 10⁻³.
+   */
+  pool?: 'mean' | 'logmean';
+  /**
+   * Pixel branch (default 0: none): a 1×1 convolution to this many channels + ReLU at full
+   * resolution, i.e. a learned per-pixel transform of the values (piecewise linear), which feeds the
+   * stem, and whose global pooling is concatenated to the last stage's (a skip past the stages, so
+   * one-point statistics of the map reach the head directly).
+   */
+  pixelChannels?: number;
   outputDim: number;
 }
 
@@ -60,7 +75,7 @@ export interface ParamSpec {
   name: string;
   shape: number[];
   /** Initialiser: glorot (uniform), he (normal), orthogonal (rows), zeros, lstmBias (forget gate 1). */
-  init: 'glorot' | 'he' | 'orthogonal' | 'zeros' | 'lstmBias';
+  init: 'glorot' | 'he' | 'orthogonal' | 'zeros' | 'lstmBias' | 'pixelBias';
 }
 
 export function identityScaling(outputDim: number): Scaling {
@@ -102,6 +117,13 @@ export function validateArchitecture(arch: Architecture, where = 'teacher'): voi
         bad(`cnn channels must be a non-empty list of positive integers, got ${JSON.stringify(arch.channels)}`);
       }
       if (arch.stemStride !== 1 && arch.stemStride !== 2) bad(`cnn stemStride must be 1 or 2, got ${arch.stemStride}`);
+      if (arch.pixelChannels !== undefined && !(Number.isInteger(arch.pixelChannels) && arch.pixelChannels >= 0)) {
+        bad(`cnn pixelChannels must be an integer >= 0, got ${JSON.stringify(arch.pixelChannels)}`);
+      }
+      if (arch.pool !== undefined && arch.pool !== 'mean' && arch.pool !== 'logmean') bad(`cnn pool must be 'mean' or 'logmean', got '${String(arch.pool)}'`);
+      if (arch.head !== undefined && (!Array.isArray(arch.head) || !arch.head.every(posInt))) {
+        bad(`cnn head sizes must be a list of positive integers, got ${JSON.stringify(arch.head)}`);
+      }
       break;
     default:
       bad(`unknown teacher kind '${(arch as { kind: string }).kind}'; use 'mlp', 'lstm' or 'cnn'`);
@@ -129,7 +151,12 @@ export function paramSpecs(arch: Architecture): ParamSpec[] {
     specs.push({ name: 'head/bias', shape: [arch.outputDim], init: 'zeros' });
   } else {
     const ch = arch.channels;
-    specs.push({ name: 'stem/kernel', shape: [3, 3, 1, ch[0]], init: 'he' });
+    const px = arch.pixelChannels ?? 0;
+    if (px > 0) {
+      specs.push({ name: 'pixel/kernel', shape: [1, 1, 1, px], init: 'he' });
+      specs.push({ name: 'pixel/bias', shape: [px], init: 'pixelBias' });
+    }
+    specs.push({ name: 'stem/kernel', shape: [3, 3, px > 0 ? px : 1, ch[0]], init: 'he' });
     specs.push({ name: 'stem/bias', shape: [ch[0]], init: 'zeros' });
     let cin = ch[0];
     ch.forEach((cout, i) => {
@@ -143,6 +170,12 @@ export function paramSpecs(arch: Architecture): ParamSpec[] {
         specs.push({ name: `block${i}/shortcut/bias`, shape: [cout], init: 'zeros' });
       }
       cin = cout;
+    });
+    if (px > 0) cin += px;
+    (arch.head ?? []).forEach((h, i) => {
+      specs.push({ name: `head${i}/kernel`, shape: [cin, h], init: 'he' });
+      specs.push({ name: `head${i}/bias`, shape: [h], init: 'zeros' });
+      cin = h;
     });
     specs.push({ name: 'head/kernel', shape: [cin, arch.outputDim], init: 'glorot' });
     specs.push({ name: 'head/bias', shape: [arch.outputDim], init: 'zeros' });
@@ -197,6 +230,11 @@ export function initParams(arch: Architecture, seed: number): Float32Array[] {
         out.set(m);
         break;
       }
+      case 'pixelBias': {
+        // Thresholds spread over [-2, 2] (standardised input units), so the ReLUs start as distinct pieces.
+        for (let i = 0; i < size; i++) out[i] = size > 1 ? -2 + (4 * i) / (size - 1) : 0;
+        break;
+      }
       case 'lstmBias': {
         const h = size / 4;
         for (let i = h; i < 2 * h; i++) out[i] = 1;
@@ -207,16 +245,40 @@ export function initParams(arch: Architecture, seed: number): Float32Array[] {
   });
 }
 
+/** ε of the 'logmean' pooling. */
+export const LOG_POOL_EPS = 1e-3;
+
+/** Training-time options of the forward pass (none of them changes the function at inference). */
+export interface ForwardTrainingOptions {
+  /**
+   * Inverted dropout: each feature entering a dense layer after the first (mlp), or entering the
+   * linear head (lstm, cnn), is zeroed with probability `rate` and the others scaled by 1/(1 − rate).
+   * The masks are drawn from `rng` (awd's seeded generator), so training stays reproducible.
+   */
+  dropout?: { rate: number; rng: Rng };
+}
+
+function applyDropout(h: tf.Tensor2D, opts: ForwardTrainingOptions | undefined): tf.Tensor2D {
+  const d = opts?.dropout;
+  if (!d || !(d.rate > 0)) return h;
+  const [n, f] = h.shape;
+  const mask = new Float32Array(n * f);
+  const keep = 1 - d.rate;
+  for (let i = 0; i < mask.length; i++) mask[i] = d.rng.uniform() < keep ? 1 / keep : 0;
+  return tf.mul(h, tf.tensor2d(mask, [n, f], 'float32'));
+}
+
 /**
  * Forward pass in standardised units: `x` is [n, ...inputShape] already standardised; returns
- * [n, outputDim]. `p` holds the parameters in paramSpecs order.
+ * [n, outputDim]. `p` holds the parameters in paramSpecs order. `train` (optional) adds dropout.
  */
-export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[], x: tf.Tensor): tf.Tensor2D {
+export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[], x: tf.Tensor, train?: ForwardTrainingOptions): tf.Tensor2D {
   const n = x.shape[0];
   if (arch.kind === 'mlp') {
     let h = x as tf.Tensor2D;
     const layers = arch.hidden.length + 1;
     for (let i = 0; i < layers; i++) {
+      if (i > 0) h = applyDropout(h, train);
       h = tf.add(tf.matMul(h, p[2 * i] as tf.Tensor2D), p[2 * i + 1]);
       if (i < layers - 1) h = tf.relu(h);
     }
@@ -238,7 +300,7 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
       cell = tf.add(tf.mul(tf.sigmoid(zf), cell), tf.mul(tf.sigmoid(zi), tf.tanh(zg)));
       h = tf.mul(tf.sigmoid(zo), tf.tanh(cell));
     }
-    return tf.add(tf.matMul(h, wo), bo);
+    return tf.add(tf.matMul(applyDropout(h, train), wo), bo);
   }
   // cnn
   const [hgt, wid] = arch.inputShape;
@@ -249,7 +311,17 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
     const bias = next();
     return tf.add(tf.conv2d(inp, w, stride, 'same'), bias);
   };
-  let h = tf.relu(conv(tf.reshape(x, [n, hgt, wid, 1]), arch.stemStride));
+  const logPool = (t: tf.Tensor4D): tf.Tensor2D => {
+    const m = tf.mean(t, [1, 2]) as tf.Tensor2D;
+    return arch.pool === 'logmean' ? (tf.log(tf.add(m, LOG_POOL_EPS)) as tf.Tensor2D) : m;
+  };
+  let inp: tf.Tensor4D = tf.reshape(x, [n, hgt, wid, 1]);
+  let pixelPooled: tf.Tensor2D | null = null;
+  if ((arch.pixelChannels ?? 0) > 0) {
+    inp = tf.relu(tf.add(tf.conv2d(inp, next() as tf.Tensor4D, 1, 'same'), next())) as tf.Tensor4D;
+    pixelPooled = logPool(inp);
+  }
+  let h = tf.relu(conv(inp, arch.stemStride));
   let cin = arch.channels[0];
   arch.channels.forEach((cout, i) => {
     const stride = i === 0 ? 1 : 2;
@@ -258,7 +330,13 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
     h = tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
     cin = cout;
   });
-  const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
+  let pooled = logPool(h);
+  if (pixelPooled) pooled = tf.concat([pooled, pixelPooled], 1) as tf.Tensor2D;
+  for (let i = 0; i < (arch.head ?? []).length; i++) {
+    const wh = next() as tf.Tensor2D;
+    pooled = tf.relu(tf.add(tf.matMul(pooled, wh), next())) as tf.Tensor2D;
+  }
+  pooled = applyDropout(pooled, train);
   const wo = next() as tf.Tensor2D;
   const bo = next();
   return tf.add(tf.matMul(pooled, wo), bo);

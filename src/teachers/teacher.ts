@@ -58,6 +58,21 @@ export interface TrainingInfo {
   nTrain?: number;
   valR2?: number | null;
   backend?: string;
+  /** Seed of the validation split, when given apart from `seed`. */
+  valSeed?: number;
+  lrSchedule?: string;
+  patience?: number;
+  weightDecay?: number;
+  dropout?: number;
+  augment?: string;
+  /** Epoch whose weights were kept (0: the initial ones). */
+  bestEpoch?: number;
+  /** Epochs run (early stopping may end before `epochs`). */
+  epochsRun?: number;
+  /** Training curve: train/validation MSE per epoch (no wall-clock times: same inputs + seed → same file). */
+  history?: { epoch: number; trainLoss: number; valLoss: number | null; learningRate?: number }[];
+  /** k-fold cross-validation estimate, when requested. */
+  cv?: { folds: number; seed: number; r2: number[]; rmse: number[]; r2Mean: number; r2Std: number; rmseMean: number; rmseStd: number; epochs: number[] };
 }
 
 const DEFAULT_BATCH: Record<TeacherKind, number> = { mlp: 2048, lstm: 512, cnn: 32 };

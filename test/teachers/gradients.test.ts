@@ -87,6 +87,22 @@ test('cnn input gradients match finite differences (stride-2 residual stages, on
   assert.ok(r.skipped < r.total / 4, `${r.skipped} of ${r.total} coordinates crossed a ReLU kink`);
 });
 
+test('cnn with a pixel branch and an MLP head: gradients match finite differences', async () => {
+  const arch: Architecture = { kind: 'cnn', inputShape: [8, 8], channels: [3, 4], stemStride: 2, pixelChannels: 4, head: [5], outputDim: 1 };
+  const r = await checkAgainstFiniteDifferences(arch, scaling(1), 5, 2, 0);
+  assert.ok(r.worst < 2e-3, `worst relative error ${r.worst}`);
+  assert.ok(r.skipped < r.total / 4, `${r.skipped} of ${r.total} coordinates crossed a ReLU kink`);
+});
+
+test('cnn with log-mean pooling: gradients match finite differences', async () => {
+  // log(ε + mean) is smooth but curved: its second differences also trip the kink detector, so
+  // more coordinates are skipped than for a piecewise-linear net; the others must agree.
+  const arch: Architecture = { kind: 'cnn', inputShape: [8, 8], channels: [3, 4], stemStride: 2, pixelChannels: 4, pool: 'logmean', head: [5], outputDim: 1 };
+  const r = await checkAgainstFiniteDifferences(arch, scaling(1), 5, 2, 0);
+  assert.ok(r.worst < 2e-3, `worst relative error ${r.worst}`);
+  assert.ok(r.skipped < (r.total * 3) / 4, `${r.skipped} of ${r.total} coordinates skipped`);
+});
+
 test('input gradients: wasm agrees with cpu, batching does not change them, errors are clear', async () => {
   const arch: Architecture = { kind: 'cnn', inputShape: [10, 10], channels: [4, 6], stemStride: 2, outputDim: 1 };
   const rng = new Rng(9);

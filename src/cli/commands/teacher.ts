@@ -1,5 +1,11 @@
-/** `awd teacher train` and `awd teacher grads`: a neural teacher and its input gradients. */
+/**
+ * `awd teacher train`, `awd teacher grads`, `awd teacher predict` and `awd teacher evaluate`: a
+ * neural teacher, its input gradients, its predictions and its held-out score.
+ */
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import type { NdArray } from '../../util/ndarray.ts';
+import type { NeuralTeacher } from '../../teachers/teacher.ts';
 import { writeNpy } from '../../data/npy.ts';
 import { formatCell } from '../../report/table.ts';
 import { assertFiniteInput, existingDir, parseChoice, parseIntList, parseInteger, parseNumber, readNpyOption, required } from '../args.ts';
@@ -25,6 +31,43 @@ interface TrainCli {
   channels?: string;
   stemStride?: string;
   valFraction: string;
+  valSeed: string;
+  patience?: string;
+  minDelta: string;
+  restoreBest: boolean;
+  weightDecay: string;
+  dropout: string;
+  lrSchedule: string;
+  lrStepEpochs: string;
+  lrStepFactor: string;
+  lrMinFactor: string;
+  augment: string;
+  cv?: string;
+}
+
+/** Loads a saved teacher; a missing, damaged or foreign folder is a bad input file (exit 2). */
+async function loadTeacherArg(dir: string): Promise<NeuralTeacher> {
+  const t = await import('../../teachers/index.ts');
+  try {
+    return await t.loadTeacher(existingDir('--teacher', dir));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`--teacher '${dir}' cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Checks that --data fits the teacher's input shape and is finite. */
+function checkTeacherData(teacher: NeuralTeacher, path: string, X: NdArray): void {
+  const per = X.shape.slice(1);
+  if (X.shape.length !== teacher.inputShape.length + 1 || per.some((v, i) => v !== teacher.inputShape[i])) {
+    throw new UsageError(
+      `--data '${path}' has shape [${X.shape.join(', ')}] but the ${teacher.kind} teacher takes [n, ${teacher.inputShape.join(', ')}]; give data of the shape it was trained on`,
+    );
+  }
+  if (X.shape[0] < 1) throw new UsageError(`--data '${path}' has no samples`);
+  for (let i = 0; i < X.data.length; i++) {
+    if (!Number.isFinite(X.data[i])) throw new UsageError(`--data '${path}' contains ${X.data[i]} at flat index ${i}; remove or fill the missing values`);
+  }
 }
 
 export function addTeacherCommand(program: Command): void {
@@ -44,10 +87,22 @@ export function addTeacherCommand(program: Command): void {
     .option('--hidden <sizes>', 'mlp: hidden sizes, e.g. 32,32; lstm: hidden units, e.g. 20')
     .option('--channels <list>', 'cnn: channels per residual stage, e.g. 8,16,32')
     .option('--stem-stride <1|2>', 'cnn: stride of the first convolution')
-    .option('--val-fraction <f>', 'held-out fraction for the validation R² (seeded)', '0.1')
+    .option('--val-fraction <f>', 'held-out fraction for validation, early stopping and the validation R²', '0.1')
+    .option('--val-seed <n>', 'seed of the validation split and the CV folds (independent of --seed)', '0')
+    .option('--patience <n>', 'early stopping: stop after n epochs without a lower validation loss')
+    .option('--min-delta <d>', 'early stopping: smallest decrease that counts as an improvement', '0')
+    .option('--no-restore-best', 'keep the last epoch\'s weights instead of the best validation epoch\'s')
+    .option('--weight-decay <w>', 'L2 penalty on the kernels (w · Σ w²)', '0')
+    .option('--dropout <p>', 'dropout rate before the dense layers after the first (mlp) or the head (lstm, cnn)', '0')
+    .option('--lr-schedule <s>', 'constant, cosine or step', 'constant')
+    .option('--lr-step-epochs <n>', 'step schedule: epochs between decays', '10')
+    .option('--lr-step-factor <f>', 'step schedule: factor per decay', '0.5')
+    .option('--lr-min-factor <f>', 'cosine schedule: final rate as a fraction of --lr', '0.01')
+    .option('--augment <a>', 'cnn: none, flips or d4 (the 8 rotations/flips; square maps)', 'none')
+    .option('--cv <k>', 'first estimate the score by k-fold cross-validation (mean ± std of the held-out R²)')
     .addHelpText('after', `
 Example:
-  awd teacher train --kind lstm --data X.npy --target y.npy --out teacher/ --epochs 50`)
+  awd teacher train --kind lstm --data X.npy --target y.npy --out teacher/ --epochs 200 --patience 15 --cv 5`)
     .action(async (o: TrainCli, c: Command) => {
       const ctx = contextOf(c);
       const kind = parseChoice('--kind', required('--kind', o.kind, 'mlp, lstm or cnn'), KINDS);
@@ -66,7 +121,21 @@ Example:
         hidden: undefined as number | number[] | undefined,
         channels: o.channels === undefined ? undefined : parseIntList('--channels', o.channels),
         stemStride: undefined as 1 | 2 | undefined,
+        valSeed: parseInteger('--val-seed', o.valSeed, 0, 2 ** 32 - 1),
+        patience: o.patience === undefined ? undefined : parseInteger('--patience', o.patience, 1),
+        minDelta: parseNumber('--min-delta', o.minDelta, { min: 0 }),
+        restoreBest: o.restoreBest,
+        weightDecay: parseNumber('--weight-decay', o.weightDecay, { min: 0 }),
+        dropout: parseNumber('--dropout', o.dropout, { min: 0, max: 0.95 }),
+        lrSchedule: parseChoice('--lr-schedule', o.lrSchedule, ['constant', 'cosine', 'step'] as const),
+        lrStepEpochs: parseInteger('--lr-step-epochs', o.lrStepEpochs, 1),
+        lrStepFactor: parseNumber('--lr-step-factor', o.lrStepFactor, { min: 0, max: 1, exclusiveMin: true }),
+        lrMinFactor: parseNumber('--lr-min-factor', o.lrMinFactor, { min: 0, max: 1 }),
+        augment: parseChoice('--augment', o.augment, ['none', 'flips', 'd4'] as const),
+        cv: o.cv === undefined ? undefined : parseInteger('--cv', o.cv, 2, 100),
       };
+      if (opts.augment !== 'none' && kind !== 'cnn') throw new UsageError(`--augment ${opts.augment} is for cnn teachers (images), not ${kind}`);
+      if (opts.patience !== undefined && opts.validationFraction === 0) throw new UsageError('--patience needs a validation split: give --val-fraction > 0');
       if (o.hidden !== undefined) {
         const h = parseIntList('--hidden', o.hidden);
         if (kind === 'lstm' && h.length !== 1) throw new UsageError(`--hidden for an lstm is one number of hidden units, got '${o.hidden}'`);
@@ -85,12 +154,15 @@ Example:
         throw new UsageError(`--target '${targetPath}' has shape [${y.shape.join(', ')}]; expected [${X.shape[0]}] or [${X.shape[0]}, k] (one row per sample of --data)`);
       }
       const t = await import('../../teachers/index.ts');
+      if (opts.cv !== undefined && X.shape[0] < 2 * opts.cv) throw new UsageError(`--cv ${opts.cv} needs at least ${2 * opts.cv} samples, --data has ${X.shape[0]}`);
+      if (opts.augment === 'd4' && X.shape[1] !== X.shape[2]) throw new UsageError(`--augment d4 needs square maps, --data has ${X.shape[1]} × ${X.shape[2]}; use --augment flips`);
       const bar = progressBar(`train ${kind}`, opts.epochs ?? 1, ctx.bars);
       const t0 = performance.now();
       let res;
       try {
         res = await t.trainTeacher(kind, X, y, {
           ...opts,
+          onFold: (f, k, r2) => ctx.say(`  cv fold ${f}/${k}: held-out R² ${formatCell(r2)}`),
           onProgress: (epoch, total, logs) => bar.update(epoch, total, `train mse ${formatCell(logs.trainLoss)}${logs.valLoss !== null ? ` val mse ${formatCell(logs.valLoss)}` : ''}`),
         });
       } finally {
@@ -101,9 +173,10 @@ Example:
       res.teacher.dispose();
       const last = res.history[res.history.length - 1] ?? null;
       ctx.say(`trained a ${kind} teacher on ${X.shape.join(' × ')} → saved to ${out}`);
-      ctx.say(`  ${res.history.length} epochs in ${seconds.toFixed(1)} s; validation R² ${res.valR2 === null ? '— (no validation split)' : formatCell(res.valR2)}${last ? `; last train mse ${formatCell(last.trainLoss)}` : ''}`);
+      ctx.say(`  ${res.history.length} epochs in ${seconds.toFixed(1)} s${res.stoppedEarly ? ' (stopped early)' : ''}; weights of epoch ${res.bestEpoch}; validation R² ${res.valR2 === null ? '— (no validation split)' : formatCell(res.valR2)}${last ? `; last train mse ${formatCell(last.trainLoss)}` : ''}`);
+      if (res.cv) ctx.say(`  ${res.cv.folds}-fold CV: R² ${formatCell(res.cv.r2Mean)} ± ${formatCell(res.cv.r2Std)}, RMSE ${formatCell(res.cv.rmseMean)} ± ${formatCell(res.cv.rmseStd)} (mean ± std over folds)`);
       ctx.say(`  next: awd teacher grads --teacher ${out} --data ${dataPath} --out grads.npy`);
-      ctx.result({ out, kind, shape: X.shape, epochs: res.history.length, valR2: res.valR2, history: res.history, seconds });
+      ctx.result({ out, kind, shape: X.shape, epochs: res.history.length, bestEpoch: res.bestEpoch, stoppedEarly: res.stoppedEarly, valR2: res.valR2, cv: res.cv ?? null, history: res.history, seconds });
     });
 
   teacher
@@ -130,5 +203,97 @@ Example:
       for (let i = 0; i < G.data.length; i++) sq += G.data[i] * G.data[i];
       ctx.say(`wrote the input gradients of output ${outputIndex} at ${X.shape[0]} samples to ${out} (shape ${G.shape.join(' × ')}, ${seconds.toFixed(1)} s, rms ${formatCell(Math.sqrt(sq / Math.max(1, G.data.length)))})`);
       ctx.result({ out, shape: G.shape, outputIndex, seconds });
+    });
+
+  teacher
+    .command('predict')
+    .description("the teacher's predictions at every sample, saved as .npy (n, or n × k for k outputs)")
+    .option('--teacher <DIR>', 'a folder written by `awd teacher train`')
+    .option('--data <X.npy>', 'samples of the shape the teacher was trained on')
+    .option('--out <yhat.npy>', 'where to write the predictions (float64)')
+    .addHelpText('after', `
+Example:
+  awd teacher predict --teacher teacher/ --data Xtest.npy --out yhat.npy`)
+    .action(async (o: { teacher?: string; data?: string; out?: string }, c: Command) => {
+      const ctx = contextOf(c);
+      const dir = required('--teacher', o.teacher, 'the folder of a saved teacher');
+      const dataPath = required('--data', o.data, 'the samples as .npy');
+      const out = required('--out', o.out, 'e.g. --out yhat.npy');
+      if (resolve(out) === resolve(dataPath)) throw new UsageError(`--out '${out}' is the --data file; write the predictions to another file`);
+      const teacher = await loadTeacherArg(dir);
+      try {
+        const X = readNpyOption('--data', dataPath);
+        checkTeacherData(teacher, dataPath, X);
+        const bar = progressBar('predict', X.shape[0], ctx.bars);
+        let P;
+        try {
+          P = await teacher.predict(X, { onProgress: (d, n) => bar.update(d, n) });
+        } finally {
+          bar.stop();
+        }
+        const Y = teacher.outputDim === 1 ? { data: P.data, shape: [P.shape[0]] } : P;
+        for (let i = 0; i < Y.data.length; i++) {
+          if (!Number.isFinite(Y.data[i])) throw new Error(`the teacher predicted ${Y.data[i]} for sample ${Math.floor(i / teacher.outputDim)}; nothing was written`);
+        }
+        writeNpy(out, Y);
+        ctx.say(`wrote the ${teacher.kind} teacher's predictions for ${X.shape[0]} samples to ${out} (shape ${Y.shape.join(' × ')})`);
+        ctx.result({ out, shape: Y.shape, kind: teacher.kind });
+      } finally {
+        teacher.dispose();
+      }
+    });
+
+  teacher
+    .command('evaluate')
+    .description("the teacher's score on labelled data: R² and RMSE (per output and their mean)")
+    .option('--teacher <DIR>', 'a folder written by `awd teacher train`')
+    .option('--data <X.npy>', 'samples of the shape the teacher was trained on')
+    .option('--target <y.npy>', 'true targets: n or n × k')
+    .addHelpText('after', `
+Example:
+  awd teacher evaluate --teacher teacher/ --data Xtest.npy --target ytest.npy`)
+    .action(async (o: { teacher?: string; data?: string; target?: string }, c: Command) => {
+      const ctx = contextOf(c);
+      const dir = required('--teacher', o.teacher, 'the folder of a saved teacher');
+      const dataPath = required('--data', o.data, 'the samples as .npy');
+      const targetPath = required('--target', o.target, 'the true targets as .npy (n or n × k)');
+      const teacher = await loadTeacherArg(dir);
+      try {
+        const X = readNpyOption('--data', dataPath);
+        checkTeacherData(teacher, dataPath, X);
+        const y = readNpyOption('--target', targetPath);
+        const n = X.shape[0];
+        const k = teacher.outputDim;
+        const okShape = (y.shape.length === 1 && k === 1 && y.shape[0] === n) || (y.shape.length === 2 && y.shape[0] === n && y.shape[1] === k);
+        if (!okShape) {
+          const want = k === 1 ? `[${n}] or [${n}, 1]` : `[${n}, ${k}]`;
+          throw new UsageError(`--target '${targetPath}' has shape [${y.shape.join(', ')}]; expected ${want} (one row per sample of --data, one column per teacher output)`);
+        }
+        for (let i = 0; i < y.data.length; i++) {
+          if (!Number.isFinite(y.data[i])) throw new UsageError(`--target '${targetPath}' contains ${y.data[i]} at index ${i}; remove or fill the missing values`);
+        }
+        if (n < 2) throw new UsageError(`--data '${dataPath}' has ${n} sample; R² needs at least 2`);
+        const t = await import('../../teachers/index.ts');
+        const P = await teacher.predict(X);
+        const perOutput = Array.from({ length: k }, (_, j) => {
+          const yt = new Float64Array(n);
+          const yp = new Float64Array(n);
+          for (let i = 0; i < n; i++) {
+            yt[i] = y.data[i * k + j];
+            yp[i] = P.data[i * k + j];
+          }
+          return { output: j, r2: t.r2Score(yt, yp), rmse: Math.sqrt(t.meanSquaredError(yt, yp)) };
+        });
+        const r2 = perOutput.reduce((a, b) => a + b.r2, 0) / k;
+        const rmse = Math.sqrt(perOutput.reduce((a, b) => a + b.rmse ** 2, 0) / k);
+        for (const p of perOutput) {
+          if (!Number.isFinite(p.r2) || !Number.isFinite(p.rmse)) throw new Error(`the teacher's predictions are not finite (output ${p.output}); the teacher is damaged`);
+        }
+        ctx.say(`${teacher.kind} teacher on ${n} samples of ${dataPath}: R² ${formatCell(r2)}, RMSE ${formatCell(rmse)}`);
+        if (k > 1) for (const p of perOutput) ctx.say(`  output ${p.output}: R² ${formatCell(p.r2)}, RMSE ${formatCell(p.rmse)}`);
+        ctx.result({ n, r2, rmse, outputs: perOutput });
+      } finally {
+        teacher.dispose();
+      }
     });
 }
