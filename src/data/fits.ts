@@ -125,7 +125,7 @@ export function parseFits(bytes: Uint8Array, hdu?: number | string, opts: { name
   } else {
     const asIndex = typeof hdu === 'number' ? hdu : /^\d+$/.test(hdu) ? Number(hdu) : null;
     h = asIndex !== null ? hdus[asIndex] : hdus.find((x) => x.extname?.toUpperCase() === String(hdu).toUpperCase());
-    if (!h) throw new AwdError(where, `${name} has no HDU ${typeof hdu === 'number' ? hdu : `'${hdu}'`} (HDUs: ${list})`);
+    if (!h) throw new AwdError(where, `${name} has no HDU ${asIndex !== null ? asIndex : `'${hdu}'`} (HDUs: ${list})`);
     if (!isImage(h)) throw new AwdError(where, `${name}: HDU ${h.index} is ${h.type === 'PRIMARY' || h.type === 'IMAGE' ? 'empty' : `a ${h.type}, not an image`} (HDUs: ${list})`);
   }
   const n = h.naxis.reduce((a, b) => a * b, 1);

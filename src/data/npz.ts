@@ -27,7 +27,7 @@ export function parseNpz(bytes: Uint8Array, key?: string, opts: { name?: string;
   let k: number;
   if (key === undefined) {
     if (members.length !== 1) {
-      throw new AwdError('parseNpz', `${name} holds ${members.length} arrays (${keys.join(', ')}); name one, e.g. '${name}:${keys[0]}'`);
+      throw new AwdError('parseNpz', `${name} holds ${members.length} arrays (${keys.join(', ')}); name one, e.g. '${name.replace(/^'(.*)'$/, '$1')}:${keys[0]}'`);
     }
     k = 0;
   } else {
