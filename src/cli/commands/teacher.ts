@@ -1,8 +1,8 @@
 /** `awd teacher train` and `awd teacher grads`: a neural teacher and its input gradients. */
 import type { Command } from 'commander';
-import { writeNpy } from '../../data/npy.ts';
 import { formatCell } from '../../report/table.ts';
-import { existingDir, parseChoice, parseIntList, parseInteger, parseNumber, readNpyOption, required } from '../args.ts';
+import { existingDir, parseChoice, parseIntList, parseInteger, parseNumber, required } from '../args.ts';
+import { readDataOption, writeDataOption } from '../data.ts';
 import { teacherGradients } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -68,8 +68,8 @@ Example:
         opts.hidden = kind === 'lstm' ? h[0] : h;
       }
       if (o.stemStride !== undefined) opts.stemStride = parseChoice('--stem-stride', o.stemStride, ['1', '2'] as const) === '1' ? 1 : 2;
-      const X = readNpyOption('--data', dataPath);
-      const y = readNpyOption('--target', targetPath);
+      const X = await readDataOption('--data', dataPath);
+      const y = await readDataOption('--target', targetPath);
       const want = kind === 'cnn' ? 3 : 2;
       if (X.shape.length !== want && !(kind === 'lstm' && X.shape.length === 3)) {
         throw new UsageError(`--data '${dataPath}' has shape [${X.shape.join(', ')}]; a ${kind} teacher takes ${kind === 'cnn' ? 'n × rows × cols' : 'n × length'}`);
@@ -112,11 +112,11 @@ Example:
       const dataPath = required('--data', o.data, 'the samples as .npy');
       const out = required('--out', o.out, 'e.g. --out grads.npy');
       const outputIndex = parseInteger('--output-index', o.outputIndex, 0);
-      const X = readNpyOption('--data', dataPath);
+      const X = await readDataOption('--data', dataPath);
       const t0 = performance.now();
       const G = await teacherGradients(dir, X, outputIndex, ctx);
       const seconds = (performance.now() - t0) / 1000;
-      writeNpy(out, G);
+      await writeDataOption('--out', out, G);
       let sq = 0;
       for (let i = 0; i < G.data.length; i++) sq += G.data[i] * G.data[i];
       ctx.say(`wrote the input gradients of output ${outputIndex} at ${X.shape[0]} samples to ${out} (shape ${G.shape.join(' × ')}, ${seconds.toFixed(1)} s, rms ${formatCell(Math.sqrt(sq / Math.max(1, G.data.length)))})`);
