@@ -26,7 +26,7 @@ const walk = (dir) => readdirSync(dir).flatMap((n) => {
 if (existsSync(dist)) {
   for (const f of walk(dist)) {
     const rel = relative(dist, f);
-    if (rel.startsWith('playground') || rel === '.tsbuildinfo' || rel === join('awd', 'lossWorkerBoot.mjs')) continue;
+    if (rel.startsWith('playground') || rel === '.tsbuildinfo' || rel === '.built' || rel === join('awd', 'lossWorkerBoot.mjs')) continue;
     const stem = rel.replace(/(\.d)?\.(js|ts)(\.map)?$/, '');
     if (!existsSync(join(src, `${stem}.ts`))) rmSync(f);
   }
@@ -41,4 +41,6 @@ if (r.status !== 0) {
   process.exit(r.status ?? 1);
 }
 mkdirSync(join(dist, 'awd'), { recursive: true });
+// The time of the last successful build: the CLI tests refuse a dist/ older than src/.
+writeFileSync(join(dist, '.built'), `${new Date().toISOString()}\n`);
 writeFileSync(join(dist, 'awd', 'lossWorkerBoot.mjs'), "// Entry of the loss worker threads in the build: the compiled worker, no TypeScript loader.\nimport './lossWorker.js';\n");
