@@ -1,17 +1,23 @@
 /**
  * awd — adaptive wavelet distillation (Ha, Singh, Lanusse, Upadhyayula, Yu, NeurIPS 2021).
  *
- * The public API, in the order data flows through it:
+ * The core, in the order data flows through it: containers → data (simulators, in-memory
+ * formats) → AWD fit (teacher-free) → learned wavelet → interpretable predictor → metrics.
+ * It loads no TensorFlow.js and reads no files; the other stages are subpaths:
  *
- *     data → teacher → teacher input-gradients (once) → AWD fit (teacher-free) → learned wavelet
- *          → interpretable predictor → metrics, tables, figures
+ *     awd            this module: wavelets, AWD, predictors, simulators, .npy/.npz/FITS/CSV bytes
+ *     awd/wavelets   the PyWavelets-compatible transforms alone
+ *     awd/teachers   neural teachers and their input gradients (TensorFlow.js)
+ *     awd/node       files: readArray/writeArray (.npy, .npz, HDF5, FITS, CSV), wavelet files, tracks
+ *     awd/studies    the paper's three studies, run directories, and the HTML report
  *
  * @example
- * import { readNpy, AdaptiveWavelet, saveWavelet } from 'awd';
- * const X = readNpy('X.npy');          // n × 40 signals
- * const G = readNpy('grads.npy');      // the teacher's input gradients at X, same shape
+ * import { AdaptiveWavelet } from 'awd';
+ * import { readArray, saveWavelet } from 'awd/node';
+ * const X = await readArray('X.npy');           // n × 40 signals
+ * const G = await readArray('grads.npy');       // the teacher's input gradients at X, same shape
  * const w = AdaptiveWavelet.fit(X, { teacherGrads: G, lambda: 0.005, gamma: 0.043, seed: 0 });
- * const coeffs = w.transform(X);       // [approx_4, detail_1, …, detail_4]
+ * const coeffs = w.transform(X);                // [approx_4, detail_1, …, detail_4]
  * saveWavelet(w, 'wavelet.json');
  * @module
  */
@@ -21,14 +27,18 @@ export { ndarray, zeros, sizeOf, sameShape, sliceRows, takeRows } from './util/n
 export type { NdArray } from './util/ndarray.ts';
 export { Rng } from './util/rng.ts';
 export { AwdError } from './util/checks.ts';
-export { writeFileAtomic, writeJsonAtomic } from './util/atomic.ts';
 export { VERSION } from './version.ts';
 
-// ── 1. Data: .npy files, tracks, simulators ──────────────────────────────────────────────────
-export { readNpy, writeNpy, parseNpy, parseNpyHeader, encodeNpy } from './data/npy.ts';
+// ── 1. Data: simulators, and arrays from/to bytes (files: awd/node) ─────────────────────────
+export { parseNpy, parseNpyHeader, encodeNpy } from './data/npy.ts';
 export type { NpyHeader } from './data/npy.ts';
-export { loadTracks, resampleLinear, resampleReference } from './data/tracks.ts';
-export type { LoadTracksOptions, LoadedTracks } from './data/tracks.ts';
+export { parseNpz, encodeNpz, npzKeys } from './data/npz.ts';
+export type { Inflate } from './data/zip.ts';
+export { parseFits, fitsHdus } from './data/fits.ts';
+export type { FitsHdu } from './data/fits.ts';
+export { parseCsv } from './data/csv.ts';
+export type { CsvTable } from './data/csv.ts';
+export { resampleLinear, resampleReference } from './data/tracks.ts';
 export { simulateMolecular, MOLECULAR_MODEL } from './data/molecular.ts';
 export type { MolecularOptions, MolecularSplit } from './data/molecular.ts';
 export {
@@ -40,29 +50,17 @@ export type {
   CosmologyDatasetOptions, CosmologyDataset, CosmologySplit,
 } from './data/convergence.ts';
 
-// ── 2. Teachers: neural networks and their input gradients (TensorFlow.js) ───────────────────
-export {
-  ensureBackend, currentBackend, trainTeacher, architectureFor, NeuralTeacher, saveTeacher, loadTeacher,
-  TEACHER_FORMAT, TEACHER_FORMAT_VERSION,
-} from './teachers/index.ts';
-export type {
-  BackendName, Teacher, TeacherKind, Architecture, MlpArchitecture, LstmArchitecture, CnnArchitecture,
-  TrainOptions, TrainResult, EpochLog, InputGradientOptions, PredictOptions, TrainingInfo, TeacherFile,
-} from './teachers/index.ts';
+// ── 2. AWD: the adaptive wavelet, its objective, fitting, sweeps (teacher gradients come in) ──
+export { AdaptiveWavelet, initialFilter } from './awd/adaptive.ts';
+export type { FitOptions, FitSettings, FitProgress, EpochRecord, WaveletInit } from './awd/adaptive.ts';
+export { awdLoss, resolveWeights, DEFAULT_WEIGHTS, TERM_NAMES, WEIGHTED_TERMS } from './awd/loss.ts';
+export type { Weights, TermName, WeightedTerm, LossResult, LossOptions } from './awd/loss.ts';
+export { lowpassSum, highpassSum, unitNorm, cmf, orthogonality, highpassOf } from './awd/constraints.ts';
+export { waveletToJson, waveletFromJson } from './awd/serialize.ts';
+export { sweep, fitCell, mergeSweep, cellParams, gridSize, cellWavelet, selectBest } from './awd/sweep.ts';
+export type { Grid, CellResult } from './awd/sweep.ts';
 
-// ── 3. AWD: the adaptive wavelet, its objective, fitting, sweeps, files ──────────────────────
-export {
-  AdaptiveWavelet, checkDataAndGrads, initialFilter, awdLoss, resolveWeights, DEFAULT_WEIGHTS, TERM_NAMES,
-  WEIGHTED_TERMS, lowpassSum, highpassSum, unitNorm, cmf, orthogonality, highpassOf, Adam,
-  saveWavelet, loadWavelet, waveletToJson, waveletFromJson,
-  sweep, fitCell, mergeSweep, cellParams, gridSize, cellWavelet, selectBest,
-} from './awd/index.ts';
-export type {
-  FitOptions, FitSettings, FitProgress, EpochRecord, WaveletInit, Weights, TermName, WeightedTerm,
-  LossResult, LossOptions, Grid, CellResult,
-} from './awd/index.ts';
-
-// ── 4. Wavelets: families, PyWavelets-compatible transforms, wavefun, distance ───────────────
+// ── 3. Wavelets: families, PyWavelets-compatible transforms, wavefun, distance ───────────────
 export {
   MODES, parseMode, dwtCoeffLen, dwtMaxLevel, idwtOutputLen, WAVELET_NAMES, familyLowpass, filterBankFromLowpass,
   Wavelet, wavelet, resolveWavelet, dwt, idwt, wavedec, waverec, wavedecBatch, waverecBatch,
@@ -71,7 +69,7 @@ export {
 } from './wavelets/index.ts';
 export type { Mode, FilterBank, Coeffs2, Image, Wavedec2Result, Wavedec2Batch, WasmKernelSetting } from './wavelets/index.ts';
 
-// ── 5. Predictors: max-coefficient regression, peak counting, metrics ────────────────────────
+// ── 4. Predictors: max-coefficient regression, peak counting, metrics ────────────────────────
 export { maxCoefficientFeatures, topKByMagnitude } from './predictors/maxCoefficients.ts';
 export { RidgeRegression, ridgeCV, defaultAlphas } from './predictors/linear.ts';
 export type { RidgeOptions, RidgeCVOptions, RidgeCVResult, AlphaScore } from './predictors/linear.ts';
@@ -79,34 +77,11 @@ export { r2Score, rmse, mse } from './predictors/metrics.ts';
 export { kFold, fitOnTrainPredictTest, subset } from './predictors/crossValidation.ts';
 export type { Fold, Dataset, Predictor } from './predictors/crossValidation.ts';
 export { compressionFactor } from './predictors/compression.ts';
-export {
-  findPeaks, filterMap3x3, peakValues, histogram, peakHistograms, binEdgesFromTraining, linspace, PAPER_BIN_EDGES,
-} from './predictors/peaks.ts';
+export { findPeaks, peakValues, histogram, peakHistograms, binEdgesFromTraining, PAPER_BIN_EDGES } from './predictors/peaks.ts';
 export type { BorderMode, PeakStatistic, PeakCountOptions, BinEdgeOptions } from './predictors/peaks.ts';
-export { Chi2Classifier, pinvSymmetric } from './predictors/chi2.ts';
+export { Chi2Classifier } from './predictors/chi2.ts';
 export type { Chi2Options, Chi2Class } from './predictors/chi2.ts';
 export { bootstrapRmse } from './predictors/bootstrap.ts';
 export type { BootstrapRmse } from './predictors/bootstrap.ts';
-export {
-  LAPLACE_KERNEL, LAPLACE_V2_KERNEL, ROBERTS_X, ROBERTS_Y, robertsCrossAt, outer, waveletFilters2d, cutKernel3x3,
-  extractPatches,
-} from './predictors/kernels.ts';
+export { LAPLACE_KERNEL, LAPLACE_V2_KERNEL, ROBERTS_X, ROBERTS_Y, waveletFilters2d, cutKernel3x3 } from './predictors/kernels.ts';
 export type { WaveletFilters2d, KernelCut } from './predictors/kernels.ts';
-
-// ── 6. Studies: the paper's three experiments, and run directories ───────────────────────────
-export { runSyntheticStudy } from './studies/synthetic.ts';
-export type { SyntheticStudyOptions } from './studies/synthetic.ts';
-export { runMolecularStudy } from './studies/molecular.ts';
-export type { MolecularStudyOptions } from './studies/molecular.ts';
-export { runCosmologyStudy } from './studies/cosmology.ts';
-export type { CosmologyStudyOptions } from './studies/cosmology.ts';
-export type { StudyResult, StudyProgress, Table, Figure } from './studies/types.ts';
-export { writeStudyRun, readStudyRun } from './studies/write.ts';
-export type { RunFiles, RunManifest } from './studies/write.ts';
-
-// ── 7. Report: SVG figures, tables, the HTML page ────────────────────────────────────────────
-export { linePlot, linePlotBody, heatmap, heatmapBody, panelGrid, svgDocument, PALETTE } from './report/svg.ts';
-export type { Series, LinePlotOptions, HeatmapOptions, Panel } from './report/svg.ts';
-export { formatCell, tableToMarkdown, tableToText, tableToHtml } from './report/table.ts';
-export { waveletFunctionsPlot, waveletSummaryPlot } from './report/wavelets.ts';
-export { renderReport } from './report/html.ts';

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AdaptiveWavelet, type FitOptions } from '../awd/adaptive.ts';
 import { loadWavelet } from '../awd/serialize.ts';
-import { writeNpy } from '../data/npy.ts';
 import { sameShape, takeRows, type NdArray } from '../util/ndarray.ts';
 import { Rng } from '../util/rng.ts';
 import { familyLowpass } from '../wavelets/families.ts';
@@ -15,6 +14,7 @@ import { dwtMaxLevel, MODES, type Mode } from '../wavelets/modes.ts';
 import { warnOnce } from '../util/warn.ts';
 import { cmf, highpassSum, lowpassSum, orthogonality, unitNorm } from '../awd/constraints.ts';
 import { assertFiniteInput, checkSamples, existingDir, parseChoice, parseInteger, parseNumber, readInput, readInputAsync, readNpyOption, required } from './args.ts';
+import { DATA_FORMATS, readDataOption, writeDataOption } from './data.ts';
 import type { Ctx } from './context.ts';
 import { UsageError } from './errors.ts';
 import { progressBar } from './progress.ts';
@@ -23,7 +23,7 @@ import { refuseOverwrite, type InputPath, type OutputPath } from './paths.ts';
 /** Adds --data, --grads, --teacher, --output-index, --save-grads. */
 export function addDataOptions(cmd: Command): Command {
   return cmd
-    .option('--data <X.npy>', 'samples: n × length (1D) or n × rows × cols (2D), float .npy')
+    .option('--data <X.npy>', `samples: n × length (1D) or n × rows × cols (2D); ${DATA_FORMATS}`)
     .option('--grads <G.npy>', "the teacher's input gradients at the samples (same shape as --data)")
     .option('--teacher <DIR>', 'a teacher saved by `awd teacher train`; its input gradients are computed here')
     .option('--output-index <k>', 'with --teacher: which output to differentiate', '0')
@@ -78,10 +78,10 @@ export async function loadDataAndGrads(o: DataOpts, ctx: Ctx): Promise<{ X: NdAr
   if (o.grads && o.teacher) throw new UsageError('give either --grads or --teacher, not both');
   if (!o.grads && !o.teacher) throw new UsageError('give the teacher gradients with --grads G.npy, or a saved teacher with --teacher DIR');
   if (o.saveGrads && !o.teacher) throw new UsageError('--save-grads needs --teacher (the gradients are only computed with a teacher)');
-  const X = readNpyOption('--data', dataPath);
+  const X = await readDataOption('--data', dataPath);
   checkSamples('--data', dataPath, X);
   if (o.grads) {
-    const G = readNpyOption('--grads', o.grads);
+    const G = await readDataOption('--grads', o.grads);
     assertFiniteInput('--grads', o.grads, G);
     if (!sameShape(G.shape, X.shape)) {
       throw new UsageError(`--grads '${o.grads}' has shape [${G.shape.join(', ')}] but --data has [${X.shape.join(', ')}]; the gradients must be taken at the samples, one per value`);
@@ -91,7 +91,7 @@ export async function loadDataAndGrads(o: DataOpts, ctx: Ctx): Promise<{ X: NdAr
   const dir = existingDir('--teacher', o.teacher as string);
   const outputIndex = parseInteger('--output-index', o.outputIndex ?? '0', 0);
   const G = await teacherGradients(dir, X, outputIndex, ctx);
-  if (o.saveGrads) writeNpy(o.saveGrads, G);
+  if (o.saveGrads) await writeDataOption('--save-grads', o.saveGrads, G);
   return { X, G, gradsFrom: `teacher ${dir}` };
 }
 

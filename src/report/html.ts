@@ -5,7 +5,7 @@
  * @module
  */
 import { waveletFromJson } from '../awd/serialize.ts';
-import type { StudyResult } from '../studies/types.ts';
+import type { ReportContent } from './types.ts';
 import { VERSION } from '../version.ts';
 import { waveletDistanceToNamed } from '../wavelets/distance.ts';
 import { escapeXml } from './svg.ts';
@@ -40,7 +40,7 @@ function slug(s: string): string {
 }
 
 /** Fitted wavelets among the artifacts (files in the awd wavelet format). */
-function waveletArtifacts(result: StudyResult): { name: string; section: string }[] {
+function waveletArtifacts(result: ReportContent): { name: string; section: string }[] {
   const out: { name: string; section: string }[] = [];
   for (const [name, text] of Object.entries(result.artifacts ?? {})) {
     if (typeof text !== 'string' || !text.includes('"awd-wavelet"')) continue;
@@ -82,9 +82,9 @@ function waveletArtifacts(result: StudyResult): { name: string; section: string 
  *   results: {}, timings: {}, findings: ['nothing to report'] });
  * html.startsWith('<!DOCTYPE html>'); // true
  */
-export function renderReport(result: StudyResult, opts: { generated?: string } = {}): string {
+export function renderReport(result: ReportContent, opts: { generated?: string } = {}): string {
   if (!result || typeof result !== 'object' || !Array.isArray(result.tables) || !Array.isArray(result.figures)) {
-    throw new Error('Error in renderReport: expected a StudyResult with tables and figures');
+    throw new Error('Error in renderReport: expected a study result with tables and figures');
   }
   const wavelets = waveletArtifacts(result);
   const toc: string[] = [];

@@ -3,7 +3,7 @@
  * format shared by all three.
  * @module
  */
-import type { Table } from '../studies/types.ts';
+import type { Table } from './types.ts';
 import { escapeXml } from './svg.ts';
 
 /**

@@ -3,23 +3,9 @@
  * @module
  */
 
-/** A table: a title, column names, and rows of cells (numbers are formatted by the renderer). */
-export interface Table {
-  title: string;
-  columns: string[];
-  rows: (string | number | null)[][];
-  /** Notes printed under the table (how numbers were computed, caveats). */
-  notes?: string[];
-}
+import type { Figure, Table } from '../report/types.ts';
 
-/** A figure as standalone SVG text. */
-export interface Figure {
-  /** File-name stem, e.g. 'fig3-wavelets'. */
-  name: string;
-  title: string;
-  caption: string;
-  svg: string;
-}
+export type { Figure, Table } from '../report/types.ts';
 
 /** The result of one study run. */
 export interface StudyResult {

@@ -19,7 +19,7 @@ export {
   type Scaling,
   type ParamSpec,
 } from './models.ts';
-export { NeuralTeacher, type Teacher, type InputGradientOptions, type PredictOptions, type TrainingInfo } from './teacher.ts';
+export { NeuralTeacher, loadTeacher, type Teacher, type InputGradientOptions, type PredictOptions, type TrainingInfo } from './teacher.ts';
 export {
   trainTeacher,
   crossValidateTeacher,
@@ -33,5 +33,5 @@ export {
   type LrSchedule,
   type Augmentation,
 } from './train.ts';
-export { saveTeacher, loadTeacher, libraryVersion, TEACHER_FORMAT, TEACHER_FORMAT_VERSION, type TeacherFile } from './io.ts';
+export { saveTeacher, libraryVersion, TEACHER_FORMAT, TEACHER_FORMAT_VERSION, type TeacherFile } from './io.ts';
 export { r2Score, meanSquaredError } from './metrics.ts';

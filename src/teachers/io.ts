@@ -17,9 +17,46 @@ import { join } from 'node:path';
 import { AwdError } from '../util/checks.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { sizeOf } from '../util/ndarray.ts';
-import { ensureBackend } from './backend.ts';
 import { paramSpecs, validateArchitecture, type Architecture, type Scaling } from './models.ts';
-import { NeuralTeacher, type TrainingInfo } from './teacher.ts';
+
+/** Metadata about how a teacher was trained (saved with it, informational). */
+export interface TrainingInfo {
+  seed?: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  nTrain?: number;
+  valR2?: number | null;
+  backend?: string;
+  /** Seed of the validation split, when given apart from `seed`. */
+  valSeed?: number;
+  lrSchedule?: string;
+  patience?: number;
+  weightDecay?: number;
+  dropout?: number;
+  augment?: string;
+  /** Epoch whose weights were kept (0: the initial ones). */
+  bestEpoch?: number;
+  /** Epochs run (early stopping may end before `epochs`). */
+  epochsRun?: number;
+  /** Training curve: train/validation MSE per epoch (no wall-clock times: same inputs + seed → same file). */
+  history?: { epoch: number; trainLoss: number; valLoss: number | null; learningRate?: number }[];
+  /** k-fold cross-validation estimate, when requested. */
+  cv?: { folds: number; seed: number; r2: number[]; rmse: number[]; r2Mean: number; r2Std: number; rmseMean: number; rmseStd: number; epochs: number[] };
+}
+
+/**
+ * What the files hold: a teacher's architecture, output scaling, training info and weights.
+ * `NeuralTeacher` has this shape; this module knows nothing else of it (dependencies run
+ * teacher.ts → io.ts only).
+ */
+export interface TeacherParts {
+  readonly architecture: Architecture;
+  readonly scaling: Scaling;
+  readonly training: TrainingInfo;
+  /** Every parameter tensor's values, in `paramSpecs(architecture)` order. */
+  getWeights(): Float32Array[];
+}
 
 export const TEACHER_FORMAT = 'awd-teacher';
 export const TEACHER_FORMAT_VERSION = 1;
@@ -74,7 +111,7 @@ function sha256(bytes: Uint8Array): string {
 }
 
 /** Saves a teacher to `dir` (created if needed): teacher.json + weights.bin, atomically. */
-export async function saveTeacher(teacher: NeuralTeacher, dir: string): Promise<void> {
+export async function saveTeacher(teacher: TeacherParts, dir: string): Promise<void> {
   const specs = paramSpecs(teacher.architecture);
   const weights = teacher.getWeights();
   const total = weights.reduce((a, w) => a + w.length * 4, 0);
@@ -92,9 +129,9 @@ export async function saveTeacher(teacher: NeuralTeacher, dir: string): Promise<
     formatVersion: TEACHER_FORMAT_VERSION,
     library: 'awd',
     libraryVersion: libraryVersion(),
-    kind: teacher.kind,
-    inputShape: teacher.inputShape,
-    outputDim: teacher.outputDim,
+    kind: teacher.architecture.kind,
+    inputShape: teacher.architecture.inputShape,
+    outputDim: teacher.architecture.outputDim,
     architecture: teacher.architecture,
     scaling: teacher.scaling,
     training: teacher.training,
@@ -104,8 +141,11 @@ export async function saveTeacher(teacher: NeuralTeacher, dir: string): Promise<
   writeJsonAtomic(join(dir, JSON_NAME), file);
 }
 
-/** Loads a teacher saved by saveTeacher, checking that the files are whole and consistent. */
-export async function loadTeacher(dir: string): Promise<NeuralTeacher> {
+/**
+ * Reads the parts of a teacher saved by saveTeacher, checking that the files are whole and
+ * consistent (`loadTeacher` in teacher.ts builds the network from them).
+ */
+export async function readTeacherFiles(dir: string): Promise<{ architecture: Architecture; scaling: Scaling; training: TrainingInfo; weights: Float32Array[] }> {
   const where = 'loadTeacher';
   const jsonPath = join(dir, JSON_NAME);
   if (!existsSync(jsonPath)) {
@@ -189,6 +229,5 @@ export async function loadTeacher(dir: string): Promise<NeuralTeacher> {
     for (let j = 0; j < n; j++) out[j] = view.getFloat32(e.byteOffset + 4 * j, true);
     return out;
   });
-  await ensureBackend();
-  return new NeuralTeacher(arch, sc, weights, file.training ?? {});
+  return { architecture: arch, scaling: sc, training: file.training ?? {}, weights };
 }

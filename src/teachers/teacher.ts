@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AwdError } from '../util/checks.ts';
 import { ndarray, sizeOf, type NdArray } from '../util/ndarray.ts';
 import { ensureBackend } from './backend.ts';
-import { saveTeacher } from './io.ts';
+import { readTeacherFiles, saveTeacher, type TrainingInfo } from './io.ts';
 import {
   forwardRaw,
   paramSpecs,
@@ -49,31 +49,7 @@ export interface Teacher {
   dispose(): void;
 }
 
-/** Metadata about how a teacher was trained (saved with it, informational). */
-export interface TrainingInfo {
-  seed?: number;
-  epochs?: number;
-  batchSize?: number;
-  learningRate?: number;
-  nTrain?: number;
-  valR2?: number | null;
-  backend?: string;
-  /** Seed of the validation split, when given apart from `seed`. */
-  valSeed?: number;
-  lrSchedule?: string;
-  patience?: number;
-  weightDecay?: number;
-  dropout?: number;
-  augment?: string;
-  /** Epoch whose weights were kept (0: the initial ones). */
-  bestEpoch?: number;
-  /** Epochs run (early stopping may end before `epochs`). */
-  epochsRun?: number;
-  /** Training curve: train/validation MSE per epoch (no wall-clock times: same inputs + seed → same file). */
-  history?: { epoch: number; trainLoss: number; valLoss: number | null; learningRate?: number }[];
-  /** k-fold cross-validation estimate, when requested. */
-  cv?: { folds: number; seed: number; r2: number[]; rmse: number[]; r2Mean: number; r2Std: number; rmseMean: number; rmseStd: number; epochs: number[] };
-}
+export type { TrainingInfo } from './io.ts';
 
 const DEFAULT_BATCH: Record<TeacherKind, number> = { mlp: 2048, lstm: 512, cnn: 32 };
 
@@ -216,4 +192,11 @@ export class NeuralTeacher implements Teacher {
   private checkAlive(where: string): void {
     if (this.disposed) throw new AwdError(where, 'this teacher has been disposed; load or train it again');
   }
+}
+
+/** Loads a teacher saved by saveTeacher (or `teacher.save`), checking that the files are whole and consistent. */
+export async function loadTeacher(dir: string): Promise<NeuralTeacher> {
+  const p = await readTeacherFiles(dir);
+  await ensureBackend();
+  return new NeuralTeacher(p.architecture, p.scaling, p.weights, p.training);
 }

@@ -10,7 +10,7 @@ import * as zlib from 'node:zlib';
 import { loadWavelet } from '../../src/awd/serialize.ts';
 import { AdaptiveWavelet } from '../../src/awd/adaptive.ts';
 import { parseNpy, readNpy } from '../../src/data/npy.ts';
-import { crc32 } from '../../src/cli/npz.ts';
+import { crc32 } from '../../src/data/zip.ts';
 import { awd, assertFails, assertOk, tempDir } from './helpers.ts';
 import { writeTinyData } from './data.ts';
 

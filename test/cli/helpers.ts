@@ -1,6 +1,6 @@
 /** Running the `awd` command as a user would: a child process of `node bin/awd.js`. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -13,8 +13,24 @@ export interface Run {
   stderr: string;
 }
 
+const ROOT = new URL('../../', import.meta.url).pathname;
+let fresh = false;
+
+/** The CLI runs from dist/ (bin/awd.js): refuse to test a build older than the sources. */
+function assertBuildFresh(): void {
+  if (fresh) return;
+  const stamp = join(ROOT, 'dist', '.built');
+  assert.ok(existsSync(stamp), 'dist/ is not built: run `npm run build` (npm test does it first)');
+  const built = statSync(stamp).mtimeMs;
+  const newest = (dir: string): number =>
+    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  assert.ok(newest(join(ROOT, 'src')) <= built, 'dist/ is older than src/: run `npm run build` (npm test does it first)');
+  fresh = true;
+}
+
 /** Runs `awd ...args` in `cwd`; stdout and stderr are pipes (not terminals), so no progress bars. */
 export function awd(args: string[], cwd: string): Promise<Run> {
+  assertBuildFresh();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

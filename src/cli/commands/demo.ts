@@ -28,14 +28,16 @@ const ENTRY: Record<StudyName, string> = {
 
 /** The run function of a study, or a UsageError saying the study is not in this checkout. */
 export async function loadStudy(name: StudyName): Promise<RunStudy> {
+  // From the sources (tsx) the studies are .ts files; from the build (dist/) they are .js.
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const rel = `src/studies/${name}.ts`;
-  const url = new URL(`../../studies/${name}.ts`, import.meta.url).href;
+  const url = new URL(`../../studies/${name}${ext}`, import.meta.url).href;
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(`studies/${name}.ts`)) {
+    if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(`studies/${name}${ext}`)) {
       throw new UsageError(`the ${name} study is not available in this checkout (${rel} is missing); run another study or update the code`);
     }
     throw new UsageError(`the ${name} study failed to load (${rel}): ${oneLine(e)}`);

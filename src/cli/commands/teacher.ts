@@ -9,6 +9,7 @@ import type { NeuralTeacher } from '../../teachers/teacher.ts';
 import { writeNpy } from '../../data/npy.ts';
 import { formatCell } from '../../report/table.ts';
 import { assertFiniteInput, existingDir, parseChoice, parseIntList, parseInteger, parseNumber, readNpyOption, required } from '../args.ts';
+import { readDataOption, writeDataOption } from '../data.ts';
 import { teacherGradients } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -142,8 +143,8 @@ Example:
         opts.hidden = kind === 'lstm' ? h[0] : h;
       }
       if (o.stemStride !== undefined) opts.stemStride = parseChoice('--stem-stride', o.stemStride, ['1', '2'] as const) === '1' ? 1 : 2;
-      const X = readNpyOption('--data', dataPath);
-      const y = readNpyOption('--target', targetPath);
+      const X = await readDataOption('--data', dataPath);
+      const y = await readDataOption('--target', targetPath);
       assertFiniteInput('--data', dataPath, X);
       assertFiniteInput('--target', targetPath, y);
       const want = kind === 'cnn' ? 3 : 2;
@@ -193,12 +194,12 @@ Example:
       const out = required('--out', o.out, 'e.g. --out grads.npy');
       refuseOverwrite([{ option: '--teacher', path: dir }, { option: '--data', path: dataPath }], [{ option: '--out', path: out }]);
       const outputIndex = parseInteger('--output-index', o.outputIndex, 0);
-      const X = readNpyOption('--data', dataPath);
+      const X = await readDataOption('--data', dataPath);
       assertFiniteInput('--data', dataPath, X);
       const t0 = performance.now();
       const G = await teacherGradients(dir, X, outputIndex, ctx);
       const seconds = (performance.now() - t0) / 1000;
-      writeNpy(out, G);
+      await writeDataOption('--out', out, G);
       let sq = 0;
       for (let i = 0; i < G.data.length; i++) sq += G.data[i] * G.data[i];
       ctx.say(`wrote the input gradients of output ${outputIndex} at ${X.shape[0]} samples to ${out} (shape ${G.shape.join(' × ')}, ${seconds.toFixed(1)} s, rms ${formatCell(Math.sqrt(sq / Math.max(1, G.data.length)))})`);
@@ -222,7 +223,7 @@ Example:
       if (resolve(out) === resolve(dataPath)) throw new UsageError(`--out '${out}' is the --data file; write the predictions to another file`);
       const teacher = await loadTeacherArg(dir);
       try {
-        const X = readNpyOption('--data', dataPath);
+        const X = await readDataOption('--data', dataPath);
         checkTeacherData(teacher, dataPath, X);
         const bar = progressBar('predict', X.shape[0], ctx.bars);
         let P;
@@ -259,9 +260,9 @@ Example:
       const targetPath = required('--target', o.target, 'the true targets as .npy (n or n × k)');
       const teacher = await loadTeacherArg(dir);
       try {
-        const X = readNpyOption('--data', dataPath);
+        const X = await readDataOption('--data', dataPath);
         checkTeacherData(teacher, dataPath, X);
-        const y = readNpyOption('--target', targetPath);
+        const y = await readDataOption('--target', targetPath);
         const n = X.shape[0];
         const k = teacher.outputDim;
         const okShape = (y.shape.length === 1 && k === 1 && y.shape[0] === n) || (y.shape.length === 2 && y.shape[0] === n && y.shape[1] === k);
