@@ -129,6 +129,14 @@ function difference(a: FitFingerprint, b: FitFingerprint): string | null {
   return null;
 }
 
+/** A checkpoint that cannot be resumed (missing resume flag, another fit's, corrupted): a bad input file. */
+export class CheckpointError extends AwdError {
+  constructor(where: string, message: string) {
+    super(where, message);
+    this.name = 'CheckpointError';
+  }
+}
+
 /** Test hook: `AWD_CHECKPOINT_TEST_KILL=N:partial|before-rename` kills the process during its N-th save. */
 function testKill(): { n: number; phase: string } | null {
   const v = process.env.AWD_CHECKPOINT_TEST_KILL;
@@ -194,7 +202,7 @@ export class Checkpointer {
     const path = this.options.path;
     if (!existsSync(path)) return null;
     if (!this.options.resume) {
-      throw new AwdError(this.where, `checkpoint ${path} already exists (an interrupted fit?); resume it (--resume / checkpoint.resume: true) or delete it to start afresh`);
+      throw new CheckpointError(this.where, `checkpoint ${path} already exists (an interrupted fit?); resume it (--resume / checkpoint.resume: true) or delete it to start afresh`);
     }
     return readCheckpoint(path, this.where, this.fingerprint);
   }
@@ -236,9 +244,9 @@ export function readCheckpoint(path: string, where: string, expected: FitFingerp
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new AwdError(where, `cannot read checkpoint ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CheckpointError(where, `cannot read checkpoint ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const bad = (why: string): AwdError => new AwdError(where, `checkpoint ${path} ${why}; delete it to start the fit afresh`);
+  const bad = (why: string): AwdError => new CheckpointError(where, `checkpoint ${path} ${why}; delete it to start the fit afresh`);
   const m = /^\{"sha256":"([0-9a-f]{64})","body":([\s\S]*)\}\n$/.exec(text);
   if (!m) throw bad('is truncated or not an awd checkpoint');
   if (checksum(m[2]) !== m[1]) throw bad('fails its checksum (corrupted or edited)');
@@ -251,7 +259,7 @@ export function readCheckpoint(path: string, where: string, expected: FitFingerp
   if (doc.format !== CHECKPOINT_FORMAT) throw bad('is not an awd checkpoint');
   if (doc.formatVersion !== CHECKPOINT_VERSION) throw bad(`has format version ${doc.formatVersion}; this awd reads version ${CHECKPOINT_VERSION}`);
   const diff = doc.fingerprint ? difference(doc.fingerprint, expected) : 'it has no fingerprint';
-  if (diff) throw new AwdError(where, `checkpoint ${path} belongs to another fit: ${diff}. Resume it with the same data and settings, or delete it to start afresh`);
+  if (diff) throw new CheckpointError(where, `checkpoint ${path} belongs to another fit: ${diff}. Resume it with the same data and settings, or delete it to start afresh`);
   const st = doc.state;
   try {
     if (!st) throw new Error('no state');

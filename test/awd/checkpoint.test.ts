@@ -27,7 +27,7 @@ class Stop extends Error {}
 
 for (const method of ['fit', 'fitStream'] as const) {
   test(`${method}: stopped after any step and resumed, the result is bit-identical to a straight run`, () => {
-    const steps = straight[method].history.length * Math.ceil(p.n / 10);
+    const steps = (straight[method].history as unknown[]).length * Math.ceil(p.n / 10);
     assert.ok(steps >= 20, `the problem should take several epochs (${steps} steps)`);
     for (const stopAt of [1, 2, 5, 7, 13, steps - 1, steps]) {
       const dir = tmp();

@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { AdaptiveWavelet } from '../../awd/adaptive.ts';
 import { saveWavelet } from '../../awd/serialize.ts';
+import { removeCheckpoint } from '../../awd/checkpoint.ts';
+import { addCheckpointOptions, checkpointFrom, withCheckpointErrors, type CheckpointCliOpts } from '../checkpointOptions.ts';
 import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { formatCell } from '../../report/table.ts';
 import { required } from '../args.ts';
@@ -16,13 +18,16 @@ export function addFitCommand(program: Command): void {
     .option('--out <wavelet.json>', 'where to save the fitted wavelet');
   addDataOptions(cmd);
   addFitOptions(cmd);
+  addCheckpointOptions(cmd);
   cmd.addHelpText('after', `
 Examples:
   awd fit --data X.npy --grads G.npy --lambda 0.005 --gamma 0.043 --out wavelet.json
-  awd fit --data X.npy --teacher teacher/ --epochs 20 --out wavelet.json`);
-  cmd.action(async (o: DataOpts & FitCliOpts & { out?: string }, c: Command) => {
+  awd fit --data X.npy --teacher teacher/ --epochs 20 --out wavelet.json
+  awd fit --data X.npy --grads G.npy --epochs 500 --checkpoint-every 5m --resume --out wavelet.json`);
+  cmd.action(async (o: DataOpts & FitCliOpts & CheckpointCliOpts & { out?: string }, c: Command) => {
     const ctx = contextOf(c);
     const out = required('--out', o.out, 'where to save the fitted wavelet, e.g. --out wavelet.json');
+    const checkpoint = checkpointFrom(o, `${out}.ckpt`, [o.data, o.grads, o.out, o.saveGrads]);
     const loaded = await loadDataAndGrads(o, ctx);
     const { X, G, opts } = fitOptionsFrom(o, loaded.X, loaded.G, ctx);
     const n = X.shape[0];
@@ -31,16 +36,18 @@ Examples:
     const t0 = performance.now();
     let w: AdaptiveWavelet;
     try {
-      w = AdaptiveWavelet.fit(X, {
+      w = withCheckpointErrors(() => AdaptiveWavelet.fit(X, {
         ...opts,
         teacherGrads: G,
+        ...(checkpoint ? { checkpoint } : {}),
         onProgress: (p) => bar.update((p.epoch - 1) * p.batches + p.batch, p.epochs * p.batches, `epoch ${p.epoch}/${p.epochs} loss ${formatCell(p.loss)}`),
-      });
+      }));
     } finally {
       bar.stop();
     }
     const seconds = (performance.now() - t0) / 1000;
     saveWavelet(w, out);
+    if (checkpoint) removeCheckpoint(checkpoint.path);
     const last = w.history[w.history.length - 1];
     const start = typeof opts.wavelet === 'string' ? opts.wavelet : null;
     const distance = start ? waveletDistanceToNamed(w.h, start) : null;
