@@ -284,3 +284,16 @@ export function removeCheckpoint(path: string): void {
   if (!existsSync(dir)) return;
   for (const f of readdirSync(dir)) if (f.startsWith(prefix)) rmSync(join(dir, f), { force: true });
 }
+
+/** Where a checkpoint stands (epoch in progress, batches done), or null when it is unreadable. No fingerprint check. */
+export function checkpointPosition(path: string): { epoch: number; batch: number; finished: boolean } | null {
+  try {
+    const text = readFileSync(path, 'utf8');
+    const m = /^\{"sha256":"([0-9a-f]{64})","body":([\s\S]*)\}\n$/.exec(text);
+    if (!m || checksum(m[2]) !== m[1]) return null;
+    const st = JSON.parse(m[2]).state;
+    return { epoch: st.epoch, batch: st.batch, finished: st.finished === true };
+  } catch {
+    return null;
+  }
+}
