@@ -352,7 +352,8 @@ export function runSweepCell(dir: string, k: number, opts: { onProgress?: (p: Fi
   mkdirSync(join(dir, 'checkpoints'), { recursive: true });
   const ckpt = cellCheckpoint(dir, k);
   const resumedFrom = existsSync(ckpt) ? checkpointPosition(ckpt) : null;
-  const job = process.env.SLURM_JOB_ID ? `slurm ${process.env.SLURM_ARRAY_JOB_ID ?? process.env.SLURM_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID ?? ''}` : process.env.JOB_COMPLETION_INDEX !== undefined ? `k8s index ${process.env.JOB_COMPLETION_INDEX}` : null;
+  const env = process.env;
+  const job = env.SLURM_JOB_ID ? `slurm job ${env.SLURM_ARRAY_JOB_ID ? `${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}` : env.SLURM_JOB_ID}` : env.JOB_COMPLETION_INDEX ? `k8s index ${env.JOB_COMPLETION_INDEX}` : null;
   writeFileAtomic(marker(dir, k, 'running'), JSON.stringify({ host: hostname(), pid: process.pid, started: new Date().toISOString(), job }) + '\n');
   rmSync(marker(dir, k, 'failed'), { force: true });
   opts.onStart?.(resumedFrom);

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { cellParams, cellWavelet, gridSize, mergeSweep, fitCell, type CellResult, type Grid } from '../../awd/sweep.ts';
 import { arraySha256, cellFileText, cellMismatch, mergedSweepDocument, parseCellFile, sweepFingerprint, type CellPoint, type SweepFingerprint, type SweepSettings } from '../../awd/sweepPlan.ts';
+import { chooseThreads } from '../../awd/parallel.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic.ts';
 import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { tableToText } from '../../report/table.ts';
@@ -40,11 +41,11 @@ export function sweepTable(grid: Grid, results: CellResult[]): Table {
 }
 
 /** The fingerprint of an `awd sweep --out DIR` run (same definition as a plan's). */
-function legacyFingerprint(X: { data: Float64Array; shape: number[] }, G: { data: Float64Array; shape: number[] }, o: FitCliOpts, opts: ReturnType<typeof fitOptionsFrom>['opts'], grid: Grid): SweepFingerprint {
+function legacyFingerprint(X: { data: Float64Array; shape: number[] }, G: { data: Float64Array; shape: number[] }, o: FitCliOpts, opts: ReturnType<typeof fitOptionsFrom>['opts'], grid: Grid, trainSize: number): SweepFingerprint {
   const settings: SweepSettings = {
     levels: opts.levels ?? 4, mode: opts.mode ?? 'zero', epochs: opts.epochs ?? 50, batchSize: opts.batchSize ?? 100,
     learningRate: opts.learningRate ?? 1e-3, initNoise: opts.initNoise ?? 0, valFraction: Number(o.valFraction ?? '0'),
-    patience: opts.patience ?? null, threads: 'auto',
+    patience: opts.patience ?? null, threads: chooseThreads(opts.threads, trainSize, opts.epochs ?? 50),
   };
   const start = typeof opts.wavelet === 'string' ? opts.wavelet : Array.from(opts.wavelet as ArrayLike<number>);
   return sweepFingerprint({ X: arraySha256(X), G: arraySha256(G) }, settings, grid, [start], [opts.seed ?? 0]);
@@ -76,7 +77,7 @@ Examples:
     const cells = o.cell === undefined ? Array.from({ length: size }, (_, i) => i) : [parseInteger('--cell', o.cell, 0, size - 1)];
     const loaded = await loadDataAndGrads(o, ctx);
     const { X, G, opts } = fitOptionsFrom(o, loaded.X, loaded.G, ctx);
-    const fingerprint = legacyFingerprint(loaded.X, loaded.G, o, opts, grid);
+    const fingerprint = legacyFingerprint(loaded.X, loaded.G, o, opts, grid, X.data.length);
     const n = X.shape[0];
     const batches = Math.ceil(n / Math.min(opts.batchSize ?? 100, n));
     const perCell = (opts.epochs ?? 50) * batches;

@@ -222,6 +222,11 @@ Cells are numbered start-major, then seed, λ, γ. Then run the cells with any e
       };
       const threads = plan.settings.threads;
       if (threads !== 'auto' && threads > so.cpusPerTask) process.stderr.write(`awd: warning: the plan fits each cell with ${threads} threads but --cpus-per-task is ${so.cpusPerTask}; give --cpus-per-task ${threads}\n`);
+      if (o.submit) {
+        // Before anything is written: can this machine submit at all?
+        const probe = spawnSync('sbatch', ['--version'], { encoding: 'utf8' });
+        if (probe.error) throw new UsageError(`cannot run sbatch (${(probe.error as NodeJS.ErrnoException).code}); write the scripts without --submit and submit them on the cluster's login node with: bash ${join(abs, 'slurm', 'submit.sh')}`);
+      }
       mkdirSync(join(abs, 'logs'), { recursive: true });
       const files = { array: join(abs, 'slurm', 'array.sbatch'), merge: join(abs, 'slurm', 'merge.sbatch'), submit: join(abs, 'slurm', 'submit.sh') };
       writeFileAtomic(files.array, slurmArrayScript(so));
