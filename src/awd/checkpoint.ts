@@ -145,6 +145,17 @@ function testKill(): { n: number; phase: string } | null {
   return m ? { n: Number(m[1]), phase: m[2] } : null;
 }
 
+/**
+ * Test hook: `AWD_CHECKPOINT_TEST_PAUSE=<part of the path>:N:ms` blocks the process for ms
+ * milliseconds after its N-th save of a matching checkpoint, in a fit that started afresh (not
+ * in a resumed one) — so a test can kill or requeue a job at a known point mid-fit.
+ */
+function testPause(path: string): { n: number; ms: number } | null {
+  const v = process.env.AWD_CHECKPOINT_TEST_PAUSE;
+  const m = v ? /^(.+):(\d+):(\d+)$/.exec(v) : null;
+  return m && path.includes(m[1]) ? { n: Number(m[2]), ms: Number(m[3]) } : null;
+}
+
 /** Writes `text` to `path` atomically and durably (temporary file, fsync, rename). */
 function writeDurable(path: string, text: string, kill: { phase: string } | null): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -178,6 +189,7 @@ export class Checkpointer {
   private readonly everySteps: number | null;
   private readonly everyMs: number;
   private readonly kill = testKill();
+  private pause: { n: number; ms: number } | null = null;
 
   constructor(
     private readonly where: string,
@@ -200,12 +212,16 @@ export class Checkpointer {
    */
   load(): TrainSnapshot | null {
     const path = this.options.path;
-    if (!existsSync(path)) return null;
+    if (!existsSync(path)) {
+      this.pause = testPause(path);
+      return null;
+    }
     if (!this.options.resume) {
       throw new CheckpointError(this.where, `checkpoint ${path} already exists (an interrupted fit?); resume it (--resume / checkpoint.resume: true) or delete it to start afresh`);
     }
     return readCheckpoint(path, this.where, this.fingerprint);
   }
+
 
   /** Counts a step; true when a checkpoint is due. */
   due(): boolean {
@@ -233,6 +249,7 @@ export class Checkpointer {
     const body = JSON.stringify(doc);
     const kill = this.kill && this.kill.n === this.saves ? this.kill : null;
     writeDurable(this.options.path, `{"sha256":"${checksum(body)}","body":${body}}\n`, kill);
+    if (this.pause && this.pause.n === this.saves) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, this.pause.ms);
     this.steps = 0;
     this.last = performance.now();
   }
