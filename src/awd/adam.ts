@@ -18,6 +18,21 @@ export class Adam {
     this.v = new Float64Array(size);
   }
 
+  /** The moments and step count (for checkpoints), copied. */
+  state(): AdamState {
+    return { m: Float64Array.from(this.m), v: Float64Array.from(this.v), t: this.t };
+  }
+
+  /** Continues from a state saved by `state()`. */
+  restore(st: AdamState): void {
+    if (st.m.length !== this.m.length || st.v.length !== this.v.length || !Number.isInteger(st.t) || st.t < 0) {
+      throw new Error(`Error in Adam.restore: the state is for ${st.m.length} parameters, this optimiser has ${this.m.length}`);
+    }
+    this.m.set(st.m);
+    this.v.set(st.v);
+    this.t = st.t;
+  }
+
   /** Updates `params` in place with the gradient `grad`. */
   step(params: Float64Array, grad: ArrayLike<number>): void {
     this.t++;
@@ -32,4 +47,11 @@ export class Adam {
       params[i] -= (this.lr * mHat) / (Math.sqrt(vHat) + this.eps);
     }
   }
+}
+
+/** Adam's state: first and second moments and the step count. */
+export interface AdamState {
+  m: Float64Array;
+  v: Float64Array;
+  t: number;
 }

@@ -16,7 +16,9 @@ import { Rng } from '../util/rng.ts';
 import { familyLowpass } from '../wavelets/families.ts';
 import { dwtCoeffLen, parseMode, type Mode } from '../wavelets/modes.ts';
 import { Wavelet } from '../wavelets/wavelet.ts';
+import { VERSION } from '../version.ts';
 import { Adam } from './adam.ts';
+import { Checkpointer, hashArrays, type CheckpointOptions, type TrainSnapshot } from './checkpoint.ts';
 import { highpassOf } from './constraints.ts';
 import { makeEngine, type FilterBankEngine } from './engine.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
@@ -105,6 +107,11 @@ export interface FitOptions {
    * 2 cores for long fits and 1 otherwise. Bit-identical repeats need the same thread count.
    */
   threads?: number | 'auto';
+  /**
+   * Save a checkpoint every N steps or T seconds (default 60 s) and, with `resume`, continue
+   * from it: a killed fit resumed ends bit-identical to a straight run (see `checkpoint.ts`).
+   */
+  checkpoint?: CheckpointOptions;
 }
 
 /** Checks a data set and its teacher gradients; returns the per-sample shape. */
@@ -219,16 +226,17 @@ export class AdaptiveWavelet {
     const xb = new Float64Array(batchSize * rowSize);
     const gb = new Float64Array(batchSize * rowSize);
     const G = opts.teacherGrads;
-    return AdaptiveWavelet.train(where, sampleShape, n, batchSize, opts, function* (_epoch, rng) {
+    const dataId = (): string => hashArrays([X, G, opts.validation?.X, opts.validation?.teacherGrads]);
+    return AdaptiveWavelet.train(where, sampleShape, n, batchSize, opts, function* (_epoch, rng, skip) {
       const perm = rng.permutation(n);
-      for (let start = 0; start < n; start += batchSize) {
+      for (let start = skip * batchSize; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
         const b = end - start;
         gatherRows(X.data, rowSize, perm, start, end, xb);
         gatherRows(G.data, rowSize, perm, start, end, gb);
         yield { x: xb.subarray(0, b * rowSize), g: gb.subarray(0, b * rowSize), b };
       }
-    });
+    }, dataId);
   }
 
   /**
@@ -247,20 +255,24 @@ export class AdaptiveWavelet {
     assertInt(where, 'nTrain', nTrain, 1);
     ({ opts } = fitInputs(where, undefined, opts));
     const batchSize = opts.batchSize ?? 100;
-    return AdaptiveWavelet.train(where, sampleShape, nTrain, batchSize, opts, function* (epoch) {
+    const dataId = (): string => `${opts.checkpoint?.dataId ?? 'unidentified stream'};validation ${hashArrays([opts.validation?.X, opts.validation?.teacherGrads])}`;
+    return AdaptiveWavelet.train(where, sampleShape, nTrain, batchSize, opts, function* (epoch, _rng, skip) {
+      let i = 0;
       for (const raw of batches(epoch)) {
+        if (i++ < skip) continue;
         const batch = { X: asNdArray(where, 'batch X', raw?.X), teacherGrads: asNdArray(where, 'batch teacherGrads', raw?.teacherGrads) };
         const shape = checkDataAndGrads(where, batch.X, batch.teacherGrads, 'batch X');
         if (!sameShape(shape, sampleShape)) throw new AwdError(where, `a batch has samples of shape [${shape.join(', ')}], expected [${sampleShape.join(', ')}]`);
         yield { x: batch.X.data, g: batch.teacherGrads.data, b: batch.X.shape[0] };
       }
-    });
+    }, dataId);
   }
 
   /** The shared training loop of `fit` and `fitStream`. */
   private static train(
     where: string, sampleShape: number[], n: number, batchSize: number, opts: Omit<FitOptions, 'teacherGrads'>,
-    epochBatches: (epoch: number, shuffle: Rng) => Iterable<{ x: Float64Array; g: Float64Array; b: number }>,
+    epochBatches: (epoch: number, shuffle: Rng, skip: number) => Iterable<{ x: Float64Array; g: Float64Array; b: number }>,
+    dataId: () => string = () => 'none',
   ): AdaptiveWavelet {
     const lambda = opts.lambda ?? 0;
     const gamma = opts.gamma ?? 0;
@@ -296,16 +308,32 @@ export class AdaptiveWavelet {
     const batches = Math.ceil(n / batchSize);
     let best = { total: Infinity, h: Float64Array.from(h), epoch: 0 };
     const threads = chooseThreads(opts.threads, n * sizeOf(sampleShape), epochs);
-    const sharded = threads > 1 ? new ShardedLoss(engine, h.length, threads, batchSize) : null;
+    // Checkpoint hook (checkpoint.ts): restore a saved loop state, save one every N steps / T s.
+    const ck = opts.checkpoint ? new Checkpointer(where, opts.checkpoint, {
+      library: VERSION, method: where, data: dataId(),
+      settings: { init: typeof init === 'string' ? init : Array.from(init), initNoise: opts.initNoise ?? 0, levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience, nTrain: n, sampleShape, threads },
+    }) : null;
+    const resumed = ck?.load() ?? null;
+    if (resumed) {
+      h.set(resumed.params);
+      adam.restore(resumed.adam);
+      shuffleRng.restore(resumed.shuffle);
+      history.push(...(resumed.history as EpochRecord[]));
+      best = { ...resumed.best, h: Float64Array.from(resumed.best.h) };
+    }
+    const snapshot = (s: Omit<TrainSnapshot, 'params' | 'adam' | 'history' | 'best'>): TrainSnapshot => ({ ...s, params: h, adam: adam.state(), history, best });
+    const sharded = threads > 1 && !resumed?.finished ? new ShardedLoss(engine, h.length, threads, batchSize) : null;
     const guard = new DivergenceGuard(where, lr, weights);
 
     try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const t0 = performance.now();
-      const sums = emptyTerms();
-      let k = 0;
-      let seen = 0;
-      for (const { x, g, b } of epochBatches(epoch, shuffleRng)) {
+    for (let epoch = resumed?.epoch ?? 1; epoch <= epochs && !resumed?.finished; epoch++) {
+      const part = resumed && epoch === resumed.epoch ? resumed : null;
+      const t0 = performance.now() - (part ? part.seconds * 1000 : 0);
+      const shuffleAtStart = ck ? shuffleRng.state() : null;
+      const sums = part ? (part.sums as Record<TermName | 'total', number>) : emptyTerms();
+      let k = part?.batch ?? 0;
+      let seen = part?.seen ?? 0;
+      for (const { x, g, b } of epochBatches(epoch, shuffleRng, k)) {
         k++;
         const r = sharded ? sharded.evaluate(h, x, g, b, weights) : awdLoss(engine, h, x, g, b, { weights });
         guard.check(epoch, k, r.total, h, x);
@@ -314,6 +342,7 @@ export class AdaptiveWavelet {
         sums.total += r.total * b;
         seen += b;
         opts.onProgress?.({ epoch, epochs, batch: k, batches, loss: r.total });
+        if (ck?.due()) ck.save(snapshot({ epoch, batch: k, sums, seen, seconds: (performance.now() - t0) / 1000, shuffle: shuffleAtStart!, finished: false }));
       }
       if (seen === 0) throw new AwdError(where, `epoch ${epoch} had no batches`);
       for (const key of Object.keys(sums) as (TermName | 'total')[]) sums[key] /= seen;
@@ -325,6 +354,7 @@ export class AdaptiveWavelet {
       history.push(record);
       if (patience !== null && epoch - best.epoch >= patience) break;
     }
+    if (ck && !resumed?.finished) ck.save(snapshot({ epoch: epochs + 1, batch: 0, sums: {}, seen: 0, seconds: 0, shuffle: shuffleRng.state(), finished: true }));
     } finally {
       sharded?.close();
     }

@@ -99,10 +99,29 @@ export class Rng {
     return p;
   }
 
+  /** The generator's full state (for checkpoints): `Rng.fromState(r.state())` continues r's stream exactly. */
+  state(): RngState {
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare };
+  }
+
+  /** Sets the state saved by `state()`. */
+  restore(st: RngState): void {
+    const ok = Array.isArray(st?.s) && st.s.length === 4 && st.s.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) && (st.spare === null || Number.isFinite(st.spare));
+    if (!ok) throw new Error('Error in Rng.restore: not a generator state saved by Rng.state()');
+    [this.s0, this.s1, this.s2, this.s3] = st.s.map((v) => v | 0);
+    this.spare = st.spare;
+  }
+
   /** A new generator whose stream is independent of this one's (for sub-tasks). */
   fork(): Rng {
     return new Rng(this.nextUint32());
   }
+}
+
+/** The state of an `Rng` (four 32-bit words and the spare Gaussian value). */
+export interface RngState {
+  s: number[];
+  spare: number | null;
 }
 
 function rotl(x: number, k: number): number {

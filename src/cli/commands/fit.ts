@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { AdaptiveWavelet } from '../../awd/adaptive.ts';
 import { saveWavelet } from '../../awd/serialize.ts';
 import { returnedRecord } from '../../awd/returned.ts';
+import { removeCheckpoint } from '../../awd/checkpoint.ts';
+import { addCheckpointOptions, checkpointFrom, withCheckpointErrors, type CheckpointCliOpts } from '../checkpointOptions.ts';
 import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { formatCell } from '../../report/table.ts';
 import { required } from '../args.ts';
@@ -17,14 +19,17 @@ export function addFitCommand(program: Command): void {
     .option('--out <wavelet.json>', 'where to save the fitted wavelet');
   addDataOptions(cmd);
   addFitOptions(cmd);
+  addCheckpointOptions(cmd);
   cmd.addHelpText('after', `
 Examples:
   awd fit --data X.npy --grads G.npy --lambda 0.005 --gamma 0.043 --out wavelet.json
-  awd fit --data X.npy --teacher teacher/ --epochs 20 --out wavelet.json`);
-  cmd.action(async (o: DataOpts & FitCliOpts & { out?: string }, c: Command) => {
+  awd fit --data X.npy --teacher teacher/ --epochs 20 --out wavelet.json
+  awd fit --data X.npy --grads G.npy --epochs 500 --checkpoint-every 5m --resume --out wavelet.json`);
+  cmd.action(async (o: DataOpts & FitCliOpts & CheckpointCliOpts & { out?: string }, c: Command) => {
     const ctx = contextOf(c);
     const out = required('--out', o.out, 'where to save the fitted wavelet, e.g. --out wavelet.json');
     refuseDataOverwrite(o, [{ option: '--out', path: out }]);
+    const checkpoint = checkpointFrom(o, `${out}.ckpt`, [o.data, o.grads, o.out, o.saveGrads]);
     const loaded = await loadDataAndGrads(o, ctx);
     const { X, G, opts } = fitOptionsFrom(o, loaded.X, loaded.G, ctx);
     const n = X.shape[0];
@@ -33,17 +38,19 @@ Examples:
     const t0 = performance.now();
     let w: AdaptiveWavelet;
     try {
-      w = AdaptiveWavelet.fit(X, {
+      w = withCheckpointErrors(() => AdaptiveWavelet.fit(X, {
         ...opts,
         teacherGrads: G,
+        ...(checkpoint ? { checkpoint } : {}),
         onProgress: (p) => bar.update((p.epoch - 1) * p.batches + p.batch, p.epochs * p.batches, `epoch ${p.epoch}/${p.epochs} loss ${formatCell(p.loss)}`),
-      });
+      }));
     } finally {
       bar.stop();
     }
     const seconds = (performance.now() - t0) / 1000;
     if (w.history.length > 0) farFromWaveletWarning(w.h, opts.lambda ?? 0, opts.gamma ?? 0);
     saveWavelet(w, out);
+    if (checkpoint) removeCheckpoint(checkpoint.path);
     const last = returnedRecord(w);
     const bestEpoch = w.settings?.bestEpoch ?? null;
     const which = last && opts.validation ? `epoch ${last.epoch} of ${w.history.length}, best validation` : 'final';

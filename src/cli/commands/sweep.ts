@@ -1,12 +1,16 @@
 /**
  * `awd sweep`: fit a (λ, γ) grid, all cells or one (`--cell K`, for spreading a sweep over
- * machines), and `awd sweep merge` to collect the cells into one file.
+ * machines), and `awd sweep merge` to collect the cells into one file. The scale-out commands
+ * (`plan`, `run`, `status`, `slurm`, `k8s`, and `merge` of a plan folder) are in sweepPlan.ts
+ * (library) and sweepPlanCommands.ts (CLI).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { cellParams, cellWavelet, gridSize, mergeSweep, fitCell, type CellResult, type Grid } from '../../awd/sweep.ts';
-import { writeJsonAtomic } from '../../util/atomic.ts';
+import { arraySha256, cellFileText, cellMismatch, mergedSweepDocument, parseCellFile, sweepFingerprint, type CellPoint, type SweepFingerprint, type SweepSettings } from '../../awd/sweepPlan.ts';
+import { chooseThreads } from '../../awd/parallel.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic.ts';
 import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { tableToText } from '../../report/table.ts';
 import type { Table } from '../../studies/types.ts';
@@ -16,17 +20,10 @@ import { outputDir, refuseOverwrite } from '../paths.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
+import { addPlanCommands, mergePlanFolder } from './sweepPlanCommands.ts';
 
-export const CELL_FORMAT = 'awd-sweep-cell';
+export { CELL_FORMAT } from '../../awd/sweepPlan.ts';
 export const SWEEP_FORMAT = 'awd-sweep';
-
-interface CellFile {
-  format: typeof CELL_FORMAT;
-  formatVersion: 1;
-  grid: Grid;
-  data: { path: string; shape: number[]; grads: string };
-  result: CellResult;
-}
 
 /** A summary table of cell results (final training terms, distance to the start wavelet). */
 export function sweepTable(grid: Grid, results: CellResult[]): Table {
@@ -44,8 +41,15 @@ export function sweepTable(grid: Grid, results: CellResult[]): Table {
   };
 }
 
-function mergedDocument(grid: Grid, results: CellResult[]): Record<string, unknown> {
-  return { format: SWEEP_FORMAT, formatVersion: 1, grid, cells: gridSize(grid), results };
+/** The fingerprint of an `awd sweep --out DIR` run (same definition as a plan's). */
+function legacyFingerprint(X: { data: Float64Array; shape: number[] }, G: { data: Float64Array; shape: number[] }, o: FitCliOpts, opts: ReturnType<typeof fitOptionsFrom>['opts'], grid: Grid, trainSize: number): SweepFingerprint {
+  const settings: SweepSettings = {
+    levels: opts.levels ?? 4, mode: opts.mode ?? 'zero', epochs: opts.epochs ?? 50, batchSize: opts.batchSize ?? 100,
+    learningRate: opts.learningRate ?? 1e-3, initNoise: opts.initNoise ?? 0, valFraction: Number(o.valFraction ?? '0'),
+    patience: opts.patience ?? null, threads: chooseThreads(opts.threads, trainSize, opts.epochs ?? 50),
+  };
+  const start = typeof opts.wavelet === 'string' ? opts.wavelet : Array.from(opts.wavelet as ArrayLike<number>);
+  return sweepFingerprint({ X: arraySha256(X), G: arraySha256(G) }, settings, grid, [start], [opts.seed ?? 0]);
 }
 
 export function addSweepCommand(program: Command): void {
@@ -76,6 +80,7 @@ Examples:
     outputDir('--out', outDir);
     const loaded = await loadDataAndGrads(o, ctx);
     const { X, G, opts } = fitOptionsFrom(o, loaded.X, loaded.G, ctx);
+    const fingerprint = legacyFingerprint(loaded.X, loaded.G, o, opts, grid, X.data.length);
     const n = X.shape[0];
     const batches = Math.ceil(n / Math.min(opts.batchSize ?? 100, n));
     const perCell = (opts.epochs ?? 50) * batches;
@@ -88,8 +93,8 @@ Examples:
         const { lambda, gamma } = cellParams(grid, k);
         const r = fitCell(X, { ...opts, teacherGrads: G, onProgress: (p) => bar.update(i * perCell + (p.epoch - 1) * p.batches + p.batch, undefined, `cell ${k} λ=${lambda} γ=${gamma}`) }, grid, k);
         const file = join(outDir, `cell-${k}.json`);
-        const doc: CellFile = { format: CELL_FORMAT, formatVersion: 1, grid, data: { path: o.data as string, shape: loaded.X.shape, grads: loaded.gradsFrom }, result: r };
-        writeJsonAtomic(file, doc);
+        const point: CellPoint = { cell: k, lambda, gamma, start: fingerprint.starts[0], seed: fingerprint.seeds[0] };
+        writeFileAtomic(file, cellFileText(fingerprint, point, r));
         results.push(r);
         files.push(file);
       }
@@ -100,7 +105,8 @@ Examples:
     let merged: string | null = null;
     if (o.cell === undefined) {
       merged = join(outDir, 'sweep.json');
-      writeJsonAtomic(merged, mergedDocument(grid, mergeSweep(grid, [results])));
+      const all = mergeSweep(grid, [results]);
+      writeJsonAtomic(merged, mergedSweepDocument(fingerprint, all.map((r) => ({ cell: r.cell, lambda: r.lambda, gamma: r.gamma, start: fingerprint.starts[0], seed: fingerprint.seeds[0] })), all));
     }
     ctx.say(tableToText(sweepTable(grid, results)));
     ctx.say(`${results.length} of ${size} cells fitted in ${seconds.toFixed(2)} s; wrote ${files.length === 1 ? files[0] : `${outDir}/cell-*.json`}${merged ? ` and ${merged}` : ''}`);
@@ -109,13 +115,18 @@ Examples:
 
   cmd
     .command('merge')
-    .description('merge cell results (folders of cell-K.json or the files) into one sweep file; reports missing and duplicate cells')
-    .argument('<paths...>', 'folders written by `awd sweep --cell K`, or cell-K.json files')
-    .option('--out <merged.json>', 'the merged sweep file')
+    .description('merge cells into one sweep file, validating every cell first (fingerprint of data and settings, checksum): a plan folder, or folders/files of `awd sweep --cell K`')
+    .argument('<paths...>', 'a sweep plan folder (writes DIR/sweep.json by default), or folders written by `awd sweep --cell K`, or cell-K.json files')
+    .option('--out <merged.json>', 'the merged sweep file (default DIR/sweep.json for a plan folder)')
     .action((paths: string[], o: { out?: string }, c: Command) => {
       const ctx = contextOf(c);
       // commander hands an --out after `merge` to the parent `sweep` command, which has one too.
-      const out = required('--out', o.out ?? (c.parent?.opts() as { out?: string } | undefined)?.out, 'where to write the merged sweep, e.g. --out merged.json');
+      const outOpt = o.out ?? (c.parent?.opts() as { out?: string } | undefined)?.out;
+      if (paths.length === 1 && existsSync(join(paths[0], 'plan.json'))) {
+        mergePlanFolder(paths[0], outOpt, ctx);
+        return;
+      }
+      const out = required('--out', outOpt, 'where to write the merged sweep, e.g. --out merged.json');
       refuseOverwrite(paths.map((path) => ({ option: 'cell', path })), [{ option: '--out', path: out }]);
       const files: string[] = [];
       for (const p of paths) {
@@ -126,29 +137,35 @@ Examples:
           files.push(...found.map((f) => join(p, f)));
         } else files.push(p);
       }
-      let grid: Grid | null = null;
-      let gridFrom = '';
+      for (const f of files) if (resolve(f) === resolve(out)) throw new UsageError(`--out '${out}' is one of the cells to merge; write the merged sweep elsewhere`);
+      // Validate everything before writing anything.
+      let fp: SweepFingerprint | null = null;
+      let fpFrom = '';
       const where = new Map<number, string[]>();
       const results: CellResult[] = [];
+      const points: CellPoint[] = [];
       for (const f of files) {
-        let doc: CellFile;
+        let doc;
         try {
-          doc = JSON.parse(readFileSync(f, 'utf8'));
+          doc = parseCellFile(readFileSync(f, 'utf8'), `'${f}'`);
         } catch (e) {
-          throw new UsageError(`'${f}' is not valid JSON (${(e as Error).message}); rerun that cell`);
+          throw new UsageError((e as Error).message.replace(/^Error in sweep: /, ''));
         }
-        if (!doc || doc.format !== CELL_FORMAT || !doc.result || !doc.grid) throw new UsageError(`'${f}' is not a sweep cell file (written by \`awd sweep\`)`);
-        if (grid === null) {
-          grid = doc.grid;
-          gridFrom = f;
-        } else if (JSON.stringify(grid) !== JSON.stringify(doc.grid)) {
-          throw new UsageError(`'${f}' comes from a different grid than '${gridFrom}' (λ ${doc.grid.lambdas.join(',')} × γ ${doc.grid.gammas.join(',')} vs λ ${grid.lambdas.join(',')} × γ ${grid.gammas.join(',')})`);
+        if (fp === null) {
+          fp = doc.fingerprint;
+          fpFrom = f;
         }
+        const k = doc.point.cell;
+        const size = gridSize(fp.grid) * fp.starts.length * fp.seeds.length;
+        if (!(Number.isInteger(k) && k >= 0 && k < size)) throw new UsageError(`'${f}' holds cell ${k}, outside the grid's ${size} cells`);
+        const why = cellMismatch(doc, fp, k);
+        if (why) throw new UsageError(`'${f}' does not belong with '${fpFrom}': it ${why.replace(/the sweep/g, `'${fpFrom}'`)}`);
         where.set(doc.result.cell, [...(where.get(doc.result.cell) ?? []), f]);
         results.push(doc.result);
+        points.push(doc.point);
       }
-      const g = grid as Grid;
-      const size = gridSize(g);
+      const g = (fp as SweepFingerprint).grid;
+      const size = gridSize(g) * (fp as SweepFingerprint).starts.length * (fp as SweepFingerprint).seeds.length;
       const missing = Array.from({ length: size }, (_, k) => k).filter((k) => !where.has(k));
       const dups = [...where.entries()].filter(([, fs]) => fs.length > 1);
       const outOfGrid = [...where.keys()].filter((k) => !(Number.isInteger(k) && k >= 0 && k < size));
@@ -160,9 +177,12 @@ Examples:
         throw new UsageError(`cannot merge: ${parts.join('; ')}`);
       }
       const merged = mergeSweep(g, [results]);
-      writeJsonAtomic(out, mergedDocument(g, merged));
+      const mergedPoints = merged.map((r) => points[results.indexOf(r)]);
+      writeJsonAtomic(out, mergedSweepDocument(fp as SweepFingerprint, mergedPoints, merged));
       ctx.say(tableToText(sweepTable(g, merged)));
       ctx.say(`merged ${merged.length} cells from ${files.length} files into ${out}`);
       ctx.result({ out, grid: g, cells: merged.length, files, results: merged.map(({ wavelet: _w, ...r }) => r) });
     });
+
+  addPlanCommands(cmd);
 }
