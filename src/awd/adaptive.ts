@@ -20,7 +20,7 @@ import { Adam } from './adam.ts';
 import { highpassOf } from './constraints.ts';
 import { makeEngine, type FilterBankEngine } from './engine.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
-import { awdLoss, resolveWeights, TERM_NAMES, type TermName, type Weights } from './loss.ts';
+import { awdLoss, resolveWeights, scaleFreeWeights, termScales, TERM_NAMES, type TermName, type TermScales, type Weights } from './loss.ts';
 
 /** Where the filter starts: a named wavelet or an explicit lowpass filter h. */
 export type WaveletInit = string | ArrayLike<number>;
@@ -41,6 +41,8 @@ export interface FitSettings {
   sampleShape: number[];
   /** Threads used (results are bit-identical only for the same count). */
   threads?: number;
+  /** With `scaleFree`: the scale-free λ, γ given and the scales that turned them into `weights`. */
+  scaleFree?: { lambda: number; gamma: number; scales: TermScales };
 }
 
 /** One row of the training history: mean of every term over the epoch's batches. */
@@ -97,6 +99,12 @@ export interface FitOptions {
    * 2 cores for long fits and 1 otherwise. Bit-identical repeats need the same thread count.
    */
   threads?: number | 'auto';
+  /**
+   * Scale-free λ and γ (docs/objective.md): the L1 terms are measured per coefficient in units of
+   * the gradients' and the data's RMS, so one grid means the same on every data set. `true`
+   * computes the scales from X and the gradients; default false (the reference's raw terms).
+   */
+  scaleFree?: boolean | TermScales;
 }
 
 /** Checks a data set and its teacher gradients; returns the per-sample shape. */
@@ -210,7 +218,18 @@ export class AdaptiveWavelet {
     const xb = new Float64Array(batchSize * rowSize);
     const gb = new Float64Array(batchSize * rowSize);
     const G = opts.teacherGrads;
-    return AdaptiveWavelet.train(where, sampleShape, n, batchSize, opts, function* (_epoch, rng) {
+    let scaleFree: FitSettings['scaleFree'];
+    if (opts.scaleFree) {
+      const lambda = opts.lambda ?? 0, gamma = opts.gamma ?? 0;
+      const init = initialFilter(opts.wavelet ?? 'db5', 0, new Rng(0));
+      const probe = new AdaptiveWavelet(init, opts.levels ?? 4, parseMode(opts.mode ?? 'zero', where));
+      const C = probe.engineFor(sampleShape).blockShapes.reduce((a, s) => a + sizeOf(s), 0);
+      const scales = opts.scaleFree === true ? termScales(X.data, G.data, C, probe.levels) : opts.scaleFree;
+      scaleFree = { lambda, gamma, scales };
+      const raw = scaleFreeWeights(lambda, gamma, scales);
+      opts = { ...opts, lambda: raw.l1_attr, gamma: raw.l1_wave };
+    }
+    const fitted = AdaptiveWavelet.train(where, sampleShape, n, batchSize, opts, function* (_epoch, rng) {
       const perm = rng.permutation(n);
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
@@ -220,6 +239,8 @@ export class AdaptiveWavelet {
         yield { x: xb.subarray(0, b * rowSize), g: gb.subarray(0, b * rowSize), b };
       }
     });
+    if (scaleFree && fitted.settings) fitted.settings.scaleFree = scaleFree;
+    return fitted;
   }
 
   /**
