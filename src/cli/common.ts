@@ -15,6 +15,7 @@ import { MODES, type Mode } from '../wavelets/modes.ts';
 import { checkSamples, existingDir, parseChoice, parseInteger, parseNumber, readNpyOption, required } from './args.ts';
 import type { Ctx } from './context.ts';
 import { UsageError } from './errors.ts';
+import { isWaveletFile, readWaveletFile } from './waveletFile.ts';
 import { progressBar } from './progress.ts';
 
 /** Adds --data, --grads, --teacher, --output-index, --save-grads. */
@@ -152,9 +153,8 @@ export function fitOptionsFrom(o: FitCliOpts, X: NdArray, G: NdArray, ctx: Ctx):
 
 /** A wavelet argument of transform / inspect: a saved file, or a family name (with levels, mode). */
 export function waveletArg(spec: string, levels?: number, mode?: Mode): AdaptiveWavelet {
-  if (spec.endsWith('.json') || existsSync(spec)) {
-    if (!existsSync(spec)) throw new UsageError(`wavelet file '${spec}' does not exist`);
-    const w = loadWavelet(spec);
+  if (isWaveletFile(spec)) {
+    const w = readWaveletFile(spec); // wavelet, sweep cell, merged sweep (#K) or distilled model files
     if (levels === undefined && mode === undefined) return w;
     return new AdaptiveWavelet(w.h, levels ?? w.levels, mode ?? w.mode, w.settings, w.history);
   }

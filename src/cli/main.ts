@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
 import { oneLine } from './errors.ts';
 import { addDemoCommand } from './commands/demo.ts';
+import { addDistillCommands } from './commands/distill.ts';
 import { addFitCommand } from './commands/fit.ts';
 import { addInspectCommand } from './commands/inspect.ts';
 import { addReportCommand } from './commands/report.ts';
@@ -38,6 +39,7 @@ Docs: docs/cli.md, docs/tutorial.md`);
   addTransformCommand(program);
   addInspectCommand(program);
   addReportCommand(program);
+  addDistillCommands(program);
   const configure = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({
       outputError: (str, write) => write(`awd: ${oneLine(str.replace(/^error: /, ''))}\n`),
