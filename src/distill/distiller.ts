@@ -30,7 +30,7 @@ import { VERSION } from '../version.ts';
 import { AdaptiveWavelet } from '../awd/adaptive.ts';
 import { scaleFreeTerms, termScales, type TermScales } from '../awd/loss.ts';
 import type { Grid } from '../awd/sweep.ts';
-import { groupKFold, kFold, type Fold } from '../predictors/crossValidation.ts';
+import type { Fold } from '../predictors/crossValidation.ts';
 import { r2Score } from '../predictors/metrics.ts';
 import { classesOf } from '../predictors/logistic.ts';
 import type { Teacher, TeacherKind, TrainOptions } from '../teachers/index.ts';
@@ -38,8 +38,9 @@ import { AwdError, assertFinite, assertInt } from '../util/checks.ts';
 import { ndarray, sizeOf, type NdArray } from '../util/ndarray.ts';
 import { parseMode, type Mode } from '../wavelets/modes.ts';
 import { familyLowpass } from '../wavelets/families.ts';
-import { computeFeatures, featureName, resolveFeatureDef, type FeatureDef } from './features.ts';
-import { fitHeadCV, headFor, headNonzeros, headPredict, headProba, type LinearHead, type Task } from './heads.ts';
+import { computeFeatures, featureName, type FeatureDef } from './features.ts';
+import { headNonzeros, headPredict, headProba, type LinearHead, type Task } from './heads.ts';
+import { bestBy, cvFolds as foldsFor, scorePredictor } from './select.ts';
 
 /** The named wavelets compared with by default. */
 export const DEFAULT_BASELINES: readonly string[] = ['db5', 'sym5', 'coif2', 'haar'];
@@ -322,14 +323,8 @@ export class Distiller {
     const cvFolds = opts.cv?.folds ?? 5;
     const cvSeed = opts.cv?.seed ?? 0;
     assertInt(where, 'cv.folds', cvFolds, 2, Math.max(2, Math.floor(n / 2)));
-    let folds: Fold[];
-    if (opts.cv?.groups) {
-      if (opts.cv.groups.length !== n) throw new AwdError(where, `groups has ${opts.cv.groups.length} labels but X has ${n} samples`);
-      assertFinite(where, 'groups', opts.cv.groups);
-      folds = groupKFold(opts.cv.groups, cvFolds, cvSeed);
-    } else {
-      folds = kFold(n, cvFolds, cvSeed);
-    }
+    if (opts.cv?.groups && opts.cv.groups.length !== n) throw new AwdError(where, `groups has ${opts.cv.groups.length} labels but X has ${n} samples`);
+    const folds: Fold[] = foldsFor(n, { folds: cvFolds, seed: cvSeed, groups: opts.cv?.groups });
     if (task === 'classification') {
       for (const f of folds) {
         if (classesOf(Array.from(f.train, (i) => yy[i])).length < 2) throw new AwdError(where, 'a CV fold has only one class in its training part; use fewer folds or more samples per class');
@@ -424,10 +419,8 @@ export class Distiller {
     const candidates: Candidate[] = [];
     const scoreWavelet = (w: AdaptiveWavelet, info: Candidate['wavelet'], kind: CandidateKind, name: string): void => {
       for (const fam of families) {
-        const def = resolveFeatureDef(fam, w, X);
-        const F = computeFeatures(def, w, X).F;
-        const r = fitHeadCV(headFor(def.family, task), task, F, yy, folds);
-        candidates.push({ name: `${name} · ${featureName(def)}`, kind, wavelet: info, features: def, head: r.head, cvScore: r.cvScore, nonzeros: headNonzeros(r.head) });
+        const r = scorePredictor(fam, w, X, yy, task, folds);
+        candidates.push({ name: `${name} · ${featureName(r.features)}`, kind, wavelet: info, features: r.features, head: r.head, cvScore: r.cvScore, nonzeros: headNonzeros(r.head) });
       }
     };
     const total = starts.length * seeds.length * grid.lambdas.length * grid.gammas.length;
@@ -455,9 +448,8 @@ export class Distiller {
       scoreWavelet(w, { h: Array.from(w.h), levels, mode, start: b, lambda: null, gamma: null, seed: null }, 'wavelet', b);
       progress('baselines', i + 1, baselines.length + 1);
     });
-    const rawDef: FeatureDef = { family: 'raw' };
-    const rawHead = fitHeadCV(task === 'classification' ? 'logistic' : 'ridge', task, computeFeatures(rawDef, null, X).F, yy, folds);
-    candidates.push({ name: 'linear model on raw inputs', kind: 'raw', wavelet: null, features: rawDef, head: rawHead.head, cvScore: rawHead.cvScore, nonzeros: headNonzeros(rawHead.head) });
+    const rawHead = scorePredictor({ family: 'raw' }, null, X, yy, task, folds);
+    candidates.push({ name: 'linear model on raw inputs', kind: 'raw', wavelet: null, features: rawHead.features, head: rawHead.head, cvScore: rawHead.cvScore, nonzeros: headNonzeros(rawHead.head) });
     progress('baselines', baselines.length + 1, baselines.length + 1);
     if (teacherInfo.source !== 'grads') {
       candidates.push({ name: `teacher (${teacherInfo.kind})`, kind: 'teacher', wavelet: null, features: null, head: null, cvScore: teacherInfo.valScore, nonzeros: null });
@@ -466,8 +458,7 @@ export class Distiller {
     // ---- choice: the best λ > 0 candidate by training CV (ties → the earlier one) ----
     const pool = candidates.filter((c) => c.kind === 'awd');
     const from = pool.length ? pool : candidates.filter((c) => c.kind === 'awd-lambda0');
-    let chosen = from[0];
-    for (const c of from) if ((c.cvScore ?? -Infinity) > (chosen.cvScore ?? -Infinity)) chosen = c;
+    const chosen = bestBy(from, (c) => c.cvScore ?? -Infinity);
     log(`chosen: ${chosen.name}, training CV ${task === 'regression' ? 'R²' : 'accuracy'} ${chosen.cvScore!.toFixed(4)}`);
 
     this.state = {

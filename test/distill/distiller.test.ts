@@ -135,3 +135,44 @@ test('Distiller: grouped CV keeps every group in one fold', async () => {
   assert.equal(seen.size, 50);
   assert.throws(() => groupKFold([0, 0, 1, 1], 3, 0), /2 distinct groups cannot fill 3 folds/);
 });
+
+test('feature families: maxcoef keeps magnitudes, maxcoef-ref the largest signed values (with positions)', async () => {
+  const { computeFeatures } = await import('../../src/distill/features.ts');
+  const { AdaptiveWavelet } = await import('../../src/awd/adaptive.ts');
+  const w = AdaptiveWavelet.fromName('haar', 1, 'zero');
+  // haar J=1 on [1, 1, 4, 0, -6, 0]: approx ∝ [2, 4, -6]/√2, detail ∝ [0, 4, -6]/√2 (sign per convention).
+  const X = ndarray(Float64Array.from([1, 1, 4, 0, -6, 0]), [1, 6]);
+  const coeffs = w.transform(X);
+  const a = Array.from(coeffs[0].data);
+  const mag = computeFeatures({ family: 'maxcoef', k: 2 }, w, X, true);
+  const ref = computeFeatures({ family: 'maxcoef-ref', k: 2 }, w, X, true);
+  const byMag = [...a].sort((p, q) => Math.abs(q) - Math.abs(p)).slice(0, 2);
+  const bySigned = [...a].sort((p, q) => q - p).slice(0, 2);
+  assert.deepEqual(Array.from(mag.F.data.subarray(0, 2)), byMag);
+  assert.deepEqual(Array.from(ref.F.data.subarray(0, 2)), bySigned);
+  assert.equal(a[ref.positions![0]], bySigned[0]);
+  assert.equal(ref.blocks![0], 0);
+  assert.equal(ref.blocks![2], 1);
+  const { headFor } = await import('../../src/distill/heads.ts');
+  assert.equal(headFor('maxcoef-ref', 'regression'), 'ols');
+  assert.equal(headFor('coefficients', 'regression'), 'lasso');
+});
+
+test('Distiller on 2D maps: peak counting through the wavelet\'s 3×3 kernels', async () => {
+  const { Rng } = await import('../../src/util/rng.ts');
+  const rng = new Rng(4);
+  const n = 60, s = 16;
+  const X = ndarray(new Float64Array(n * s * s), [n, s, s]);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const amp = 0.5 + rng.uniform();
+    y[i] = amp;
+    for (let k = 0; k < s * s; k++) X.data[i * s * s + k] = amp * rng.normal();
+  }
+  const G = ndarray(new Float64Array(n * s * s).map(() => rng.normal()), [n, s, s]);
+  const d = await new Distiller().fit(X, y, { teacherGrads: G, epochs: 1, levels: 2, grid: { lambdas: [0, 0.1], gammas: [0] }, baselines: ['db5'], cv: { folds: 3 } });
+  assert.equal(d.fitted.chosen.features!.family, 'peaks');
+  assert.equal(d.fitted.chosen.features!.kernels!.length, 4);
+  assert.ok(d.fitted.chosen.cvScore! > 0.5, `CV R² ${d.fitted.chosen.cvScore}`);
+  assert.equal(d.predict(X).length, n);
+});
