@@ -36,6 +36,7 @@ export function addFitOptions(cmd: Command, withPenalties = true): Command {
     .option('--mode <mode>', `boundary mode (${MODES.join(', ')})`, 'zero');
   if (withPenalties) {
     cmd.option('--lambda <λ>', 'weight of the interpretation loss l1_attr', '0').option('--gamma <γ>', 'weight of the sparsity loss l1_wave', '0');
+    cmd.option('--scale-free', "λ and γ in scale-free units (per coefficient, relative to the gradients' and data's RMS; docs/objective.md) instead of the reference's raw ones");
   }
   return cmd
     .option('--epochs <n>', 'passes over the data', '50')
@@ -107,6 +108,7 @@ export interface FitCliOpts {
   initNoise?: string;
   valFraction?: string;
   patience?: string;
+  scaleFree?: boolean;
 }
 
 /** The starting filter of --wavelet: a family name or the h of a saved wavelet file. */
@@ -134,6 +136,7 @@ export function fitOptionsFrom(o: FitCliOpts, X: NdArray, G: NdArray, ctx: Ctx):
   };
   if (o.lambda !== undefined) opts.lambda = parseNumber('--lambda', o.lambda, { min: 0 });
   if (o.gamma !== undefined) opts.gamma = parseNumber('--gamma', o.gamma, { min: 0 });
+  if (o.scaleFree) opts.scaleFree = true;
   const frac = parseNumber('--val-fraction', o.valFraction ?? '0', { min: 0, max: 0.9 });
   if (o.patience !== undefined) {
     if (frac === 0) throw new UsageError('--patience needs a validation set: add --val-fraction, e.g. 0.1');
