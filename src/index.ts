@@ -93,6 +93,23 @@ export {
 } from './predictors/kernels.ts';
 export type { WaveletFilters2d, KernelCut } from './predictors/kernels.ts';
 
+// ── 5b. Distillation as one estimator (issue 11): Distiller, its families, heads and selection ──
+export {
+  Distiller, DEFAULT_BASELINES, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultGrid, defaultFamilies, inferTask, rocAuc,
+  computeFeatures, resolveFeatureDef, FEATURE_FAMILIES, fitHeadCV, headPredict, explainFigure,
+} from './distill/index.ts';
+export type {
+  DistillOptions, DistillState, Candidate, Scores, Explanation, Contribution, FeatureDef, FeatureFamily, LinearHead, HeadKind, Task,
+} from './distill/index.ts';
+export { cvFolds, scorePredictor, bestBy } from './distill/select.ts';
+export { groupKFold } from './predictors/crossValidation.ts';
+export { lassoCV, fitLasso, lassoPredict } from './predictors/lasso.ts';
+export type { LassoModel, LassoOptions, LassoCVResult } from './predictors/lasso.ts';
+export { logisticCV, fitLogistic, logisticPredict, logisticProba } from './predictors/logistic.ts';
+export type { LogisticModel, LogisticCVResult } from './predictors/logistic.ts';
+export { scaleFreeWeights, scaleFreeTerms, termScales } from './awd/loss.ts';
+export type { TermScales } from './awd/loss.ts';
+
 // ── 6. Studies: the paper's three experiments, and run directories ───────────────────────────
 export { runSyntheticStudy } from './studies/synthetic.ts';
 export type { SyntheticStudyOptions } from './studies/synthetic.ts';

@@ -176,3 +176,16 @@ test('Distiller on 2D maps: peak counting through the wavelet\'s 3×3 kernels', 
   assert.ok(d.fitted.chosen.cvScore! > 0.5, `CV R² ${d.fitted.chosen.cvScore}`);
   assert.equal(d.predict(X).length, n);
 });
+
+test('README example: Distiller from the package entry point; fit, predict, score, explain, save', async () => {
+  const awd = await import('../../src/index.ts');
+  const { X, y, G } = tinyRegression(120, 32, 9);
+  const model = await new awd.Distiller().fit(X, y, { teacherGrads: G, ...fast, baselines: [] });
+  assert.equal(model.predict(X).length, 120);
+  assert.ok(model.score(X, y) > 0.8);
+  assert.equal(model.explain(sliceRows(X, 0, 1))[0].contributions.length, 5);
+  const file = join(mkdtempSync(join(tmpdir(), 'awd-api-')), 'model.json');
+  model.save(file);
+  assert.deepEqual(Array.from(awd.Distiller.load(file).predict(X)), Array.from(model.predict(X)));
+  for (const n of ['Distiller', 'lassoCV', 'logisticCV', 'groupKFold', 'scaleFreeWeights', 'explainFigure']) assert.equal(typeof (awd as Record<string, unknown>)[n], 'function', n);
+});

@@ -94,7 +94,7 @@ interface DistillCli {
   data?: string; target?: string; teacher?: string; grads?: string; teacherKind?: string; out?: string;
   testData?: string; testTarget?: string; baselines: string; task?: string; cv: string; groups?: string; seed: string;
   lambdas?: string; gammas?: string; epochs: string; levels: string; families?: string; start: string;
-  rawLambda?: boolean; teacherEpochs?: string; batchSize: string;
+  rawLambda?: boolean; teacherEpochs?: string; batchSize: string; fitSeeds?: string;
 }
 
 const FAMILY_CHOICES = ['maxcoef', 'maxcoef-ref', 'coefficients', 'peaks'] as const;
@@ -133,7 +133,8 @@ export function addDistillCommands(program: Command): void {
     .option('--lambdas <list>', 'λ grid (scale-free units; default 0,0.001,0.01,0.03,0.1,0.3)')
     .option('--gammas <list>', 'γ grid (scale-free units; default 0,0.01)')
     .option('--raw-lambda', "λ, γ in the reference's raw units instead of scale-free")
-    .option('--start <wavelet>', 'starting wavelet', 'db5')
+    .option('--start <list>', 'starting wavelet(s), e.g. db5 or db5,sym5 (each start is a further sweep)', 'db5')
+    .option('--fit-seeds <list>', 'AWD fit seeds (each a further sweep); default: --seed')
     .option('--families <list>', `predictor families (${FAMILY_CHOICES.join(', ')}); default: 1D maxcoef,coefficients; 2D peaks`)
     .option('--epochs <n>', 'AWD epochs per grid cell', '50')
     .option('--batch-size <n>', 'AWD mini-batch size', '100')
@@ -193,7 +194,9 @@ Examples:
       const seed = parseInteger('--seed', o.seed, 0, 2 ** 32 - 1);
       const baselines = o.baselines.trim() === '' || o.baselines === 'none' ? [] : o.baselines.split(',').map((s) => s.trim());
       baselines.forEach((b) => asUsage(() => familyLowpass(b)));
-      asUsage(() => familyLowpass(o.start));
+      const starts = o.start.split(',').map((v) => v.trim());
+      starts.forEach((v) => asUsage(() => familyLowpass(v)));
+      const fitSeeds = o.fitSeeds === undefined ? undefined : o.fitSeeds.split(',').map((v) => parseInteger('--fit-seeds', v, 0, 2 ** 32 - 1));
       const grid = o.lambdas || o.gammas ? {
         lambdas: o.lambdas ? parseNumberList('--lambdas', o.lambdas) : [0, 0.001, 0.01, 0.03, 0.1, 0.3],
         gammas: o.gammas ? parseNumberList('--gammas', o.gammas) : [0, 0.01],
@@ -218,7 +221,7 @@ Examples:
         }
         model = await new Distiller().fit(X, yy, {
           teacherGrads: G, teacher, teacherKind, teacherOptions: { seed, ...(teacherEpochs !== undefined ? { epochs: teacherEpochs } : {}) },
-          task: resolvedTask, grid, scaleFree: !o.rawLambda, starts: [o.start], seeds: [seed], levels, epochs, batchSize,
+          task: resolvedTask, grid, scaleFree: !o.rawLambda, starts, seeds: fitSeeds ?? [seed], levels, epochs, batchSize,
           cv: { folds, seed, groups }, families, baselines,
           onProgress: bars.onProgress, onLog: (l) => ctx.say(l),
         }).catch((e) => {
