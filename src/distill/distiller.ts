@@ -55,7 +55,7 @@ export function defaultGrid(): Grid {
 
 /** The default predictor families for 1D and 2D samples. */
 export function defaultFamilies(dims: 1 | 2): FeatureDef[] {
-  return dims === 1 ? [{ family: 'maxcoef', k: 6 }, { family: 'coefficients' }] : [{ family: 'peaks', bins: 22 }];
+  return dims === 1 ? [{ family: 'maxcoef', k: 6 }, { family: 'maxabs', k: 6 }, { family: 'coefficients' }] : [{ family: 'peaks', bins: 22 }];
 }
 
 /** Cross-validation settings. */
@@ -98,7 +98,7 @@ export interface DistillOptions {
   learningRate?: number;
   threads?: number | 'auto';
   cv?: CvOptions;
-  /** Predictor families tried on every wavelet (default: 1D maxcoef(k=6) and coefficients (lasso); 2D peaks). */
+  /** Predictor families tried on every wavelet (default: 1D maxcoef(k=6), maxabs(k=6) and coefficients (lasso); 2D peaks). */
   families?: FeatureDef[];
   /** Named wavelets compared through the same path (default db5, sym5, coif2, haar). */
   baselines?: string[];
@@ -357,7 +357,7 @@ export class Distiller {
         const r = await t.trainTeacher(opts.teacherKind!, X, Y, { seed: 0, ...(opts.teacherOptions ?? {}), onProgress: (e, tot) => progress('teacher', e, tot) });
         teacher = r.teacher;
         trained = true;
-        valScore = r.valR2;
+        valScore = task === 'regression' ? r.valR2 : null; // for labels it is an R², not an accuracy
         teacherInfo = { source: 'trained', kind: opts.teacherKind!, valScore };
         log(`teacher: ${opts.teacherKind} trained on ${n} samples, validation R² ${valScore === null ? '—' : valScore.toFixed(3)}`);
       }

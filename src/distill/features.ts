@@ -7,6 +7,9 @@
  * Families:
  * - `maxcoef` (the paper's, 1D): per coefficient array the k coefficients of largest magnitude
  *   (signed, by decreasing magnitude; k = 6 by default). Discards where they sit.
+ * - `maxabs`: the same k coefficients per array as `maxcoef`, as magnitudes |c| — invariant to
+ *   the sign, so a burst of random phase gives the same features (`maxcoef`'s signed values
+ *   average out in a linear model there).
  * - `maxcoef-ref` (the reference's biology notebooks, `max_fun(sgn="pos", m=6)` as we read it):
  *   per array the k largest *signed* values (by decreasing value), with unregularised least squares.
  * - `coefficients`: every wavelet coefficient at its position (keeps timing), meant for the
@@ -23,8 +26,8 @@ import { binEdgesFromTraining, peakHistograms } from '../predictors/peaks.ts';
 import { extractPatches } from '../predictors/kernels.ts';
 
 /** The feature families. */
-export type FeatureFamily = 'maxcoef' | 'maxcoef-ref' | 'coefficients' | 'peaks' | 'raw';
-export const FEATURE_FAMILIES: readonly FeatureFamily[] = ['maxcoef', 'maxcoef-ref', 'coefficients', 'peaks', 'raw'];
+export type FeatureFamily = 'maxcoef' | 'maxabs' | 'maxcoef-ref' | 'coefficients' | 'peaks' | 'raw';
+export const FEATURE_FAMILIES: readonly FeatureFamily[] = ['maxcoef', 'maxabs', 'maxcoef-ref', 'coefficients', 'peaks', 'raw'];
 
 /** A feature definition (plain data, stored in the model file). */
 export interface FeatureDef {
@@ -78,7 +81,7 @@ function topK(data: Float64Array, start: number, len: number, k: number, key: (v
 /** Checks a feature definition against the data dimensionality. */
 export function checkFeatureDef(def: FeatureDef, dims: 1 | 2, where = 'features'): void {
   if (!FEATURE_FAMILIES.includes(def.family)) throw new AwdError(where, `unknown feature family '${def.family}'; use one of ${FEATURE_FAMILIES.join(', ')}`);
-  if ((def.family === 'maxcoef' || def.family === 'maxcoef-ref') && !(Number.isInteger(def.k) && (def.k as number) >= 1)) {
+  if ((def.family === 'maxcoef' || def.family === 'maxabs' || def.family === 'maxcoef-ref') && !(Number.isInteger(def.k) && (def.k as number) >= 1)) {
     throw new AwdError(where, `the ${def.family} family needs k, an integer >= 1, got ${def.k}`);
   }
   if (def.family === 'peaks') {
@@ -147,7 +150,7 @@ export function computeFeatures(def: FeatureDef, wavelet: AdaptiveWavelet | null
   const vals = new Float64Array(n * p);
   const pos = new Int32Array(n * p);
   const blocks = new Int32Array(n * p);
-  const key = def.family === 'maxcoef' ? Math.abs : (v: number) => v;
+  const key = def.family === 'maxcoef-ref' ? (v: number) => v : Math.abs;
   coeffs.forEach((c, b) => {
     const len = sizeOf(c.shape.slice(1));
     for (let i = 0; i < n; i++) {
@@ -155,12 +158,13 @@ export function computeFeatures(def: FeatureDef, wavelet: AdaptiveWavelet | null
       blocks.fill(b, i * p + b * k, i * p + b * k + k);
     }
   });
+  if (def.family === 'maxabs') for (let t = 0; t < vals.length; t++) vals[t] = Math.abs(vals[t]);
   return { F: ndarray(vals, [n, p]), blocks: withSources ? blocks : null, positions: withSources ? pos : null };
 }
 
 /** A short human-readable name of a feature definition, e.g. `maxcoef(k=6)`. */
 export function featureName(def: FeatureDef): string {
-  if (def.family === 'maxcoef' || def.family === 'maxcoef-ref') return `${def.family}(k=${def.k})`;
+  if (def.family === 'maxcoef' || def.family === 'maxabs' || def.family === 'maxcoef-ref') return `${def.family}(k=${def.k})`;
   return def.family;
 }
 

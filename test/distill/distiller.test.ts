@@ -146,6 +146,9 @@ test('feature families: maxcoef keeps magnitudes, maxcoef-ref the largest signed
   const a = Array.from(coeffs[0].data);
   const mag = computeFeatures({ family: 'maxcoef', k: 2 }, w, X, true);
   const ref = computeFeatures({ family: 'maxcoef-ref', k: 2 }, w, X, true);
+  const abs = computeFeatures({ family: 'maxabs', k: 2 }, w, X, true);
+  assert.deepEqual(Array.from(abs.F.data), Array.from(mag.F.data, Math.abs));
+  assert.deepEqual(Array.from(abs.positions!), Array.from(mag.positions!));
   const byMag = [...a].sort((p, q) => Math.abs(q) - Math.abs(p)).slice(0, 2);
   const bySigned = [...a].sort((p, q) => q - p).slice(0, 2);
   assert.deepEqual(Array.from(mag.F.data.subarray(0, 2)), byMag);

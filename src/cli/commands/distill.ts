@@ -97,7 +97,7 @@ interface DistillCli {
   rawLambda?: boolean; teacherEpochs?: string; batchSize: string; fitSeeds?: string;
 }
 
-const FAMILY_CHOICES = ['maxcoef', 'maxcoef-ref', 'coefficients', 'peaks'] as const;
+const FAMILY_CHOICES = ['maxcoef', 'maxabs', 'maxcoef-ref', 'coefficients', 'peaks'] as const;
 
 /** Teacher predictions as model outputs for a task (labels for classification). */
 function teacherOutputs(task: Task, classes: number[] | null, P: NdArray): Float64Array {
@@ -135,7 +135,7 @@ export function addDistillCommands(program: Command): void {
     .option('--raw-lambda', "λ, γ in the reference's raw units instead of scale-free")
     .option('--start <list>', 'starting wavelet(s), e.g. db5 or db5,sym5 (each start is a further sweep)', 'db5')
     .option('--fit-seeds <list>', 'AWD fit seeds (each a further sweep); default: --seed')
-    .option('--families <list>', `predictor families (${FAMILY_CHOICES.join(', ')}); default: 1D maxcoef,coefficients; 2D peaks`)
+    .option('--families <list>', `predictor families (${FAMILY_CHOICES.join(', ')}); default: 1D maxcoef,maxabs,coefficients; 2D peaks`)
     .option('--epochs <n>', 'AWD epochs per grid cell', '50')
     .option('--batch-size <n>', 'AWD mini-batch size', '100')
     .option('--levels <J>', 'decomposition levels', '4')
@@ -203,7 +203,7 @@ Examples:
       } : undefined;
       const families: FeatureDef[] | undefined = o.families === undefined ? undefined : o.families.split(',').map((f) => {
         const fam = parseChoice('--families', f.trim(), FAMILY_CHOICES);
-        return fam === 'maxcoef' || fam === 'maxcoef-ref' ? { family: fam, k: 6 } : fam === 'peaks' ? { family: fam, bins: 22 } : { family: fam };
+        return fam === 'maxcoef' || fam === 'maxabs' || fam === 'maxcoef-ref' ? { family: fam, k: 6 } : fam === 'peaks' ? { family: fam, bins: 22 } : { family: fam };
       });
       const epochs = parseInteger('--epochs', o.epochs, 0);
       const levels = parseInteger('--levels', o.levels, 1, 30);
@@ -261,6 +261,7 @@ Examples:
       ctx.say(`model written to ${join(out, 'model.json')}, report to ${join(out, 'report.html')} (${fitSeconds.toFixed(1)} s)`);
       ctx.result({
         out, model: join(out, 'model.json'), report: join(out, 'report.html'), task: st.task, chosen: st.chosen.name, seconds: fitSeconds,
+        cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
         candidates: st.candidates.map((x, i) => ({ name: x.name, kind: x.kind, cvScore: x.cvScore, nonzeros: x.nonzeros, test: testResults?.scores[i] ?? null })),
         startTerms: st.startTerms,
       });
