@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { printTable, suites, type BenchRow } from './harness.ts';
 import './wavelets.ts';
 import './awd.ts';
+import './distill.ts';
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = suites().filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));

@@ -10,6 +10,7 @@
  *     awd/teachers   neural teachers and their input gradients (TensorFlow.js)
  *     awd/node       files: readArray/writeArray (.npy, .npz, HDF5, FITS, CSV), wavelet files, tracks
  *     awd/studies    the paper's three studies, run directories, and the HTML report
+ *     awd/distill    the Distiller estimator (data → teacher → AWD → predictor; model files)
  *
  * @example
  * import { AdaptiveWavelet } from 'awd';
@@ -85,3 +86,13 @@ export { bootstrapRmse } from './predictors/bootstrap.ts';
 export type { BootstrapRmse } from './predictors/bootstrap.ts';
 export { LAPLACE_KERNEL, LAPLACE_V2_KERNEL, ROBERTS_X, ROBERTS_Y, waveletFilters2d, cutKernel3x3 } from './predictors/kernels.ts';
 export type { WaveletFilters2d, KernelCut } from './predictors/kernels.ts';
+
+// ── 5. Distillation's building blocks (the Distiller itself: awd/distill) ───────────────────
+export { cvFolds, scorePredictor, bestBy } from './distill/select.ts';
+export { groupKFold } from './predictors/crossValidation.ts';
+export { lassoCV, fitLasso, lassoPredict } from './predictors/lasso.ts';
+export type { LassoModel, LassoOptions, LassoCVResult } from './predictors/lasso.ts';
+export { logisticCV, fitLogistic, logisticPredict, logisticProba } from './predictors/logistic.ts';
+export type { LogisticModel, LogisticCVResult } from './predictors/logistic.ts';
+export { scaleFreeWeights, scaleFreeTerms, termScales } from './awd/loss.ts';
+export type { TermScales } from './awd/loss.ts';

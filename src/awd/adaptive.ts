@@ -24,7 +24,7 @@ import { makeEngine, type FilterBankEngine } from './engine.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
 import { DivergenceGuard } from './divergence.ts';
 import { asNdArray, fitInputs } from './inputs.ts';
-import { awdLoss, resolveWeights, TERM_NAMES, type TermName, type Weights } from './loss.ts';
+import { awdLoss, resolveWeights, scaleFreeWeights, termScales, TERM_NAMES, type TermName, type TermScales, type Weights } from './loss.ts';
 
 /** Where the filter starts: a named wavelet or an explicit lowpass filter h. */
 export type WaveletInit = string | ArrayLike<number>;
@@ -50,6 +50,8 @@ export interface FitSettings {
    * validation total, else the last; null when no epoch ran. See `returnedRecord`.
    */
   bestEpoch?: number | null;
+  /** With `scaleFree`: the scale-free λ, γ given and the scales that turned them into `weights`. */
+  scaleFree?: { lambda: number; gamma: number; scales: TermScales };
 }
 
 /** One row of the training history: mean of every term over the epoch's batches. */
@@ -112,6 +114,12 @@ export interface FitOptions {
    * from it: a killed fit resumed ends bit-identical to a straight run (see `checkpoint.ts`).
    */
   checkpoint?: CheckpointOptions;
+  /**
+   * Scale-free λ and γ (docs/objective.md): the L1 terms are measured per coefficient in units of
+   * the gradients' and the data's RMS, so one grid means the same on every data set. `true`
+   * computes the scales from X and the gradients; default false (the reference's raw terms).
+   */
+  scaleFree?: boolean | TermScales;
 }
 
 /** Checks a data set and its teacher gradients; returns the per-sample shape. */
@@ -226,8 +234,19 @@ export class AdaptiveWavelet {
     const xb = new Float64Array(batchSize * rowSize);
     const gb = new Float64Array(batchSize * rowSize);
     const G = opts.teacherGrads;
+    let scaleFree: FitSettings['scaleFree'];
+    if (opts.scaleFree) {
+      const lambda = opts.lambda ?? 0, gamma = opts.gamma ?? 0;
+      const init = initialFilter(opts.wavelet ?? 'db5', 0, new Rng(0));
+      const probe = new AdaptiveWavelet(init, opts.levels ?? 4, parseMode(opts.mode ?? 'zero', where));
+      const C = probe.engineFor(sampleShape).blockShapes.reduce((a, s) => a + sizeOf(s), 0);
+      const scales = opts.scaleFree === true ? termScales(X.data, G.data, C, probe.levels) : opts.scaleFree;
+      scaleFree = { lambda, gamma, scales };
+      const raw = scaleFreeWeights(lambda, gamma, scales);
+      opts = { ...opts, lambda: raw.l1_attr, gamma: raw.l1_wave };
+    }
     const dataId = (): string => hashArrays([X, G, opts.validation?.X, opts.validation?.teacherGrads]);
-    return AdaptiveWavelet.train(where, sampleShape, n, batchSize, opts, function* (_epoch, rng, skip) {
+    const fitted = AdaptiveWavelet.train(where, sampleShape, n, batchSize, opts, function* (_epoch, rng, skip) {
       const perm = rng.permutation(n);
       for (let start = skip * batchSize; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
@@ -237,6 +256,8 @@ export class AdaptiveWavelet {
         yield { x: xb.subarray(0, b * rowSize), g: gb.subarray(0, b * rowSize), b };
       }
     }, dataId);
+    if (scaleFree && fitted.settings) fitted.settings.scaleFree = scaleFree;
+    return fitted;
   }
 
   /**

@@ -240,3 +240,52 @@ function evaluate(
   }
   return result;
 }
+
+/**
+ * Scales of the two L1 terms on a data set, for scale-free weights (docs/objective.md): the RMS of
+ * the samples and of the teacher gradients, the number of coefficients per sample C and of
+ * coefficient arrays J+1.
+ */
+export interface TermScales {
+  dataRms: number;
+  gradRms: number;
+  coefficientsPerSample: number;
+  arrays: number;
+}
+
+function rms(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s / Math.max(1, v.length));
+}
+
+/** The {@link TermScales} of samples X and teacher gradients G (flat values). */
+export function termScales(X: ArrayLike<number>, G: ArrayLike<number>, coefficientsPerSample: number, levels: number): TermScales {
+  const dataRms = rms(X);
+  const gradRms = rms(G);
+  if (!(dataRms > 0)) throw new AwdError('termScales', 'the samples are all zero; scale-free weights need data with a nonzero RMS');
+  if (!(gradRms > 0)) throw new AwdError('termScales', 'the teacher gradients are all zero (a constant teacher?); scale-free λ needs nonzero gradients');
+  return { dataRms, gradRms, coefficientsPerSample, arrays: levels + 1 };
+}
+
+/**
+ * Raw weights (the reference's normalisation) equivalent to scale-free λ and γ. The scale-free
+ * terms are the mean |attribution| per coefficient in units of the gradients' RMS and the mean
+ * |coefficient| per coefficient in units of the data's RMS:
+ *   l1_attr_sf = l1_attr · (J+1) / (C · rms(∇f)),   l1_wave_sf = l1_wave · (J+1) / (C · rms(x)),
+ * so λ_sf·l1_attr_sf = λ_raw·l1_attr with λ_raw = λ_sf·(J+1)/(C·rms(∇f)), likewise for γ.
+ */
+export function scaleFreeWeights(lambda: number, gamma: number, s: TermScales): { l1_attr: number; l1_wave: number } {
+  return {
+    l1_attr: (lambda * s.arrays) / (s.coefficientsPerSample * s.gradRms),
+    l1_wave: (gamma * s.arrays) / (s.coefficientsPerSample * s.dataRms),
+  };
+}
+
+/** The scale-free values of the two L1 terms from their raw values. */
+export function scaleFreeTerms(terms: { l1_attr: number; l1_wave: number }, s: TermScales): { l1_attr: number; l1_wave: number } {
+  return {
+    l1_attr: (terms.l1_attr * s.arrays) / (s.coefficientsPerSample * s.gradRms),
+    l1_wave: (terms.l1_wave * s.arrays) / (s.coefficientsPerSample * s.dataRms),
+  };
+}

@@ -17,6 +17,7 @@ import { assertFiniteInput, checkSamples, existingDir, parseChoice, parseInteger
 import { DATA_FORMATS, readDataOption, writeDataOption } from './data.ts';
 import type { Ctx } from './context.ts';
 import { UsageError } from './errors.ts';
+import { isWaveletFile, readWaveletFile } from './waveletFile.ts';
 import { progressBar } from './progress.ts';
 import { refuseOverwrite, type InputPath, type OutputPath } from './paths.ts';
 
@@ -38,6 +39,7 @@ export function addFitOptions(cmd: Command, withPenalties = true): Command {
     .option('--mode <mode>', `boundary mode (${MODES.join(', ')})`, 'zero');
   if (withPenalties) {
     cmd.option('--lambda <λ>', 'weight of the interpretation loss l1_attr', '0').option('--gamma <γ>', 'weight of the sparsity loss l1_wave', '0');
+    cmd.option('--scale-free', "λ and γ in scale-free units (per coefficient, relative to the gradients' and data's RMS; docs/objective.md) instead of the reference's raw ones");
   }
   return cmd
     .option('--epochs <n>', 'passes over the data', '50')
@@ -125,6 +127,7 @@ export interface FitCliOpts {
   initNoise?: string;
   valFraction?: string;
   patience?: string;
+  scaleFree?: boolean;
 }
 
 /** The starting filter of --wavelet: a family name or the h of a saved wavelet file. */
@@ -152,6 +155,7 @@ export function fitOptionsFrom(o: FitCliOpts, X: NdArray, G: NdArray, ctx: Ctx):
   };
   if (o.lambda !== undefined) opts.lambda = parseNumber('--lambda', o.lambda, { min: 0 });
   if (o.gamma !== undefined) opts.gamma = parseNumber('--gamma', o.gamma, { min: 0 });
+  if (o.scaleFree) opts.scaleFree = true;
   const frac = parseNumber('--val-fraction', o.valFraction ?? '0', { min: 0, max: 0.9 });
   if (o.patience !== undefined) {
     if (frac === 0) throw new UsageError('--patience needs a validation set: add --val-fraction, e.g. 0.1');
@@ -202,9 +206,8 @@ export function farFromWaveletWarning(h: Float64Array, lambda: number, gamma: nu
 
 /** A wavelet argument of transform / inspect: a saved file, or a family name (with levels, mode). */
 export function waveletArg(spec: string, levels?: number, mode?: Mode): AdaptiveWavelet {
-  if (spec.endsWith('.json') || existsSync(spec)) {
-    if (!existsSync(spec)) throw new UsageError(`wavelet file '${spec}' does not exist`);
-    const w = readInput(() => loadWavelet(spec));
+  if (isWaveletFile(spec)) {
+    const w = readWaveletFile(spec); // wavelet, sweep cell, merged sweep (#K) or distilled model files
     if (levels === undefined && mode === undefined) return w;
     return new AdaptiveWavelet(w.h, levels ?? w.levels, mode ?? w.mode, w.settings, w.history);
   }

@@ -8,6 +8,7 @@ import { VERSION } from '../version.ts';
 import { initialSetting } from '../wavelets/simdKernels.ts';
 import { oneLine } from './errors.ts';
 import { addDemoCommand } from './commands/demo.ts';
+import { addDistillCommands } from './commands/distill.ts';
 import { addFitCommand } from './commands/fit.ts';
 import { addInspectCommand } from './commands/inspect.ts';
 import { addReportCommand } from './commands/report.ts';
@@ -39,6 +40,7 @@ Docs: docs/cli.md, docs/tutorial.md`);
   addTransformCommand(program);
   addInspectCommand(program);
   addReportCommand(program);
+  addDistillCommands(program);
   const configure = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({
       outputError: (str, write) => write(`awd: ${oneLine(str.replace(/^error: /, ''))}\n`),

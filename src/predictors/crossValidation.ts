@@ -85,3 +85,38 @@ export function subset(data: Dataset, indices: ArrayLike<number>): { X: NdArray;
   for (let i = 0; i < indices.length; i++) y[i] = data.y[indices[i]];
   return { X: takeRows(data.X, indices), y };
 }
+
+/**
+ * Seeded grouped K-fold splits: samples sharing a group label (e.g. tracks of the same cell or
+ * patient) are always in the same fold. The distinct groups are shuffled with `new Rng(seed)` and
+ * dealt to the folds largest-first onto the currently smallest fold, so fold sizes stay close.
+ *
+ * @example
+ * const folds = groupKFold([0, 0, 1, 1, 2, 2], 3, 0); // each test part holds one group
+ */
+export function groupKFold(groups: ArrayLike<number>, k: number, seed: number): Fold[] {
+  const n = groups.length;
+  assertInt('groupKFold', 'n', n, 2);
+  const ids = [...new Set(Array.from(groups))];
+  if (ids.length < k) throw new AwdError('groupKFold', `${ids.length} distinct groups cannot fill ${k} folds; use at most ${ids.length} folds or more groups`);
+  const perm = new Rng(seed).permutation(ids.length);
+  const count = new Map<number, number>();
+  for (let i = 0; i < n; i++) count.set(groups[i], (count.get(groups[i]) ?? 0) + 1);
+  const order = Array.from(perm, (i) => ids[i]).sort((a, b) => (count.get(b)! - count.get(a)!));
+  const foldOf = new Map<number, number>();
+  const sizes = new Array<number>(k).fill(0);
+  for (const g of order) {
+    let f = 0;
+    for (let j = 1; j < k; j++) if (sizes[j] < sizes[f]) f = j;
+    foldOf.set(g, f);
+    sizes[f] += count.get(g)!;
+  }
+  const folds: Fold[] = [];
+  for (let f = 0; f < k; f++) {
+    const test: number[] = [];
+    const train: number[] = [];
+    for (let i = 0; i < n; i++) (foldOf.get(groups[i]) === f ? test : train).push(i);
+    folds.push({ train: Int32Array.from(train), test: Int32Array.from(test) });
+  }
+  return folds;
+}

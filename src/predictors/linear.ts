@@ -195,6 +195,8 @@ export interface RidgeCVOptions {
   folds?: number;
   /** Seed of the fold shuffle. Default 0. */
   seed?: number;
+  /** Explicit folds (e.g. grouped), instead of `folds` seeded K-fold splits. */
+  splits?: Fold[];
 }
 
 /** Cross-validation score of one candidate α. */
@@ -245,8 +247,14 @@ export function ridgeCV(X: NdArray, y: ArrayLike<number>, options: RidgeCVOption
     if (!(a >= 0) || !Number.isFinite(a)) throw new AwdError(where, `every alpha must be a finite number >= 0, got ${a}`);
   }
   const n = X.shape[0];
-  assertInt(where, 'folds', k, 2, n);
-  const folds = kFold(n, k, seed);
+  let folds: Fold[];
+  if (options.splits) {
+    folds = options.splits;
+    assertInt(where, 'number of folds', folds.length, 2);
+  } else {
+    assertInt(where, 'folds', k, 2, n);
+    folds = kFold(n, k, seed);
+  }
   const foldMse: number[][] = alphas.map(() => []);
   for (const fold of folds) {
     const sys = new RidgeSystem(X, y, fold.train);

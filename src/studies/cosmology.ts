@@ -22,6 +22,7 @@
  * @module
  */
 import { AdaptiveWavelet } from '../awd/adaptive.ts';
+import { bestBy } from '../distill/select.ts';
 import { waveletToJson } from '../awd/serialize.ts';
 import { cellParams, checkGrid, gridSize, type Grid } from '../awd/sweep.ts';
 import { COSMOLOGIES, mapBatches, type MapBatch } from '../data/convergence.ts';
@@ -626,12 +627,8 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     // Selection on the validation split only: the best λ > 0 cell (AWD) and the best λ = 0 cell.
     const cellPred = predictors.slice(3);
     const pick = (keep: (lambda: number) => boolean): number | null => {
-      let best: number | null = null;
-      for (let k = 0; k < nCells; k++) {
-        if (!keep(cellParams(s.grid, k).lambda)) continue;
-        if (best === null || cellPred[k].validationRmse! < cellPred[best].validationRmse!) best = k;
-      }
-      return best;
+      const cells = Array.from({ length: nCells }, (_, k) => k).filter((k) => keep(cellParams(s.grid, k).lambda));
+      return cells.length ? bestBy(cells, (k) => -cellPred[k].validationRmse!) : null; // the estimator's rule (src/distill)
     };
     const bestAwd = pick((l) => l > 0);
     const bestZero = pick((l) => l === 0);

@@ -21,7 +21,10 @@ import { AdaptiveWavelet, waveletToJson, type Grid } from '../awd/index.ts';
 import type { FitOptions } from '../awd/index.ts';
 import { simulateMolecular } from '../data/molecular.ts';
 import { compressionFactor } from '../predictors/compression.ts';
-import { ridgeCV, type RidgeRegression } from '../predictors/linear.ts';
+import { RidgeRegression } from '../predictors/linear.ts';
+import { bestBy, cvFolds, scorePredictor } from '../distill/select.ts';
+import { computeFeatures } from '../distill/features.ts';
+import { headPredict } from '../distill/heads.ts';
 import { maxCoefficientFeatures } from '../predictors/maxCoefficients.ts';
 import { r2Score } from '../predictors/metrics.ts';
 import { linePlotBody, panelGrid, escapeXml, PALETTE, type Panel } from '../report/svg.ts';
@@ -131,15 +134,6 @@ export class WaveletRegressor {
   }
 }
 
-function variance(y: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < y.length; i++) m += y[i];
-  m /= y.length;
-  let v = 0;
-  for (let i = 0; i < y.length; i++) v += (y[i] - m) ** 2;
-  return v / y.length;
-}
-
 /**
  * Fits the downstream model on training data only: ridge α by seeded K-fold CV, then a refit on
  * all of it. `cvR2 = 1 − (CV mean squared error at the chosen α) / Var(y)` scores the cell.
@@ -150,11 +144,10 @@ function variance(y: ArrayLike<number>): number {
 export function fitDownstream(
   wavelet: AdaptiveWavelet, X: NdArray, y: ArrayLike<number>, cv: { folds: number; seed: number },
 ): { model: WaveletRegressor; alpha: number; cvR2: number } {
-  const F = maxCoefficientFeatures(wavelet.transform(X), FEATURES_PER_ARRAY);
-  const r = ridgeCV(F, y, { folds: cv.folds, seed: cv.seed });
-  const best = r.scores.find((s) => s.alpha === r.alpha)!;
-  const v = variance(y);
-  return { model: new WaveletRegressor(wavelet, r.model), alpha: r.alpha, cvR2: v > 0 ? 1 - best.meanMse / v : 0 };
+  // The estimator's selection path (src/distill): same features, head, folds and score.
+  const r = scorePredictor({ family: 'maxcoef', k: FEATURES_PER_ARRAY }, wavelet, X, y, 'regression', cvFolds(X.shape[0], cv));
+  const ridge = RidgeRegression.fromCoefficients(r.head.coef, r.head.intercept[0], r.head.alpha);
+  return { model: new WaveletRegressor(wavelet, ridge), alpha: r.head.alpha, cvR2: r.cvScore };
 }
 
 /** The training split as selection sees it: tracks, responses, the teacher's input gradients. */
@@ -190,9 +183,7 @@ export interface Selection {
 }
 
 function best(cells: ScoredCell[]): ScoredCell {
-  let b = cells[0];
-  for (const c of cells) if (c.cvR2 > b.cvR2) b = c; // ties → the lower cell index
-  return b;
+  return bestBy(cells, (c) => c.cvR2); // ties → the lower cell index
 }
 
 /**
@@ -524,6 +515,30 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
       rows: sel.cells.map((c) => [c.lambda, c.gamma, c.cvR2, c.alpha, c.cell === sel.awd.cell ? 'AWD' : c.cell === sel.lambda0.cell ? 'AWD (λ = 0)' : '']),
     };
 
+    // The reference's exact downstream variant (its biology notebooks: the 6 largest *signed*
+    // coefficients per array, unregularised least squares), through the same selection path:
+    // every cell scored by its training CV R², the best λ > 0 and λ = 0 cells, and db5.
+    const refDef = { family: 'maxcoef-ref' as const, k: FEATURES_PER_ARRAY };
+    const refFolds = cvFolds(train.X.shape[0], cv);
+    const refCells = sel.cells.map((c) => ({ cell: c, p: scorePredictor(refDef, c.model.wavelet, train.X, train.y, 'regression', refFolds) }));
+    const refAwd = bestBy(refCells.filter((r) => r.cell.lambda > 0), (r) => r.p.cvScore);
+    const refZero = bestBy(refCells.filter((r) => r.cell.lambda === 0), (r) => r.p.cvScore);
+    const db5W = AdaptiveWavelet.fromName('db5', LEVELS, 'zero');
+    const refDb5 = scorePredictor(refDef, db5W, train.X, train.y, 'regression', refFolds);
+    const refTest = (w: AdaptiveWavelet, p: { features: typeof refDef; head: Parameters<typeof headPredict>[0] }) => r2Score(testSet.y, headPredict(p.head, computeFeatures(p.features, w, testSet.X).F));
+    const refTable: Table = {
+      title: "Reference's downstream variant: 6 largest signed coefficients per array, least squares",
+      columns: ['model', 'CV R² (train)', 'test R²', 'λ', 'γ'],
+      rows: [
+        ['AWD', refAwd.p.cvScore, refTest(refAwd.cell.model.wavelet, refAwd.p as never), refAwd.cell.lambda, refAwd.cell.gamma],
+        ['DB5', refDb5.cvScore, refTest(db5W, refDb5 as never), null, null],
+        ['AWD (λ = 0)', refZero.p.cvScore, refTest(refZero.cell.model.wavelet, refZero.p as never), 0, refZero.cell.gamma],
+      ],
+      notes: [
+        "Features as the reference's notebooks (max_fun(sgn=\"pos\", m=6), as we read it): per coefficient array the 6 largest values by sign (not magnitude), → 30 features → unregularised least squares; the cell is chosen by the same training-only CV R² (fit seed " + fitSeeds[0] + ', one seed, no spread).',
+      ],
+    };
+
     const findings: string[] = [];
     const speedup = lstmTime / A.time.mean;
     findings.push(
@@ -582,7 +597,7 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
     return {
       study: 'molecular',
       title: 'Molecular-partner prediction (paper §4.2, Table 1, Fig. 4)',
-      settings, tables: [table, gridTable], figures, results, timings, findings, artifacts,
+      settings, tables: [table, gridTable, refTable], figures, results, timings, findings, artifacts,
     };
   } finally {
     if (ownTeacher) teacher.dispose();

@@ -22,6 +22,7 @@
  * ```
  * @module
  */
+import { bestBy } from '../distill/select.ts';
 import { AdaptiveWavelet, initialFilter, waveletToJson, type EpochRecord } from '../awd/index.ts';
 import { linePlotBody, panelGrid, type Series } from '../report/svg.ts';
 import { ensureBackend, r2Score, trainTeacher } from '../teachers/index.ts';
@@ -498,8 +499,7 @@ export async function runSyntheticStudy(opts: SyntheticStudyOptions = {}): Promi
         warmFrom: cell.from, h: Array.from(w.h), train: { ...(last?.train ?? {}) },
       });
     }
-    let best = 0;
-    for (let k = 1; k < cells.length; k++) if (cells[k].distance < cells[best].distance) best = k;
+    const best = bestBy(cells.map((_, k) => k), (k) => -cells[k].distance); // the estimator's rule (src/distill)
     const distanceAfter = cells[best].distance;
     const r: SyntheticStartResult = {
       label: st.label, wavelet: st.wavelet, initNoise: st.initNoise, hInit: Array.from(hInit),
