@@ -61,6 +61,12 @@ export type {
   FitOptions, FitSettings, FitProgress, EpochRecord, WaveletInit, Weights, TermName, WeightedTerm,
   LossResult, LossOptions, Grid, CellResult,
 } from './awd/index.ts';
+// The lattice (exactly orthogonal) parametrisation of the filter.
+export {
+  latticeFilter, latticeAngles, latticeVjp, latticeJvp, latticeFit, filterFromFreeAngles, freeAnglesVjp, freeAnglesOf,
+  fullAngles, parseParametrization, PARAMETRIZATIONS, LatticeOptimizer,
+} from './awd/index.ts';
+export type { Parametrization, LatticeProjection } from './awd/index.ts';
 
 // ── 4. Wavelets: families, PyWavelets-compatible transforms, wavefun, distance ───────────────
 export {

@@ -19,6 +19,7 @@ import { Wavelet } from '../wavelets/wavelet.ts';
 import { Adam } from './adam.ts';
 import { highpassOf } from './constraints.ts';
 import { makeEngine, type FilterBankEngine } from './engine.ts';
+import { anglesForSettings, LatticeOptimizer, parseParametrization, type Parametrization } from './lattice.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
 import { awdLoss, resolveWeights, TERM_NAMES, type TermName, type Weights } from './loss.ts';
 
@@ -41,6 +42,10 @@ export interface FitSettings {
   sampleShape: number[];
   /** Threads used (results are bit-identical only for the same count). */
   threads?: number;
+  /** 'lattice' when the filter was fitted as lattice angles (absent: 'penalty', the taps). */
+  parametrization?: Parametrization;
+  /** The fitted filter's K−1 free lattice angles (lattice fits only; see src/awd/lattice.ts). */
+  angles?: number[];
 }
 
 /** One row of the training history: mean of every term over the epoch's batches. */
@@ -97,6 +102,12 @@ export interface FitOptions {
    * 2 cores for long fits and 1 otherwise. Bit-identical repeats need the same thread count.
    */
   threads?: number | 'auto';
+  /**
+   * 'penalty' (default, the reference's): Adam on the taps h, orthogonality by the soft constraint
+   * terms. 'lattice': Adam on lattice angles, so every filter is an orthogonal wavelet exactly
+   * (docs/objective.md); the constraint terms are then ≈ 0 and stay only as diagnostics.
+   */
+  parametrization?: Parametrization;
 }
 
 /** Checks a data set and its teacher gradients; returns the per-sample shape. */
@@ -277,6 +288,9 @@ export class AdaptiveWavelet {
     const h = initialFilter(init, opts.initNoise ?? 0, rng.fork());
     const shuffleRng = rng.fork();
 
+    const parametrization = parseParametrization(opts.parametrization ?? 'penalty', where);
+    // The lattice form projects the start onto the orthogonal filters (exact for a named wavelet).
+    const lattice = parametrization === 'lattice' ? LatticeOptimizer.start(h, lr) : null;
     const model = new AdaptiveWavelet(h, levels, mode);
     const engine = model.engineFor(sampleShape);
     const adam = new Adam(h.length, lr);
@@ -298,7 +312,8 @@ export class AdaptiveWavelet {
         if (!Number.isFinite(r.total)) {
           throw new AwdError(where, `the loss became ${r.total} at epoch ${epoch}, batch ${k}; lower the learning rate or the weights, or standardise X`);
         }
-        adam.step(h, r.grad);
+        if (lattice) lattice.step(h, r.grad);
+        else adam.step(h, r.grad);
         for (const t of TERM_NAMES) sums[t] += r.terms[t] * b;
         sums.total += r.total * b;
         seen += b;
@@ -324,6 +339,7 @@ export class AdaptiveWavelet {
       levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience,
       nTrain: n, sampleShape, threads,
     };
+    if (lattice) Object.assign(settings, { parametrization, angles: anglesForSettings(h) });
     return new AdaptiveWavelet(h, levels, mode, settings, history);
   }
 

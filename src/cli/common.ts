@@ -12,6 +12,7 @@ import { sameShape, takeRows, type NdArray } from '../util/ndarray.ts';
 import { Rng } from '../util/rng.ts';
 import { familyLowpass } from '../wavelets/families.ts';
 import { MODES, type Mode } from '../wavelets/modes.ts';
+import { PARAMETRIZATIONS } from '../awd/lattice.ts';
 import { checkSamples, existingDir, parseChoice, parseInteger, parseNumber, readNpyOption, required } from './args.ts';
 import type { Ctx } from './context.ts';
 import { UsageError } from './errors.ts';
@@ -43,7 +44,8 @@ export function addFitOptions(cmd: Command, withPenalties = true): Command {
     .option('--seed <n>', 'seed of the initial noise, shuffling and validation split', '0')
     .option('--init-noise <σ>', 'std of Gaussian noise added to the starting filter', '0')
     .option('--val-fraction <f>', 'hold out this fraction of the samples (seeded) for the validation history', '0')
-    .option('--patience <n>', 'early stopping: epochs without validation improvement (needs --val-fraction)');
+    .option('--patience <n>', 'early stopping: epochs without validation improvement (needs --val-fraction)')
+    .option('--parametrization <form>', "'penalty' (taps + soft constraints, the reference's) or 'lattice' (angles: exactly orthogonal at every step)", 'penalty');
 }
 
 export interface DataOpts {
@@ -106,6 +108,7 @@ export interface FitCliOpts {
   initNoise?: string;
   valFraction?: string;
   patience?: string;
+  parametrization?: string;
 }
 
 /** The starting filter of --wavelet: a family name or the h of a saved wavelet file. */
@@ -131,6 +134,9 @@ export function fitOptionsFrom(o: FitCliOpts, X: NdArray, G: NdArray, ctx: Ctx):
     seed,
     initNoise: parseNumber('--init-noise', o.initNoise ?? '0', { min: 0 }),
   };
+  if (o.parametrization !== undefined && o.parametrization !== 'penalty') {
+    opts.parametrization = parseChoice('--parametrization', o.parametrization, PARAMETRIZATIONS);
+  }
   if (o.lambda !== undefined) opts.lambda = parseNumber('--lambda', o.lambda, { min: 0 });
   if (o.gamma !== undefined) opts.gamma = parseNumber('--gamma', o.gamma, { min: 0 });
   const frac = parseNumber('--val-fraction', o.valFraction ?? '0', { min: 0, max: 0.9 });
