@@ -19,7 +19,7 @@ import { Wavelet } from '../wavelets/wavelet.ts';
 import { Adam } from './adam.ts';
 import { highpassOf } from './constraints.ts';
 import { makeEngine, type FilterBankEngine } from './engine.ts';
-import { anglesForSettings, LatticeOptimizer, parseParametrization, type Parametrization } from './lattice.ts';
+import { anglesForSettings, checkVanishingMoments, LatticeOptimizer, parseParametrization, type Parametrization } from './lattice.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
 import { awdLoss, resolveWeights, TERM_NAMES, type TermName, type Weights } from './loss.ts';
 
@@ -46,6 +46,8 @@ export interface FitSettings {
   parametrization?: Parametrization;
   /** The fitted filter's K−1 free lattice angles (lattice fits only; see src/awd/lattice.ts). */
   angles?: number[];
+  /** Vanishing moments kept by the lattice fit, when more than 1. */
+  vanishingMoments?: number;
 }
 
 /** One row of the training history: mean of every term over the epoch's batches. */
@@ -108,6 +110,11 @@ export interface FitOptions {
    * (docs/objective.md); the constraint terms are then ≈ 0 and stay only as diagnostics.
    */
   parametrization?: Parametrization;
+  /**
+   * Vanishing moments the fitted wavelet keeps (default 1; more only with 'lattice', kept by a
+   * projection after every step — docs/objective.md).
+   */
+  vanishingMoments?: number;
 }
 
 /** Checks a data set and its teacher gradients; returns the per-sample shape. */
@@ -290,7 +297,8 @@ export class AdaptiveWavelet {
 
     const parametrization = parseParametrization(opts.parametrization ?? 'penalty', where);
     // The lattice form projects the start onto the orthogonal filters (exact for a named wavelet).
-    const lattice = parametrization === 'lattice' ? LatticeOptimizer.start(h, lr) : null;
+    checkVanishingMoments(where, parametrization, opts.vanishingMoments ?? 1, h.length);
+    const lattice = parametrization === 'lattice' ? LatticeOptimizer.start(h, lr, opts.vanishingMoments ?? 1) : null;
     const model = new AdaptiveWavelet(h, levels, mode);
     const engine = model.engineFor(sampleShape);
     const adam = new Adam(h.length, lr);
@@ -339,7 +347,7 @@ export class AdaptiveWavelet {
       levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience,
       nTrain: n, sampleShape, threads,
     };
-    if (lattice) Object.assign(settings, { parametrization, angles: anglesForSettings(h) });
+    if (lattice) Object.assign(settings, { parametrization, angles: anglesForSettings(h) }, lattice.moments > 1 ? { vanishingMoments: lattice.moments } : {});
     return new AdaptiveWavelet(h, levels, mode, settings, history);
   }
 

@@ -354,30 +354,121 @@ function solveSpd(A: Float64Array, b: Float64Array, M: number): Float64Array | n
 }
 
 /**
+ * The rows c_j of the vanishing-moment conditions `Σ_n c_j[n] h[n] = 0`, j = 1 … p−1, in a scaled
+ * basis: `c_j[n] = (−1)ⁿ t_nʲ`, `t_n = (2n − (N−1))/(N−1)` ∈ [−1, 1]. Together with `Σg = 0`
+ * (j = 0, which the free angles guarantee) they span the same conditions as
+ * `Σ_n (−1)ⁿ nʲ h[n] = 0`, j < p — p vanishing moments of ψ — but stay O(1) in size.
+ */
+function momentRows(N: number, p: number): Float64Array[] {
+  const rows: Float64Array[] = [];
+  for (let j = 1; j < p; j++) {
+    const c = new Float64Array(N);
+    for (let n = 0; n < N; n++) c[n] = (n % 2 === 0 ? 1 : -1) * ((2 * n - (N - 1)) / (N - 1)) ** j;
+    rows.push(c);
+  }
+  return rows;
+}
+
+/**
+ * The residuals of the conditions for p vanishing moments beyond the first (scaled basis, see
+ * `momentRows`): all 0 when ψ of h has p vanishing moments. Length p − 1.
+ */
+export function momentResiduals(h: ArrayLike<number>, p: number): Float64Array {
+  const rows = momentRows(h.length, p);
+  return Float64Array.from(rows, (c) => {
+    let v = 0;
+    for (let n = 0; n < h.length; n++) v += c[n] * h[n];
+    return v;
+  });
+}
+
+/** The residual tolerance of {@link projectMoments}. */
+export const MOMENT_TOLERANCE = 1e-13;
+
+/**
+ * Moves free angles onto the filters with p vanishing moments (Gauss–Newton minimum-norm steps
+ * `θ ← θ − Jᵀ(JJᵀ)⁻¹ m(θ)`, J = ∂m/∂θ exact through {@link freeAnglesVjp}) until every residual is
+ * below {@link MOMENT_TOLERANCE}. Returns null when that does not happen within `maxIter` steps
+ * (the angles are too far from such a filter, or p is too large for the length).
+ */
+export function projectMoments(free: Float64Array, p: number, maxIter = 50): Float64Array | null {
+  if (p <= 1) return Float64Array.from(free);
+  const N = 2 * (free.length + 1);
+  const rows = momentRows(N, p);
+  const M = rows.length;
+  let f = Float64Array.from(free);
+  for (let it = 0; it <= maxIter; it++) {
+    const m = momentResiduals(filterFromFreeAngles(f), p);
+    let worst = 0;
+    for (const v of m) worst = Math.max(worst, Math.abs(v));
+    if (worst < MOMENT_TOLERANCE) return f;
+    if (it === maxIter || !Number.isFinite(worst)) break;
+    const J = rows.map((c) => freeAnglesVjp(f, c));
+    const A = new Float64Array(M * M);
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < M; j++) {
+        let v = 0;
+        for (let k = 0; k < f.length; k++) v += J[i][k] * J[j][k];
+        A[i * M + j] = v + (i === j ? 1e-14 : 0);
+      }
+    }
+    const y = solveSpd(A, m, M);
+    if (!y) break;
+    const next = Float64Array.from(f);
+    for (let i = 0; i < M; i++) for (let k = 0; k < f.length; k++) next[k] -= J[i][k] * y[i];
+    f = next;
+  }
+  return null;
+}
+
+/** Checks the vanishing-moment option of a fit: an integer in [1, N/2], more than 1 only with the lattice. */
+export function checkVanishingMoments(where: string, parametrization: Parametrization, p: number, filterLength: number): void {
+  if (!Number.isInteger(p) || p < 1 || p > filterLength / 2) {
+    throw new AwdError(where, `vanishingMoments must be an integer in [1, ${filterLength / 2}] for a filter of length ${filterLength}, got ${p}`);
+  }
+  if (p > 1 && parametrization !== 'lattice') {
+    throw new AwdError(where, `vanishingMoments > 1 needs parametrization: 'lattice' (the penalty form has no moment constraint)`);
+  }
+}
+
+/**
  * The optimiser state of a lattice fit: Adam on the K−1 free angles, with the loss's gradient
  * w.r.t. h chained through `∂h/∂θ`. `AdaptiveWavelet.fit` uses it with
- * `parametrization: 'lattice'`.
+ * `parametrization: 'lattice'`. With `moments` p > 1 every step is followed by
+ * {@link projectMoments}, so the filter keeps p vanishing moments (to {@link MOMENT_TOLERANCE}:
+ * by projection, not by construction).
  */
 export class LatticeOptimizer {
   private readonly adam: Adam;
 
-  private constructor(readonly free: Float64Array, lr: number) {
+  private constructor(private free: Float64Array, lr: number, readonly moments: number) {
     this.adam = new Adam(free.length, lr);
   }
 
   /**
    * Starts from a filter: projects it onto the lattice ({@link latticeFit}; exact for a named
-   * wavelet) and overwrites `h` with the projection.
+   * wavelet), then onto p vanishing moments if asked, and overwrites `h` with the result.
    */
-  static start(h: Float64Array, lr: number): LatticeOptimizer {
+  static start(h: Float64Array, lr: number, moments = 1): LatticeOptimizer {
+    checkVanishingMoments('LatticeOptimizer.start', 'lattice', moments, h.length);
     const p = latticeFit(h);
-    h.set(p.h);
-    return new LatticeOptimizer(p.free, lr);
+    const free = projectMoments(p.free, moments);
+    if (!free) {
+      throw new AwdError('LatticeOptimizer.start', `the starting filter is too far from a wavelet with ${moments} vanishing moments; start from a named wavelet with at least that many (e.g. db${moments} or longer)`);
+    }
+    h.set(filterFromFreeAngles(free));
+    return new LatticeOptimizer(free, lr, moments);
   }
 
   /** One Adam step on the angles from `∂L/∂h`; writes the new filter into `h`. */
   step(h: Float64Array, gradH: ArrayLike<number>): void {
-    this.adam.step(this.free, freeAnglesVjp(this.free, gradH));
+    const trial = Float64Array.from(this.free);
+    this.adam.step(trial, freeAnglesVjp(this.free, gradH));
+    const projected = projectMoments(trial, this.moments);
+    if (!projected) {
+      throw new AwdError('AdaptiveWavelet.fit', `a step left the filters with ${this.moments} vanishing moments and could not be projected back; lower the learning rate`);
+    }
+    this.free = projected;
     h.set(filterFromFreeAngles(this.free));
   }
 }

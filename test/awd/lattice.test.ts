@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { AdaptiveWavelet } from '../../src/awd/adaptive.ts';
 import { makeEngine } from '../../src/awd/engine.ts';
 import {
-  filterFromFreeAngles, freeAnglesVjp, latticeAngles, latticeFilter, latticeFit, latticeJvp, latticeVjp, parseParametrization,
+  filterFromFreeAngles, freeAnglesVjp, latticeAngles, latticeFilter, latticeFit, latticeJvp, latticeVjp, momentResiduals,
+  MOMENT_TOLERANCE, parseParametrization, projectMoments,
 } from '../../src/awd/lattice.ts';
 import { awdLoss, type Weights } from '../../src/awd/loss.ts';
 import { fitCell } from '../../src/awd/sweep.ts';
@@ -221,4 +222,44 @@ test('fitStream (2D) and sweep cells take the lattice form too; a noisy start is
   const cw = waveletFromJson(cell.wavelet);
   assert.equal(cw.settings?.parametrization, 'lattice');
   assert.ok(orthDefect(cw.h) < 1e-13);
+});
+
+/** max_j |Σ_n (−1)ⁿ nʲ h[n]| / Σ_n nʲ|h[n]|, j = 0 … p−1: the moments of ψ, relative to their scale. */
+function relativeMoments(h: ArrayLike<number>, p: number): number {
+  let worst = 0;
+  for (let j = 0; j < p; j++) {
+    let m = 0;
+    let scale = 0;
+    for (let n = 0; n < h.length; n++) {
+      m += (n % 2 === 0 ? 1 : -1) * n ** j * h[n];
+      scale += n ** j * Math.abs(h[n]);
+    }
+    worst = Math.max(worst, Math.abs(m) / scale);
+  }
+  return worst;
+}
+
+test('vanishing moments: the named wavelets have theirs, and a lattice fit keeps p of them while it moves', () => {
+  assert.ok(relativeMoments(familyLowpass('db5'), 5) < 1e-14);
+  assert.ok(relativeMoments(familyLowpass('db5'), 6) > 1e-3, 'db5 has only 5 moments');
+  assert.ok(Math.max(...Array.from(momentResiduals(familyLowpass('coif2'), 4), Math.abs)) < 1e-14);
+  const { X, G } = tinyData(60, 48, 6);
+  for (const p of [1, 2, 3]) {
+    const w = AdaptiveWavelet.fit(X, { teacherGrads: G, epochs: 6, batchSize: 20, wavelet: 'db4', levels: 3, lambda: 1, gamma: 0.1, learningRate: 1e-2, parametrization: 'lattice', vanishingMoments: p });
+    assert.ok(relativeMoments(w.h, p) < 1e-12, `p=${p}: ${relativeMoments(w.h, p)}`);
+    assert.ok(relativeMoments(w.h, p + 1) > 1e-4, `p=${p}: the fit should have moved off db4's ${p + 1}th moment`);
+    assert.ok(orthDefect(w.h) < 1e-13);
+    assert.ok(maxAbsDiff(w.h, familyLowpass('db4')) > 1e-3, `p=${p}: the filter did not move`);
+    assert.equal(w.settings?.vanishingMoments, p > 1 ? p : undefined);
+  }
+  // db4 has 4 moments and no freedom left with all of them: the fit stays at db4 (to the tolerance).
+  const fixed = AdaptiveWavelet.fit(X, { teacherGrads: G, epochs: 2, batchSize: 20, wavelet: 'db4', levels: 3, lambda: 1, learningRate: 1e-2, parametrization: 'lattice', vanishingMoments: 4 });
+  assert.ok(maxAbsDiff(fixed.h, familyLowpass('db4')) < 1e-10);
+  // A projection from a filter far from any 3-moment filter can fail; from a near one it lands.
+  const free = latticeFit(familyLowpass('db3')).free.map((t) => t + 0.01);
+  const onto = projectMoments(free, 3);
+  assert.ok(onto !== null);
+  assert.ok(Math.max(...Array.from(momentResiduals(filterFromFreeAngles(onto), 3), Math.abs)) < MOMENT_TOLERANCE);
+  assert.throws(() => AdaptiveWavelet.fit(X, { teacherGrads: G, epochs: 1, vanishingMoments: 2 }), /needs parametrization: 'lattice'/);
+  assert.throws(() => AdaptiveWavelet.fit(X, { teacherGrads: G, epochs: 1, wavelet: 'db2', parametrization: 'lattice', vanishingMoments: 3 }), /integer in \[1, 2\]/);
 });

@@ -46,3 +46,19 @@ test('awd sweep --parametrization lattice: every cell is an orthogonal wavelet',
     assert.ok(orthDefect(w.h) < 1e-13);
   }
 });
+
+test('awd fit --vanishing-moments: kept by a lattice fit; refused without the lattice or beyond the length', async () => {
+  const r = await awd(['fit', '--data', 'X.npy', '--grads', 'G.npy', '--epochs', '2', '--batch-size', '20', '--levels', '2', '--wavelet', 'db3', '--lambda', '1', '--lr', '0.05', '--parametrization', 'lattice', '--vanishing-moments', '2', '--out', 'wm.json'], dir);
+  assertOk(r);
+  const w = loadWavelet(join(dir, 'wm.json'));
+  assert.equal(w.settings?.vanishingMoments, 2);
+  let m1 = 0;
+  for (let n = 0; n < w.h.length; n++) m1 += (n % 2 === 0 ? 1 : -1) * n * w.h[n];
+  assert.ok(Math.abs(m1) < 1e-12, `first moment ${m1}`);
+  const noLattice = await awd(['fit', '--data', 'X.npy', '--grads', 'G.npy', ...FIT, '--vanishing-moments', '2', '--out', 'x.json'], dir);
+  assertFails(noLattice, /--vanishing-moments above 1 needs --parametrization lattice/);
+  assert.equal(noLattice.code, 2);
+  const tooMany = await awd(['fit', '--data', 'X.npy', '--grads', 'G.npy', ...FIT, '--parametrization', 'lattice', '--vanishing-moments', '3', '--out', 'x.json'], dir);
+  assertFails(tooMany, /at most 2/);
+  assert.equal(tooMany.code, 2);
+});
