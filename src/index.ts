@@ -64,7 +64,7 @@ export type {
 // The lattice (exactly orthogonal) parametrisation of the filter.
 export {
   latticeFilter, latticeAngles, latticeVjp, latticeJvp, latticeFit, filterFromFreeAngles, freeAnglesVjp, freeAnglesOf,
-  fullAngles, parseParametrization, PARAMETRIZATIONS, LatticeOptimizer,
+  fullAngles, parseParametrization, PARAMETRIZATIONS, LatticeOptimizer, momentResiduals, projectMoments, MOMENT_TOLERANCE,
 } from './awd/index.ts';
 export type { Parametrization, LatticeProjection } from './awd/index.ts';
 

@@ -15,6 +15,6 @@ export { sweep, fitCell, mergeSweep, cellParams, gridSize, cellWavelet, selectBe
 export type { Grid, CellResult } from './sweep.ts';
 export {
   latticeFilter, latticeAngles, latticeVjp, latticeJvp, latticeFit, filterFromFreeAngles, freeAnglesVjp, freeAnglesOf,
-  fullAngles, parseParametrization, PARAMETRIZATIONS, LatticeOptimizer,
+  fullAngles, parseParametrization, PARAMETRIZATIONS, LatticeOptimizer, momentResiduals, projectMoments, MOMENT_TOLERANCE,
 } from './lattice.ts';
 export type { Parametrization, LatticeProjection } from './lattice.ts';
