@@ -61,6 +61,13 @@ export { waveletToJson, waveletFromJson } from './awd/serialize.ts';
 export { sweep, fitCell, mergeSweep, cellParams, gridSize, cellWavelet, selectBest } from './awd/sweep.ts';
 export type { Grid, CellResult } from './awd/sweep.ts';
 
+// The lattice (exactly orthogonal) parametrisation of the filter.
+export {
+  latticeFilter, latticeAngles, latticeVjp, latticeJvp, latticeFit, filterFromFreeAngles, freeAnglesVjp, freeAnglesOf,
+  fullAngles, parseParametrization, PARAMETRIZATIONS, LatticeOptimizer, momentResiduals, projectMoments, MOMENT_TOLERANCE,
+} from './awd/lattice.ts';
+export type { Parametrization, LatticeProjection } from './awd/lattice.ts';
+
 // ── 3. Wavelets: families, PyWavelets-compatible transforms, wavefun, distance ───────────────
 export {
   MODES, parseMode, dwtCoeffLen, dwtMaxLevel, idwtOutputLen, WAVELET_NAMES, familyLowpass, filterBankFromLowpass,

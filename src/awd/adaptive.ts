@@ -21,6 +21,7 @@ import { Adam } from './adam.ts';
 import { Checkpointer, hashArrays, type CheckpointOptions, type TrainSnapshot } from './checkpoint.ts';
 import { highpassOf } from './constraints.ts';
 import { makeEngine, type FilterBankEngine } from './engine.ts';
+import { anglesForSettings, checkVanishingMoments, LatticeOptimizer, parseParametrization, type Parametrization } from './lattice.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
 import { DivergenceGuard } from './divergence.ts';
 import { asNdArray, fitInputs } from './inputs.ts';
@@ -52,6 +53,12 @@ export interface FitSettings {
   bestEpoch?: number | null;
   /** With `scaleFree`: the scale-free λ, γ given and the scales that turned them into `weights`. */
   scaleFree?: { lambda: number; gamma: number; scales: TermScales };
+  /** 'lattice' when the filter was fitted as lattice angles (absent: 'penalty', the taps). */
+  parametrization?: Parametrization;
+  /** The fitted filter's K−1 free lattice angles (lattice fits only; see src/awd/lattice.ts). */
+  angles?: number[];
+  /** Vanishing moments kept by the lattice fit, when more than 1. */
+  vanishingMoments?: number;
 }
 
 /** One row of the training history: mean of every term over the epoch's batches. */
@@ -120,6 +127,17 @@ export interface FitOptions {
    * computes the scales from X and the gradients; default false (the reference's raw terms).
    */
   scaleFree?: boolean | TermScales;
+  /**
+   * 'penalty' (default, the reference's): Adam on the taps h, orthogonality by the soft constraint
+   * terms. 'lattice': Adam on lattice angles, so every filter is an orthogonal wavelet exactly
+   * (docs/objective.md); the constraint terms are then ≈ 0 and stay only as diagnostics.
+   */
+  parametrization?: Parametrization;
+  /**
+   * Vanishing moments the fitted wavelet keeps (default 1; more only with 'lattice', kept by a
+   * projection after every step — docs/objective.md).
+   */
+  vanishingMoments?: number;
 }
 
 /** Checks a data set and its teacher gradients; returns the per-sample shape. */
@@ -322,6 +340,10 @@ export class AdaptiveWavelet {
     const h = initialFilter(init, opts.initNoise ?? 0, rng.fork());
     const shuffleRng = rng.fork();
 
+    const parametrization = parseParametrization(opts.parametrization ?? 'penalty', where);
+    // The lattice form projects the start onto the orthogonal filters (exact for a named wavelet).
+    checkVanishingMoments(where, parametrization, opts.vanishingMoments ?? 1, h.length);
+    const lattice = parametrization === 'lattice' ? LatticeOptimizer.start(h, lr, opts.vanishingMoments ?? 1) : null;
     const model = new AdaptiveWavelet(h, levels, mode);
     const engine = model.engineFor(sampleShape);
     const adam = new Adam(h.length, lr);
@@ -332,17 +354,21 @@ export class AdaptiveWavelet {
     // Checkpoint hook (checkpoint.ts): restore a saved loop state, save one every N steps / T s.
     const ck = opts.checkpoint ? new Checkpointer(where, opts.checkpoint, {
       library: VERSION, method: where, data: dataId(),
-      settings: { init: typeof init === 'string' ? init : Array.from(init), initNoise: opts.initNoise ?? 0, levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience, nTrain: n, sampleShape, threads },
+      settings: { init: typeof init === 'string' ? init : Array.from(init), initNoise: opts.initNoise ?? 0, levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience, nTrain: n, sampleShape, threads, parametrization, vanishingMoments: opts.vanishingMoments ?? 1 },
     }) : null;
     const resumed = ck?.load() ?? null;
     if (resumed) {
-      h.set(resumed.params);
-      adam.restore(resumed.adam);
+      // A lattice fit's optimiser works on the free angles: they and their Adam state are saved.
+      if (lattice) lattice.restore(resumed.params, resumed.adam, h);
+      else {
+        h.set(resumed.params);
+        adam.restore(resumed.adam);
+      }
       shuffleRng.restore(resumed.shuffle);
       history.push(...(resumed.history as EpochRecord[]));
       best = { ...resumed.best, h: Float64Array.from(resumed.best.h) };
     }
-    const snapshot = (s: Omit<TrainSnapshot, 'params' | 'adam' | 'history' | 'best'>): TrainSnapshot => ({ ...s, params: h, adam: adam.state(), history, best });
+    const snapshot = (s: Omit<TrainSnapshot, 'params' | 'adam' | 'history' | 'best'>): TrainSnapshot => ({ ...s, params: lattice ? lattice.params : h, adam: lattice ? lattice.adamState() : adam.state(), history, best });
     const sharded = threads > 1 && !resumed?.finished ? new ShardedLoss(engine, h.length, threads, batchSize) : null;
     const guard = new DivergenceGuard(where, lr, weights);
 
@@ -358,7 +384,8 @@ export class AdaptiveWavelet {
         k++;
         const r = sharded ? sharded.evaluate(h, x, g, b, weights) : awdLoss(engine, h, x, g, b, { weights });
         guard.check(epoch, k, r.total, h, x);
-        adam.step(h, r.grad);
+        if (lattice) lattice.step(h, r.grad);
+        else adam.step(h, r.grad);
         for (const t of TERM_NAMES) sums[t] += r.terms[t] * b;
         sums.total += r.total * b;
         seen += b;
@@ -387,6 +414,7 @@ export class AdaptiveWavelet {
       nTrain: n, sampleShape, threads,
       bestEpoch: opts.validation && best.total < Infinity ? best.epoch : history.length > 0 ? history.length : null,
     };
+    if (lattice) Object.assign(settings, { parametrization, angles: anglesForSettings(h) }, lattice.moments > 1 ? { vanishingMoments: lattice.moments } : {});
     return new AdaptiveWavelet(h, levels, mode, settings, history);
   }
 

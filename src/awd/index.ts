@@ -13,3 +13,8 @@ export { Adam } from './adam.ts';
 export { saveWavelet, loadWavelet, waveletToJson, waveletFromJson } from './serialize.ts';
 export { sweep, fitCell, mergeSweep, cellParams, gridSize, cellWavelet, selectBest } from './sweep.ts';
 export type { Grid, CellResult } from './sweep.ts';
+export {
+  latticeFilter, latticeAngles, latticeVjp, latticeJvp, latticeFit, filterFromFreeAngles, freeAnglesVjp, freeAnglesOf,
+  fullAngles, parseParametrization, PARAMETRIZATIONS, LatticeOptimizer, momentResiduals, projectMoments, MOMENT_TOLERANCE,
+} from './lattice.ts';
+export type { Parametrization, LatticeProjection } from './lattice.ts';

@@ -15,6 +15,7 @@ import { warnOnce } from '../util/warn.ts';
 import { cmf, highpassSum, lowpassSum, orthogonality, unitNorm } from '../awd/constraints.ts';
 import { assertFiniteInput, checkSamples, existingDir, parseChoice, parseInteger, parseNumber, readInput, readInputAsync, readNpyOption, required } from './args.ts';
 import { DATA_FORMATS, readDataOption, writeDataOption } from './data.ts';
+import { PARAMETRIZATIONS } from '../awd/lattice.ts';
 import type { Ctx } from './context.ts';
 import { UsageError } from './errors.ts';
 import { isWaveletFile, readWaveletFile } from './waveletFile.ts';
@@ -48,7 +49,9 @@ export function addFitOptions(cmd: Command, withPenalties = true): Command {
     .option('--seed <n>', 'seed of the initial noise, shuffling and validation split', '0')
     .option('--init-noise <σ>', 'std of Gaussian noise added to the starting filter', '0')
     .option('--val-fraction <f>', 'hold out this fraction of the samples (seeded) for the validation history', '0')
-    .option('--patience <n>', 'early stopping: epochs without validation improvement (needs --val-fraction)');
+    .option('--patience <n>', 'early stopping: epochs without validation improvement (needs --val-fraction)')
+    .option('--parametrization <form>', "'penalty' (taps + soft constraints, the reference's) or 'lattice' (angles: exactly orthogonal at every step)", 'penalty')
+    .option('--vanishing-moments <p>', 'vanishing moments the wavelet keeps (more than 1 needs --parametrization lattice)', '1');
 }
 
 export interface DataOpts {
@@ -128,6 +131,8 @@ export interface FitCliOpts {
   valFraction?: string;
   patience?: string;
   scaleFree?: boolean;
+  parametrization?: string;
+  vanishingMoments?: string;
 }
 
 /** The starting filter of --wavelet: a family name or the h of a saved wavelet file. */
@@ -153,6 +158,15 @@ export function fitOptionsFrom(o: FitCliOpts, X: NdArray, G: NdArray, ctx: Ctx):
     seed,
     initNoise: parseNumber('--init-noise', o.initNoise ?? '0', { min: 0 }),
   };
+  if (o.parametrization !== undefined && o.parametrization !== 'penalty') {
+    opts.parametrization = parseChoice('--parametrization', o.parametrization, PARAMETRIZATIONS);
+  }
+  if (o.vanishingMoments !== undefined && o.vanishingMoments !== '1') {
+    opts.vanishingMoments = parseInteger('--vanishing-moments', o.vanishingMoments, 1, 20);
+    if (opts.parametrization !== 'lattice') throw new UsageError('--vanishing-moments above 1 needs --parametrization lattice (the penalty form has no moment constraint)');
+    const len = typeof opts.wavelet === 'string' ? familyLowpass(opts.wavelet).length : (opts.wavelet as Float64Array).length;
+    if (opts.vanishingMoments > len / 2) throw new UsageError(`--vanishing-moments ${opts.vanishingMoments} is more than a filter of length ${len} can have (at most ${len / 2}); start from a longer wavelet, e.g. --wavelet db${opts.vanishingMoments}`);
+  }
   if (o.lambda !== undefined) opts.lambda = parseNumber('--lambda', o.lambda, { min: 0 });
   if (o.gamma !== undefined) opts.gamma = parseNumber('--gamma', o.gamma, { min: 0 });
   if (o.scaleFree) opts.scaleFree = true;

@@ -59,7 +59,7 @@ Examples:
     const dims = X.shape.length === 2 ? '1D' : '2D';
     ctx.say(`fitted wavelet saved to ${out}`);
     ctx.say(`  data ${X.shape.join(' × ')} (${dims}), gradients from ${loaded.gradsFrom}`);
-    ctx.say(`  start ${start ?? 'a saved filter'}, J = ${w.levels}, mode ${w.mode}, λ = ${opts.lambda ?? 0}, γ = ${opts.gamma ?? 0}, ${w.history.length} epochs in ${seconds.toFixed(2)} s`);
+    ctx.say(`  start ${start ?? 'a saved filter'}, J = ${w.levels}, mode ${w.mode}, λ = ${opts.lambda ?? 0}, γ = ${opts.gamma ?? 0}, ${opts.parametrization === 'lattice' ? 'lattice angles, ' : ''}${w.history.length} epochs in ${seconds.toFixed(2)} s`);
     if (last) {
       ctx.say(`  ${which} training loss ${formatCell(last.train.total)}: ` + Object.entries(last.train).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${formatCell(v)}`).join(', '));
       if (last.validation) ctx.say(`  ${which === 'final' ? 'final' : 'returned filter\'s'} validation loss ${formatCell(last.validation.total)}`);
