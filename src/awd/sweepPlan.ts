@@ -16,6 +16,7 @@
  * (λ, γ) cell K of `cellParams` (λ-major), as in `awd sweep --cell K`.
  * @module
  */
+import { returnedRecord } from './returned.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -192,8 +193,8 @@ export function cellFitOptions(settings: SweepSettings, p: CellPoint): Omit<FitO
 export function fitSweepCell(X: NdArray, G: NdArray, settings: SweepSettings, p: CellPoint, extra: Pick<FitOptions, 'checkpoint' | 'onProgress'> = {}): CellResult {
   const split = splitValidation(X, G, settings.valFraction, p.seed);
   const w = AdaptiveWavelet.fit(split.X, { ...cellFitOptions(settings, p), teacherGrads: split.G, ...(split.validation ? { validation: split.validation } : {}), ...extra });
-  const last = w.history[w.history.length - 1];
-  const r: CellResult = { cell: p.cell, lambda: p.lambda, gamma: p.gamma, wavelet: waveletToJson(w), train: last?.train ?? {} };
+  const last = returnedRecord(w); // the returned filter's epoch (the best validation one, if any), as fitCell
+  const r: CellResult = { cell: p.cell, lambda: p.lambda, gamma: p.gamma, wavelet: waveletToJson(w), train: last?.train ?? {}, bestEpoch: w.settings?.bestEpoch ?? null };
   if (last?.validation) r.validation = last.validation;
   return r;
 }
