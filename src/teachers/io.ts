@@ -16,6 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwdError } from '../util/checks.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { confinedPath } from '../util/confine.ts';
 import { sizeOf } from '../util/ndarray.ts';
 import { paramSpecs, validateArchitecture, type Architecture, type Scaling } from './models.ts';
 
@@ -185,7 +186,8 @@ export async function readTeacherFiles(dir: string): Promise<{ architecture: Arc
     throw new AwdError(where, `'${jsonPath}' has an invalid 'scaling' entry; save the teacher again`);
   }
   const w = file.weights;
-  const weightsPath = join(dir, w?.file ?? WEIGHTS_NAME);
+  // A path read from a file is untrusted: it must stay inside the teacher folder (links included).
+  const weightsPath = confinedPath(dir, w?.file ?? WEIGHTS_NAME, where, jsonPath);
   if (!w || w.dtype !== 'float32' || !Array.isArray(w.tensors)) {
     throw new AwdError(where, `'${jsonPath}' has no valid weights manifest; save the teacher again`);
   }

@@ -522,20 +522,21 @@ interface RowKernels {
 
 /**
  * Bounds of the generated row kernels, which are specific to one extension map (one signal
- * length): a map gets them only from its `GENERATE_AFTER_USES`-th use on (a length seen once or
- * twice, as in a transform of many differently sized signals, runs the loops instead of paying
- * for code generation), and at most `MAX_GENERATED_MAPS` maps keep them (least recently used
- * dropped first), so memory stays bounded however many lengths come.
+ * length): a map gets them only once `GENERATE_AFTER_ROWS` rows have gone through it (a batch of
+ * 64 signals at once, or a length seen that often; a length seen a few times, as in a transform
+ * of many differently sized signals, runs the loops instead of paying for code generation), and
+ * at most `MAX_GENERATED_MAPS` maps keep them (least recently used dropped first), so memory
+ * stays bounded however many lengths come.
  */
-export const ROW_KERNEL_CACHE = { GENERATE_AFTER_USES: 16, MAX_GENERATED_MAPS: 64 };
+export const ROW_KERNEL_CACHE = { GENERATE_AFTER_ROWS: 64, MAX_GENERATED_MAPS: 64 };
 
 /** Maps with generated row kernels, least recently used first. */
 const rowKernels = new Map<ExtensionMap, RowKernels>();
-/** Uses of maps without generated kernels (yet). */
+/** Rows that went through maps without generated kernels (yet). */
 const rowKernelUses = new WeakMap<ExtensionMap, number>();
 
-/** The generated row kernels of a map, or null while it has not been used often enough. */
-function rowKernelsOf(em: ExtensionMap): RowKernels | null {
+/** The generated row kernels of a map, or null while too few rows (now `rows` more) went through it. */
+function rowKernelsOf(em: ExtensionMap, rows: number): RowKernels | null {
   let k = rowKernels.get(em);
   if (k) {
     if (rowKernels.size >= ROW_KERNEL_CACHE.MAX_GENERATED_MAPS) {
@@ -545,9 +546,9 @@ function rowKernelsOf(em: ExtensionMap): RowKernels | null {
     }
     return k;
   }
-  const uses = (rowKernelUses.get(em) ?? 0) + 1;
+  const uses = (rowKernelUses.get(em) ?? 0) + rows;
   rowKernelUses.set(em, uses);
-  if (uses < ROW_KERNEL_CACHE.GENERATE_AFTER_USES) return null;
+  if (uses < ROW_KERNEL_CACHE.GENERATE_AFTER_ROWS) return null;
   k = {};
   rowKernels.set(em, k);
   while (rowKernels.size > ROW_KERNEL_CACHE.MAX_GENERATED_MAPS) {
@@ -577,9 +578,9 @@ function compileRowKernel<T>(params: string[], source: string): T | null {
 }
 
 /** The generated analysis of a map, or null when the generic loop must run. */
-function generatedAnalysis(em: ExtensionMap, F: number): RowAnalysis | null {
+function generatedAnalysis(em: ExtensionMap, F: number, rows: number): RowAnalysis | null {
   if (!specializable(F) || F !== em.filterLen) return null;
-  const k = rowKernelsOf(em);
+  const k = rowKernelsOf(em, rows);
   if (k === null) return null;
   if (k.analysis === undefined) {
     k.analysis = compileRowKernel<RowAnalysis>(['x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride'], rowAnalysisSource(em));
@@ -588,9 +589,9 @@ function generatedAnalysis(em: ExtensionMap, F: number): RowAnalysis | null {
 }
 
 /** The generated adjoint of a map (adding or storing the interior), or null. */
-function generatedAdjoint(em: ExtensionMap, F: number, add: boolean): RowAdjoint | null {
+function generatedAdjoint(em: ExtensionMap, F: number, add: boolean, rows: number): RowAdjoint | null {
   if (!specializable(F) || F !== em.filterLen) return null;
-  const k = rowKernelsOf(em);
+  const k = rowKernelsOf(em, rows);
   if (k === null) return null;
   const params = ['cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride', 'rows', 'lo', 'hi', 'x', 'xOff', 'xStride'];
   if (add) {
@@ -602,9 +603,9 @@ function generatedAdjoint(em: ExtensionMap, F: number, add: boolean): RowAdjoint
 }
 
 /** The generated border-only kernels of a map (see `RowKernels`), or null where the loops must run. */
-function generatedBorders(em: ExtensionMap, F: number): RowKernels | null {
+function generatedBorders(em: ExtensionMap, F: number, rows: number): RowKernels | null {
   if (!specializable(F) || F !== em.filterLen) return null;
-  const k = rowKernelsOf(em);
+  const k = rowKernelsOf(em, rows);
   if (k === null) return null;
   if (k.analysisBorders === undefined) {
     k.analysisBorders = compileRowKernel<RowAnalysis>(['x', 'xOff', 'xStride', 'rows', 'lo', 'hi', 'cA', 'aOff', 'aStride', 'cD', 'dOff', 'dStride'], rowAnalysisSource(em, true));
@@ -615,9 +616,9 @@ function generatedBorders(em: ExtensionMap, F: number): RowKernels | null {
 }
 
 /** The generated filter derivative of a map, or null. */
-function generatedFilterGrad(em: ExtensionMap, F: number): RowFilterGrad | null {
+function generatedFilterGrad(em: ExtensionMap, F: number, rows: number): RowFilterGrad | null {
   if (!specializable(F) || F !== em.filterLen) return null;
-  const k = rowKernelsOf(em);
+  const k = rowKernelsOf(em, rows);
   if (k === null) return null;
   if (k.filterGrad === undefined) {
     k.filterGrad = compileRowKernel<RowFilterGrad>(['x', 'xOff', 'xStride', 'rows', 'gA', 'aOff', 'aStride', 'gD', 'dOff', 'dStride', 'dLo', 'dHi'], rowFilterGradSource(em));
@@ -661,14 +662,14 @@ export function analyzeRows(
     const done = inRowChunks(rows, xStride, (r0, rc) => {
       const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
       if (!simdAnalyzeRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, em.outLen, lo, hi, cA, ao, aStride, cD, dof, dStride)) return false;
-      const gen = int32Indexable(x, cA, cD) ? generatedBorders(em, lo.length)?.analysisBorders : null;
+      const gen = int32Indexable(x, cA, cD) ? generatedBorders(em, lo.length, rc)?.analysisBorders : null;
       if (gen) gen(x, xo, xStride, rc, lo, hi, cA, ao, aStride, cD, dof, dStride);
       else analyzeRowsBorders(em, x, xo, xStride, rc, lo, hi, cA, ao, aStride, cD, dof, dStride);
       return true;
     });
     if (done) return;
   }
-  const gen = int32Indexable(x, cA, cD) ? generatedAnalysis(em, lo.length) : null;
+  const gen = int32Indexable(x, cA, cD) ? generatedAnalysis(em, lo.length, rows) : null;
   if (gen) gen(x, xOff, xStride, rows, lo, hi, cA, aOff, aStride, cD, dOff, dStride);
   else analyzeRowsGeneric(em, x, xOff, xStride, rows, lo, hi, cA, aOff, aStride, cD, dOff, dStride);
 }
@@ -702,14 +703,14 @@ export function scatterRows(
     const done = inRowChunks(rows, xStride, (r0, rc) => {
       const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
       if (!simdScatterRows(A, ao, aStride, D, dof, dStride, rc, L.vLo - half + 1, L.vHi - L.vLo, lo, hi, x, xo, xStride, 2 * L.vLo + 1 - L.shift, em.n, accumulate)) return false;
-      const gen = int32Indexable(x, A, D) ? generatedBorders(em, lo.length)?.adjointBorders : null;
+      const gen = int32Indexable(x, A, D) ? generatedBorders(em, lo.length, rc)?.adjointBorders : null;
       if (gen) gen(A, ao, aStride, D, dof, dStride, rc, lo, hi, x, xo, xStride);
       else scatterRowsBorders(em, A, ao, aStride, D, dof, dStride, rc, lo, hi, x, xo, xStride);
       return true;
     });
     if (done) return;
   }
-  const gen = int32Indexable(x, A, D) ? generatedAdjoint(em, lo.length, accumulate) : null;
+  const gen = int32Indexable(x, A, D) ? generatedAdjoint(em, lo.length, accumulate, rows) : null;
   if (gen) gen(A, aOff, aStride, D, dOff, dStride, rows, lo, hi, x, xOff, xStride);
   else scatterRowsGeneric(em, accumulate, A, aOff, aStride, D, dOff, dStride, rows, lo, hi, x, xOff, xStride);
 }
@@ -728,14 +729,14 @@ export function filterGradRows(
     const done = inRowChunks(rows, xStride, (r0, rc) => {
       const xo = xOff + r0 * xStride, ao = aOff + r0 * aStride, dof = dOff + r0 * dStride;
       if (!simdFilterGradRows(x, xo, xStride, rc, 2 * L.oLo + 1 - L.shift, L.oLo, L.oHi - L.oLo, gA, ao, aStride, gD, dof, dStride, dLo, dHi)) return false;
-      const gen = int32Indexable(x, gA, gD) ? generatedBorders(em, dLo.length)?.filterGradBorders : null;
+      const gen = int32Indexable(x, gA, gD) ? generatedBorders(em, dLo.length, rc)?.filterGradBorders : null;
       if (gen) gen(x, xo, xStride, rc, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
       else filterGradRowsBorders(em, x, xo, xStride, rc, gA, ao, aStride, gD, dof, dStride, dLo, dHi);
       return true;
     });
     if (done) return;
   }
-  const gen = int32Indexable(x, gA, gD) ? generatedFilterGrad(em, dLo.length) : null;
+  const gen = int32Indexable(x, gA, gD) ? generatedFilterGrad(em, dLo.length, rows) : null;
   if (gen) gen(x, xOff, xStride, rows, gA, aOff, aStride, gD, dOff, dStride, dLo, dHi);
   else filterGradRowsGeneric(em, x, xOff, xStride, rows, gA, aOff, aStride, gD, dOff, dStride, dLo, dHi);
 }

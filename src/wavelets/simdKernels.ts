@@ -13,7 +13,8 @@
  * @module
  */
 import { AwdError } from '../util/checks.ts';
-import { DATA, DATA_DOUBLES, HI, HI_R, kernels, kernelsMemory, LO, LO_R, MAX_PAGES, MAX_TAPS, OUT, PAGES, type Exports } from './simdModule.ts';
+import { DATA, DATA_DOUBLES, HI, HI_R, kernelBuildError, kernels as buildKernels, kernelsMemory, LO, LO_R, MAX_PAGES, MAX_TAPS, OUT, PAGES, type Exports } from './simdModule.ts';
+import { warnOnce } from '../util/warn.ts';
 
 /** When the SIMD kernels run: where they pay off ('auto'), wherever they can ('always'), never. */
 export type WasmKernelSetting = 'auto' | 'always' | 'never';
@@ -72,7 +73,7 @@ function unitsPerCall(perUnit: number, fixed = 0): number {
 
 /** True when the WebAssembly SIMD kernels can run here. */
 export function wasmKernelsAvailable(): boolean {
-  return kernels(2) !== null;
+  return buildKernels(2) !== null;
 }
 
 /**
@@ -116,6 +117,31 @@ const MIN_COL_WIDTH = 8;
 
 let heap: Float64Array | null = null;
 
+/** SIMD kernel calls per filter length (see `simdKernelCalls`). */
+const calls = new Map<number, number>();
+
+/** How often the SIMD kernels for filter length F were called (tests use it to see which path ran). */
+export function simdKernelCalls(F: number): number {
+  return calls.get(F) ?? 0;
+}
+
+/**
+ * The kernels for filter length F, or null. A failed build is never silent: it warns once (the
+ * JavaScript kernels then run, with the same results up to rounding), and under 'always' it is an
+ * error.
+ */
+function kernels(F: number): Exports | null {
+  const k = buildKernels(F);
+  if (k === null) {
+    const why = kernelBuildError(F) ?? 'unknown error';
+    if (chosen === 'always' || (chosen === null && current() === 'always')) {
+      throw new AwdError('simdKernels', `the WebAssembly SIMD kernels for filter length ${F} failed to build (${why}), and AWD_KERNELS / setWasmKernels asks for them always; unset AWD_KERNELS (or use 'auto') to run JavaScript instead`);
+    }
+    warnOnce(`the WebAssembly SIMD kernels for filter length ${F} failed to build (${why}); the JavaScript kernels run instead (same results to rounding, slower)`);
+  }
+  return k;
+}
+
 /** The kernels and a view of their memory when they should run for this filter, else null. */
 function ready(F: number, size: number, minSize: number): { k: Exports; m: Float64Array } | null {
   const setting = current();
@@ -125,6 +151,7 @@ function ready(F: number, size: number, minSize: number): { k: Exports; m: Float
   const memory = kernelsMemory();
   if (k === null || memory === null) return null;
   if (heap === null || heap.buffer !== memory.buffer) heap = new Float64Array(memory.buffer);
+  calls.set(F, (calls.get(F) ?? 0) + 1);
   return { k, m: heap };
 }
 

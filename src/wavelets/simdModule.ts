@@ -690,12 +690,25 @@ export function kernels(F: number): Exports | null {
   if (hit !== undefined) return hit;
   let k: Exports | null = null;
   try {
+    if (simdBuildHooks.fail?.(F)) throw new Error('simulated build failure (test hook)');
     memory ??= new WebAssembly.Memory({ initial: PAGES, maximum: MAX_PAGES });
     const bytes = assembleModule([downRows(F), upRows(F), gradRows(F), downCols(F), upCols(F), gradCols(), ...elementwise(), borderDownCols(F), borderGradCols(F)], PAGES);
     k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
-  } catch {
+  } catch (e) {
     k = null;
+    buildErrors.set(F, typeof WebAssembly === 'undefined' ? 'WebAssembly is not available here' : String((e as Error)?.message ?? e));
   }
   modules.set(F, k);
   return k;
 }
+
+/** Why the kernels for filter length F could not be built (undefined if they were, or were not tried). */
+const buildErrors = new Map<number, string>();
+
+/** The error of a failed build of the kernels for filter length F, or null. */
+export function kernelBuildError(F: number): string | null {
+  return buildErrors.get(F) ?? null;
+}
+
+/** For tests: make the build for some filter lengths fail. */
+export const simdBuildHooks: { fail?: (F: number) => boolean } = {};

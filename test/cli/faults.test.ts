@@ -78,18 +78,20 @@ test('awd teacher grads / fit / transform on data with NaN: exit 2, one line, no
   writeNpy(join(dir, 'inf.npy'), { data: G, shape: [8, 16] });
   mkdirSync(join(dir, 'teacher'));
   writeFileSync(join(dir, 'teacher', 'teacher.json'), '{}');
-  const [grads, fit, fitG, tr] = await Promise.all([
+  const [grads, fit, fitG, tr, train] = await Promise.all([
     awd(['teacher', 'grads', '--teacher', 'teacher', '--data', 'nan.npy', '--out', 'g.npy'], dir),
     awd(['fit', '--data', 'nan.npy', '--grads', 'inf.npy', '--out', 'w.json'], dir),
     awd(['fit', '--data', 'X.npy', '--grads', 'inf.npy', '--out', 'w.json'], dir),
     awd(['transform', '--data', 'nan.npy', '--out', 'c.json'], dir),
+    awd(['teacher', 'train', '--kind', 'mlp', '--data', 'nan.npy', '--target', 'y.npy', '--out', 'trained'], dir),
   ]);
   assertFails(grads, /--data 'nan\.npy' contains NaN at flat index 21/);
   assertFails(fit, /--data 'nan\.npy' contains NaN at flat index 21/);
   assertFails(fitG, /--grads 'inf\.npy' contains Infinity at flat index 3/);
   assertFails(tr, /contains NaN/);
-  for (const r of [grads, fit, fitG, tr]) assert.equal(r.code, 2);
-  for (const f of ['g.npy', 'w.json', 'c.json']) assert.ok(!existsSync(join(dir, f)), f);
+  assertFails(train, /--data 'nan\.npy' contains NaN at flat index 21/);
+  for (const r of [grads, fit, fitG, tr, train]) assert.equal(r.code, 2);
+  for (const f of ['g.npy', 'w.json', 'c.json', 'trained']) assert.ok(!existsSync(join(dir, f)), f);
 });
 
 test('a FIFO is called a FIFO, not a folder; malformed input files exit 2', async () => {

@@ -37,7 +37,7 @@ export function sweepTable(grid: Grid, results: CellResult[]): Table {
     title: `AWD sweep: ${grid.lambdas.length} λ × ${grid.gammas.length} γ`,
     columns: ['cell', 'λ', 'γ', 'train total', 'reconstruction', 'l1_wave', 'l1_attr', 'validation total', 'distance to start'],
     rows,
-    notes: ['Final-epoch training terms; distance to the starting family member by DESIGN §5.1 (level 5).'],
+    notes: ['Training terms of the returned filter\'s epoch (the best validation epoch with --val-fraction, else the last); distance to the starting family member by DESIGN §5.1 (level 5).'],
   };
 }
 
