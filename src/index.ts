@@ -44,10 +44,12 @@ export type {
 export {
   ensureBackend, currentBackend, trainTeacher, architectureFor, NeuralTeacher, saveTeacher, loadTeacher,
   TEACHER_FORMAT, TEACHER_FORMAT_VERSION,
+  crossValidateTeacher,
 } from './teachers/index.ts';
 export type {
   BackendName, Teacher, TeacherKind, Architecture, MlpArchitecture, LstmArchitecture, CnnArchitecture,
   TrainOptions, TrainResult, EpochLog, InputGradientOptions, PredictOptions, TrainingInfo, TeacherFile,
+  CvResult, CrossValidateOptions, LrSchedule, Augmentation,
 } from './teachers/index.ts';
 
 // ── 3. AWD: the adaptive wavelet, its objective, fitting, sweeps, files ──────────────────────
