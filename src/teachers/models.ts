@@ -53,9 +53,9 @@ export interface CnnArchitecture {
   pool?: 'mean' | 'logmean';
   /**
    * Pixel branch (default 0: none): a 1×1 convolution to this many channels + ReLU at full
-   * resolution, i.e. a learned per-pixel transform of the values (piecewise linear), which feeds the
-   * stem, and whose global pooling is concatenated to the last stage's (a skip past the stages, so
-   * one-point statistics of the map reach the head directly).
+   * resolution, i.e. learned piecewise-linear functions of each pixel's value, globally pooled and
+   * concatenated to the last stage's pooled features (so one-point statistics of the map reach
+   * the head directly). The stem still sees the map itself.
    */
   pixelChannels?: number;
   outputDim: number;
@@ -156,7 +156,7 @@ export function paramSpecs(arch: Architecture): ParamSpec[] {
       specs.push({ name: 'pixel/kernel', shape: [1, 1, 1, px], init: 'he' });
       specs.push({ name: 'pixel/bias', shape: [px], init: 'pixelBias' });
     }
-    specs.push({ name: 'stem/kernel', shape: [3, 3, px > 0 ? px : 1, ch[0]], init: 'he' });
+    specs.push({ name: 'stem/kernel', shape: [3, 3, 1, ch[0]], init: 'he' });
     specs.push({ name: 'stem/bias', shape: [ch[0]], init: 'zeros' });
     let cin = ch[0];
     ch.forEach((cout, i) => {
@@ -315,11 +315,13 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
     const m = tf.mean(t, [1, 2]) as tf.Tensor2D;
     return arch.pool === 'logmean' ? (tf.log(tf.add(m, LOG_POOL_EPS)) as tf.Tensor2D) : m;
   };
-  let inp: tf.Tensor4D = tf.reshape(x, [n, hgt, wid, 1]);
+  const inp: tf.Tensor4D = tf.reshape(x, [n, hgt, wid, 1]);
   let pixelPooled: tf.Tensor2D | null = null;
-  if ((arch.pixelChannels ?? 0) > 0) {
-    inp = tf.relu(tf.add(tf.conv2d(inp, next() as tf.Tensor4D, 1, 'same'), next())) as tf.Tensor4D;
-    pixelPooled = logPool(inp);
+  const px = arch.pixelChannels ?? 0;
+  if (px > 0) {
+    // A 1×1 convolution from one channel is a broadcast multiply-add (cheaper than conv2d).
+    const w = tf.reshape(next(), [1, 1, 1, px]);
+    pixelPooled = logPool(tf.relu(tf.add(tf.mul(inp, w), next())) as tf.Tensor4D);
   }
   let h = tf.relu(conv(inp, arch.stemStride));
   let cin = arch.channels[0];
