@@ -4,7 +4,7 @@
  */
 export { MODES, parseMode, dwtCoeffLen, dwtMaxLevel, idwtOutputLen } from './modes.ts';
 export type { Mode } from './modes.ts';
-export { WAVELET_NAMES, familyLowpass, filterBankFromLowpass } from './families.ts';
+export { WAVELET_NAMES, BIORTHOGONAL_NAMES, wavelist, familyLowpass, familyFilterBank, filterBankFromLowpass } from './families.ts';
 export type { FilterBank } from './families.ts';
 export { Wavelet, wavelet, resolveWavelet } from './wavelet.ts';
 export { dwt, idwt, wavedec, waverec, wavedecBatch, waverecBatch } from './transform1d.ts';
