@@ -223,6 +223,70 @@ def families(rng):
         'signals': signals, 'cases': cases})
 
 
+SWT_WAVELETS = ['haar', 'db2', 'db5', 'bior2.2']
+SWT_LENGTHS = [2, 8, 12, 16, 32]
+SWT2_WAVELETS = ['haar', 'db2', 'bior2.2']
+SWT2_SHAPES = [(8, 8), (8, 4), (4, 12)]
+
+
+def swt_cases(rng):
+    signals = {str(n): lst(rng.standard_normal(n)) for n in SWT_LENGTHS}
+    cases = []
+    for wname in SWT_WAVELETS:
+        for n in SWT_LENGTHS:
+            x = np.array(signals[str(n)])
+            mx = int(pywt.swt_max_level(n))
+            for start in range(0, 2):
+                for level in range(1, mx + 2):
+                    # trim_approx and norm vary at n = 16 (norm only for orthogonal wavelets)
+                    for trim, norm in [(False, False)] + ([(True, False), (False, True), (True, True)] if n == 16 else []):
+                        if norm and not pywt.Wavelet(wname).orthogonal:
+                            continue
+                        if True:
+                            case = {'wavelet': wname, 'n': n, 'level': level, 'startLevel': start,
+                                    'trimApprox': trim, 'norm': norm, 'maxLevel': mx}
+                            res, _, err = call(pywt.swt, x, wname, level, start, -1, trim, norm)
+                            if err:
+                                case['error'] = err
+                            else:
+                                if trim:
+                                    case['coeffs'] = [lst(c) for c in res]
+                                else:
+                                    case['levels'] = [{'cA': lst(a), 'cD': lst(d)} for a, d in res]
+                                case['iswt'] = lst(pywt.iswt(res, wname, norm=norm))
+                            cases.append(case)
+    inputs = {f'{r}x{c}': arr2(rng.standard_normal((r, c))) for r, c in SWT2_SHAPES}
+    cases2 = []
+    for wname in SWT2_WAVELETS:
+        for r, c in SWT2_SHAPES:
+            x = np.array(inputs[f'{r}x{c}']['data']).reshape(r, c)
+            for start in range(0, 2):
+                for level in range(1, 4):
+                    for trim, norm in [(False, False)] + ([(True, False), (False, True), (True, True)] if (r, c) == (8, 8) else []):
+                        if norm and not pywt.Wavelet(wname).orthogonal:
+                            continue
+                        if True:
+                            case = {'wavelet': wname, 'input': f'{r}x{c}', 'rows': r, 'cols': c, 'level': level,
+                                    'startLevel': start, 'trimApprox': trim, 'norm': norm}
+                            res, _, err = call(pywt.swt2, x, wname, level, start, (-2, -1), trim, norm)
+                            if err:
+                                case['error'] = err
+                            else:
+                                if trim:
+                                    case['approx'] = arr2(res[0])
+                                    case['details'] = [{'cH': arr2(h), 'cV': arr2(v), 'cD': arr2(d)} for h, v, d in res[1:]]
+                                else:
+                                    case['levels'] = [{'cA': arr2(a), 'cH': arr2(h), 'cV': arr2(v), 'cD': arr2(d)}
+                                                      for a, (h, v, d) in res]
+                                case['iswt2'] = arr2(pywt.iswt2(res, wname, norm=norm))
+                            cases2.append(case)
+    write('swt.json', {
+        'meta': meta('pywt.swt(x, w, level, start_level, trim_approx=, norm=) -> levels [(cA_n, cD_n), ..., '
+                     '(cA_1, cD_1)] (coarsest first) or, with trim_approx, coeffs [cA_n, cD_n, ..., cD_1]; '
+                     'iswt of exactly that; swt2 likewise with (cA, (cH, cV, cD)); swt_max_level(n)'),
+        'signals': signals, 'cases': cases, 'inputs': inputs, 'cases2': cases2})
+
+
 def wavefun():
     out = []
     for name in WAVEFUN:
@@ -287,6 +351,7 @@ def main():
     dwt1d(np.random.default_rng(SEED + 1), MORE_1D, 'dwt1d_more.json')
     dwt2d(np.random.default_rng(SEED + 2), MORE_2D, SHAPES_2D_MORE, 'dwt2d_more.json')
     families(np.random.default_rng(SEED + 3))
+    swt_cases(np.random.default_rng(SEED + 4))
 
 
 if __name__ == '__main__':

@@ -14,3 +14,6 @@ export { wavefun } from './wavefun.ts';
 export { waveletDistance, waveletDistanceToNamed, DISTANCE_LEVEL } from './distance.ts';
 export { setWasmKernels, wasmKernelsAvailable } from './simdKernels.ts';
 export type { WasmKernelSetting } from './simdKernels.ts';
+export { swt, iswt, swt2, iswt2, swtBatch, iswtBatch, swt2Batch, iswt2Batch, swtMaxLevel } from './swt.ts';
+export type { SwtOptions, SwtLevel, Swt2Level, Swt2Trimmed, SwtBatchLevel, Swt2BatchLevel } from './swt.ts';
+export { GATHER_MODES } from './modes.ts';
