@@ -28,9 +28,17 @@ SEED = 20211206
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 OUT = os.path.join(ROOT, 'fixtures', 'pywt')
 
-NAMES = (['haar'] + [f'db{i}' for i in range(1, 21)] + [f'sym{i}' for i in range(2, 21)]
-         + [f'coif{i}' for i in range(1, 6)])
+NAMES = pywt.wavelist(kind='discrete')  # every discrete family (106 in PyWavelets 1.1.1)
 MODES = ['zero', 'constant', 'symmetric', 'reflect', 'periodic', 'periodization']
+NEW_MODES = ['smooth', 'antisymmetric', 'antireflect']
+ALL_MODES = MODES + NEW_MODES
+# dwt1d_more.json / dwt2d_more.json: biorthogonal wavelets in every mode, and the new modes.
+MORE_1D = [(w, m) for w in ['bior2.2', 'rbio3.1', 'bior4.4'] for m in ALL_MODES] + \
+          [(w, m) for w in ['haar', 'db2', 'db5', 'sym4'] for m in NEW_MODES]
+MORE_2D = [(w, m) for w in ['bior2.2'] for m in ALL_MODES] + \
+          [(w, m) for w in ['haar', 'db2', 'rbio3.1'] for m in NEW_MODES]
+SHAPES_2D_MORE = [(8, 8), (13, 10), (7, 20)]
+FAMILY_LENGTHS = [7, 16]
 WAVELETS_1D = ['haar', 'db2', 'db5', 'sym4', 'coif2', 'db10']
 LENGTHS_1D = [1, 2, 5, 8, 13, 16, 33, 64]
 WAVELETS_2D = ['haar', 'db2', 'db5', 'sym4']
@@ -60,14 +68,14 @@ def call(fn, *args, **kw):
     return res, len(caught) > 0, None
 
 
-HANG = ('PyWavelets 1.1.1 never returns (its C code loops forever) when mode reflect extends a '
-        'length-1 signal; the engine should throw instead')
+HANG = ('PyWavelets 1.1.1 never returns (its C code loops forever) when mode reflect or antireflect '
+        'extends a length-1 signal; the engine should throw instead')
 
 
 def hangs(n, filter_len, mode, level):
-    """True where PyWavelets would dwt a length-1 array in mode reflect within `level` levels."""
+    """True where PyWavelets would dwt a length-1 array in mode (anti)reflect within `level` levels."""
     for _ in range(level):
-        if mode == 'reflect' and n == 1:
+        if mode in ('reflect', 'antireflect') and n == 1:
             return True
         n = pywt.dwt_coeff_len(n, filter_len, mode)
     return False
@@ -99,12 +107,15 @@ def filters():
                            'names': NAMES, 'filters': fams})
 
 
-def dwt1d(rng):
+def dwt1d(rng, pairs=None, name='dwt1d.json'):
     signals = {str(n): lst(rng.standard_normal(n)) for n in LENGTHS_1D}
     cases = []
-    for wname in WAVELETS_1D:
+    if pairs is None:
+        pairs = [(w, m) for w in WAVELETS_1D for m in MODES]
+    for wname, mode in pairs:
         w = pywt.Wavelet(wname)
-        for mode in MODES:
+        print(f'  {name}: {wname} {mode}', file=sys.stderr, flush=True)
+        if True:
             for n in LENGTHS_1D:
                 x = np.array(signals[str(n)])
                 case = {'wavelet': wname, 'mode': mode, 'n': n, 'filterLen': w.dec_len,
@@ -137,7 +148,7 @@ def dwt1d(rng):
                     levels.append(entry)
                 case['wavedec'] = levels
                 cases.append(case)
-    write('dwt1d.json', {
+    write(name, {
         'meta': meta('pywt.dwt/idwt/dwt_coeff_len/dwt_max_level/wavedec/waverec; '
                      'idwtA = idwt(cA, None), idwtD = idwt(None, cD); wavedec for levels '
                      '1..maxLevel+1 (warns: PyWavelets warned, as it does above maxLevel); '
@@ -145,13 +156,16 @@ def dwt1d(rng):
         'signals': signals, 'cases': cases})
 
 
-def dwt2d(rng):
-    inputs = {f'{r}x{c}': arr2(rng.standard_normal((r, c))) for r, c in SHAPES_2D}
+def dwt2d(rng, pairs=None, shapes=SHAPES_2D, name='dwt2d.json'):
+    inputs = {f'{r}x{c}': arr2(rng.standard_normal((r, c))) for r, c in shapes}
     cases = []
-    for wname in WAVELETS_2D:
+    if pairs is None:
+        pairs = [(w, m) for w in WAVELETS_2D for m in MODES]
+    for wname, mode in pairs:
         w = pywt.Wavelet(wname)
-        for mode in MODES:
-            for r, c in SHAPES_2D:
+        print(f'  {name}: {wname} {mode}', file=sys.stderr, flush=True)
+        if True:
+            for r, c in shapes:
                 key = f'{r}x{c}'
                 x = np.array(inputs[key]['data']).reshape(r, c)
                 max_level = int(min(pywt.dwt_max_level(r, w.dec_len), pywt.dwt_max_level(c, w.dec_len)))
@@ -175,7 +189,7 @@ def dwt2d(rng):
                     levels.append(entry)
                 case['wavedec2'] = levels
                 cases.append(case)
-    write('dwt2d.json', {
+    write(name, {
         'meta': meta('pywt.dwt2 returns (cA, (cH, cV, cD)); wavedec2 returns '
                      '[cA_J, (cH_J, cV_J, cD_J), ..., (cH_1, cV_1, cD_1)], stored as approx and '
                      'details[0] = coarsest level J; levels 1..maxLevel+1 (maxLevel = min over axes); '
@@ -183,6 +197,94 @@ def dwt2d(rng):
                      'the input along odd axes)'),
         'subbands': ['cA', 'cH', 'cV', 'cD'],
         'inputs': inputs, 'cases': cases})
+
+
+def families(rng):
+    signals = {str(n): lst(rng.standard_normal(n)) for n in FAMILY_LENGTHS}
+    cases = []
+    for wname in NAMES:
+        w = pywt.Wavelet(wname)
+        for mode in ALL_MODES:
+            for n in FAMILY_LENGTHS:
+                x = np.array(signals[str(n)])
+                case = {'wavelet': wname, 'mode': mode, 'n': n}
+                res, _, err = (None, False, HANG) if hangs(n, w.dec_len, mode, 1) else call(pywt.dwt, x, w, mode)
+                if err:
+                    case['dwtError'] = err
+                else:
+                    case['cA'], case['cD'] = lst(res[0]), lst(res[1])
+                    if mode in ('symmetric', 'periodization') and n == 16:
+                        case['idwt'] = lst(pywt.idwt(res[0], res[1], w, mode))
+                cases.append(case)
+    write('families.json', {
+        'meta': meta('pywt.dwt of every discrete family in every mode at lengths 7 and 16 (shorter '
+                     'than most filters, odd, even); idwt of those coefficients for symmetric and '
+                     'periodization at n = 16'),
+        'signals': signals, 'cases': cases})
+
+
+SWT_WAVELETS = ['haar', 'db2', 'db5', 'bior2.2']
+SWT_LENGTHS = [2, 8, 12, 16, 32]
+SWT2_WAVELETS = ['haar', 'db2', 'bior2.2']
+SWT2_SHAPES = [(8, 8), (8, 4), (4, 12)]
+
+
+def swt_cases(rng):
+    signals = {str(n): lst(rng.standard_normal(n)) for n in SWT_LENGTHS}
+    cases = []
+    for wname in SWT_WAVELETS:
+        for n in SWT_LENGTHS:
+            x = np.array(signals[str(n)])
+            mx = int(pywt.swt_max_level(n))
+            for start in range(0, 2):
+                for level in range(1, mx + 2):
+                    # trim_approx and norm vary at n = 16 (norm only for orthogonal wavelets)
+                    for trim, norm in [(False, False)] + ([(True, False), (False, True), (True, True)] if n == 16 else []):
+                        if norm and not pywt.Wavelet(wname).orthogonal:
+                            continue
+                        if True:
+                            case = {'wavelet': wname, 'n': n, 'level': level, 'startLevel': start,
+                                    'trimApprox': trim, 'norm': norm, 'maxLevel': mx}
+                            res, _, err = call(pywt.swt, x, wname, level, start, -1, trim, norm)
+                            if err:
+                                case['error'] = err
+                            else:
+                                if trim:
+                                    case['coeffs'] = [lst(c) for c in res]
+                                else:
+                                    case['levels'] = [{'cA': lst(a), 'cD': lst(d)} for a, d in res]
+                                case['iswt'] = lst(pywt.iswt(res, wname, norm=norm))
+                            cases.append(case)
+    inputs = {f'{r}x{c}': arr2(rng.standard_normal((r, c))) for r, c in SWT2_SHAPES}
+    cases2 = []
+    for wname in SWT2_WAVELETS:
+        for r, c in SWT2_SHAPES:
+            x = np.array(inputs[f'{r}x{c}']['data']).reshape(r, c)
+            for start in range(0, 2):
+                for level in range(1, 4):
+                    for trim, norm in [(False, False)] + ([(True, False), (False, True), (True, True)] if (r, c) == (8, 8) else []):
+                        if norm and not pywt.Wavelet(wname).orthogonal:
+                            continue
+                        if True:
+                            case = {'wavelet': wname, 'input': f'{r}x{c}', 'rows': r, 'cols': c, 'level': level,
+                                    'startLevel': start, 'trimApprox': trim, 'norm': norm}
+                            res, _, err = call(pywt.swt2, x, wname, level, start, (-2, -1), trim, norm)
+                            if err:
+                                case['error'] = err
+                            else:
+                                if trim:
+                                    case['approx'] = arr2(res[0])
+                                    case['details'] = [{'cH': arr2(h), 'cV': arr2(v), 'cD': arr2(d)} for h, v, d in res[1:]]
+                                else:
+                                    case['levels'] = [{'cA': arr2(a), 'cH': arr2(h), 'cV': arr2(v), 'cD': arr2(d)}
+                                                      for a, (h, v, d) in res]
+                                case['iswt2'] = arr2(pywt.iswt2(res, wname, norm=norm))
+                            cases2.append(case)
+    write('swt.json', {
+        'meta': meta('pywt.swt(x, w, level, start_level, trim_approx=, norm=) -> levels [(cA_n, cD_n), ..., '
+                     '(cA_1, cD_1)] (coarsest first) or, with trim_approx, coeffs [cA_n, cD_n, ..., cD_1]; '
+                     'iswt of exactly that; swt2 likewise with (cA, (cH, cV, cD)); swt_max_level(n)'),
+        'signals': signals, 'cases': cases, 'inputs': inputs, 'cases2': cases2})
 
 
 def wavefun():
@@ -245,6 +347,11 @@ def main():
     dwt2d(rng)
     wavefun()
     distance(rng)
+    # Later additions draw from their own generators, so the files above stay the same.
+    dwt1d(np.random.default_rng(SEED + 1), MORE_1D, 'dwt1d_more.json')
+    dwt2d(np.random.default_rng(SEED + 2), MORE_2D, SHAPES_2D_MORE, 'dwt2d_more.json')
+    families(np.random.default_rng(SEED + 3))
+    swt_cases(np.random.default_rng(SEED + 4))
 
 
 if __name__ == '__main__':

@@ -4,7 +4,7 @@
  */
 export { MODES, parseMode, dwtCoeffLen, dwtMaxLevel, idwtOutputLen } from './modes.ts';
 export type { Mode } from './modes.ts';
-export { WAVELET_NAMES, familyLowpass, filterBankFromLowpass } from './families.ts';
+export { WAVELET_NAMES, BIORTHOGONAL_NAMES, wavelist, familyLowpass, familyFilterBank, filterBankFromLowpass } from './families.ts';
 export type { FilterBank } from './families.ts';
 export { Wavelet, wavelet, resolveWavelet } from './wavelet.ts';
 export { dwt, idwt, wavedec, waverec, wavedecBatch, waverecBatch } from './transform1d.ts';
@@ -14,3 +14,6 @@ export { wavefun } from './wavefun.ts';
 export { waveletDistance, waveletDistanceToNamed, DISTANCE_LEVEL } from './distance.ts';
 export { setWasmKernels, wasmKernelsAvailable } from './simdKernels.ts';
 export type { WasmKernelSetting } from './simdKernels.ts';
+export { swt, iswt, swt2, iswt2, swtBatch, iswtBatch, swt2Batch, iswt2Batch, swtMaxLevel } from './swt.ts';
+export type { SwtOptions, SwtLevel, Swt2Level, Swt2Trimmed, SwtBatchLevel, Swt2BatchLevel } from './swt.ts';
+export { GATHER_MODES } from './modes.ts';

@@ -71,6 +71,7 @@
  * @module
  */
 import { extensionMap, idwtOutputLen, type ExtensionMap, type Mode } from './modes.ts';
+import { affineRowBlock, extendCols, extendRows, foldCols, foldRows } from './affine.ts';
 import { laneDot, simdAnalyzeRows, simdBorderDownCols, simdBorderGradCols, simdDownCols, simdFilterGradRows, simdGradCols, simdScatterRows, simdUpCols } from './simdKernels.ts';
 
 /**
@@ -117,7 +118,7 @@ export function layoutOf(em: ExtensionMap): MapLayout {
   const { map, filterLen: F, outLen, n } = em;
   const half = F >> 1;
   const len = map.length;
-  const shift = em.mode === 'periodization' ? half : F - 1;
+  const shift = em.shift ?? (em.mode === 'periodization' ? half : F - 1);
   const inside = (k: number): boolean => k >= shift && k - shift < n && k < len && map[k] === k - shift;
   // Analysis outputs whose taps are all inside.
   let oLo = -1;
@@ -156,7 +157,7 @@ export function layoutOf(em: ExtensionMap): MapLayout {
   for (let v = vLo; v < vHi; v++) {
     if (!inside(2 * v + 1) || !inside(2 * v + 2)) throw new Error(`layoutOf: adjoint interior not contiguous (n=${n}, F=${F}, ${em.mode})`);
   }
-  const covers = borderK.length === 0 && 2 * (vHi - vLo) === n && 2 * vLo + 1 - shift === 0;
+  const covers = borderK.length === 0 && 2 * (vHi - vLo) === n && 2 * vLo + 1 - shift === 0 && em.affine === undefined;
   const layout: MapLayout = { shift, oLo, oHi, borderO: Int32Array.from(borderO), vLo, vHi, borderK: Int32Array.from(borderK), covers };
   layouts.set(em, layout);
   return layout;
@@ -656,6 +657,18 @@ export function analyzeRows(
   x: Float64Array, xOff: number, xStride: number, rows: number, em: ExtensionMap, lo: Float64Array, hi: Float64Array,
   cA: Float64Array, aOff: number, aStride: number, cD: Float64Array, dOff: number, dStride: number,
 ): void {
+  if (em.affine) {
+    // Affine modes: extend a block of rows explicitly, then the ordinary kernels on the identity map.
+    const A = em.affine;
+    const blk = affineRowBlock(A.len);
+    const xe = new Float64Array(Math.min(blk, rows) * A.len);
+    for (let r0 = 0; r0 < rows; r0 += blk) {
+      const rc = Math.min(blk, rows - r0);
+      extendRows(x, xOff + r0 * xStride, xStride, rc, em, xe);
+      analyzeRows(xe, 0, A.len, rc, A.valid, lo, hi, cA, aOff + r0 * aStride, aStride, cD, dOff + r0 * dStride, dStride);
+    }
+    return;
+  }
   const L = layoutOf(em);
   if (useSpecialized && L.oHi > L.oLo) {
     // SIMD interiors, then the borders of the same rows while they are in cache.
@@ -685,6 +698,20 @@ export function scatterRows(
   rows: number, em: ExtensionMap, lo: Float64Array, hi: Float64Array,
   x: Float64Array, xOff: number, xStride: number, accumulate = true,
 ): void {
+  if (em.affine) {
+    // Affine modes: the adjoint on the extended block, then the extension's transpose (adds; with
+    // accumulate = false the targets hold zeros, since an affine map never `covers`).
+    const E = em.affine;
+    const blk = affineRowBlock(E.len);
+    const ye = new Float64Array(Math.min(blk, rows) * E.len);
+    for (let r0 = 0; r0 < rows; r0 += blk) {
+      const rc = Math.min(blk, rows - r0);
+      if (r0 > 0) ye.fill(0);
+      scatterRows(cA, aOff + r0 * aStride, aStride, cD, dOff + r0 * dStride, dStride, rc, E.valid, lo, hi, ye, 0, E.len, true);
+      foldRows(ye, rc, em, x, xOff + r0 * xStride, xStride);
+    }
+    return;
+  }
   let A = cA;
   let D = cD;
   if (A === null) {
@@ -724,6 +751,17 @@ export function filterGradRows(
   gA: Float64Array, aOff: number, aStride: number, gD: Float64Array, dOff: number, dStride: number,
   dLo: Float64Array, dHi: Float64Array,
 ): void {
+  if (em.affine) {
+    const A = em.affine;
+    const blk = affineRowBlock(A.len);
+    const xe = new Float64Array(Math.min(blk, rows) * A.len);
+    for (let r0 = 0; r0 < rows; r0 += blk) {
+      const rc = Math.min(blk, rows - r0);
+      extendRows(x, xOff + r0 * xStride, xStride, rc, em, xe);
+      filterGradRows(xe, 0, A.len, rc, A.valid, gA, aOff + r0 * aStride, aStride, gD, dOff + r0 * dStride, dStride, dLo, dHi);
+    }
+    return;
+  }
   const L = layoutOf(em);
   if (useSpecialized && L.oHi > L.oLo) {
     const done = inRowChunks(rows, xStride, (r0, rc) => {
@@ -1172,6 +1210,12 @@ export function analyzeCols(
   x: Float64Array, xOff: number, width: number, em: ExtensionMap, lo: Float64Array, hi: Float64Array,
   cA: Float64Array, aOff: number, cD: Float64Array, dOff: number,
 ): void {
+  if (em.affine) {
+    const xe = new Float64Array(em.affine.len * width);
+    extendCols(x, xOff, width, em, xe);
+    analyzeCols(xe, 0, width, em.affine.valid, lo, hi, cA, aOff, cD, dOff);
+    return;
+  }
   const L = layoutOf(em);
   const F = lo.length;
   if (L.oHi > L.oLo) {
@@ -1220,6 +1264,12 @@ export function scatterColsInto(
   cA: Float64Array | null, aOff: number, cD: Float64Array | null, dOff: number, width: number,
   em: ExtensionMap, lo: Float64Array, hi: Float64Array, x: Float64Array, xOff: number, accumulate: boolean,
 ): void {
+  if (em.affine) {
+    const ye = new Float64Array(em.affine.len * width);
+    scatterColsInto(cA, aOff, cD, dOff, width, em.affine.valid, lo, hi, ye, 0, true);
+    foldCols(ye, width, em, x, xOff);
+    return;
+  }
   const L = layoutOf(em);
   const F = lo.length;
   const half = F >> 1;
@@ -1264,6 +1314,12 @@ export function filterGradCols(
   gA: Float64Array, aOff: number, gD: Float64Array, dOff: number,
   dLo: Float64Array, dHi: Float64Array,
 ): void {
+  if (em.affine) {
+    const xe = new Float64Array(em.affine.len * width);
+    extendCols(x, xOff, width, em, xe);
+    filterGradCols(xe, 0, width, em.affine.valid, gA, aOff, gD, dOff, dLo, dHi);
+    return;
+  }
   const { shift, oLo, oHi } = layoutOf(em);
   const map = em.map;
   const F = dLo.length;

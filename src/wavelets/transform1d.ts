@@ -72,7 +72,7 @@ export function dwt(x: ArrayLike<number>, w: WaveletLike, mode: Mode = 'symmetri
   const em = extensionMap(xs.length, wl.length, m);
   const cA = new Float64Array(em.outLen);
   const cD = new Float64Array(em.outLen);
-  analyze(xs, 0, em, wl.recLo, wl.recHi, new Float64Array(em.map.length), cA, 0, cD, 0);
+  analyze(xs, 0, em, wl.anaLo, wl.anaHi, new Float64Array(em.map.length), cA, 0, cD, 0);
   return { cA, cD };
 }
 
@@ -113,7 +113,7 @@ export function wavedec(x: ArrayLike<number>, w: WaveletLike, mode: Mode = 'symm
   const xs = checkSignal('wavedec', x);
   const J = checkLevel('wavedec', level, xs.length, wl.length);
   const plan = new Plan1D(xs.length, wl.length, m, J);
-  const fwd = analysis1d(plan, xs, 1, wl.recLo, wl.recHi);
+  const fwd = analysis1d(plan, xs, 1, wl.anaLo, wl.anaHi);
   return [fwd.approx, ...fwd.details.slice().reverse()];
 }
 
@@ -161,7 +161,7 @@ export function wavedecBatch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetric
   const [b, n] = X.shape;
   const J = checkLevel('wavedecBatch', level, n, wl.length);
   const plan = new Plan1D(n, wl.length, m, J);
-  const fwd = analysis1dCoeffs(plan, X.data, b, wl.recLo, wl.recHi);
+  const fwd = analysis1dCoeffs(plan, X.data, b, wl.anaLo, wl.anaHi);
   const out = [ndarray(fwd.approx, [b, plan.lens[J]])];
   for (let j = J; j >= 1; j--) out.push(ndarray(fwd.details[j - 1], [b, plan.lens[j]]));
   return out;

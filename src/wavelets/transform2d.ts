@@ -58,7 +58,7 @@ export function dwt2(x: ArrayLike<number>, rows: number, cols: number, w: Wavele
   const wl = resolveWavelet(w);
   const xs = checkImage('dwt2', x, rows, cols);
   const plan = new Plan2D(rows, cols, wl.length, m, 1);
-  const fwd = analysis2d(plan, xs, 1, wl.recLo, wl.recHi);
+  const fwd = analysis2d(plan, xs, 1, wl.anaLo, wl.anaHi);
   const [r, c] = plan.shape(1);
   return { cA: fwd.approx, cH: fwd.details[0].cH, cV: fwd.details[0].cV, cD: fwd.details[0].cD, rows: r, cols: c };
 }
@@ -161,7 +161,7 @@ export function wavedec2Batch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetri
   const wl = resolveWavelet(w);
   const J = checkLevel('wavedec2Batch', level, Math.min(rows, cols), wl.length);
   const plan = new Plan2D(rows, cols, wl.length, m, J);
-  const fwd = analysis2dCoeffs(plan, X.data, b, wl.recLo, wl.recHi);
+  const fwd = analysis2dCoeffs(plan, X.data, b, wl.anaLo, wl.anaHi);
   const [rJ, cJ] = plan.shape(J);
   const details: Wavedec2Batch['details'] = [];
   for (let j = J; j >= 1; j--) {

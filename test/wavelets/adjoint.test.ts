@@ -91,7 +91,7 @@ function dirtyTheHeap(): void {
 }
 
 function validModeLength(mode: Mode, n: number): boolean {
-  return !(mode === 'reflect' && n === 1);
+  return !((mode === 'reflect' || mode === 'antireflect') && n === 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +336,7 @@ function* plans2d(shapes: [number, number][], maxLevels: number): Generator<{ mo
           } catch {
             continue;
           }
-          if (mode === 'reflect' && (plan.shape(J - 1)[0] === 1 || plan.shape(J - 1)[1] === 1)) continue;
+          if ((mode === 'reflect' || mode === 'antireflect') && (plan.shape(J - 1)[0] === 1 || plan.shape(J - 1)[1] === 1)) continue;
           yield { mode, f, plan };
         }
       }
@@ -537,8 +537,11 @@ function assertSame(a: ArrayLike<number>, b: ArrayLike<number>, what: string): v
 /** Equal to rounding: the SIMD kernels sum in another order. */
 function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
   assert.equal(a.length, b.length, `${what}: lengths`);
+  // smooth and antireflect extend a short signal linearly over a long filter (extended values up
+  // to ~F times the signal's), so the sums cancel more and rounding shows more relative to them.
+  const tol = /^(smooth|antireflect) /.test(what) ? 1e-11 : 1e-13;
   for (let i = 0; i < a.length; i++) {
-    if (!(Math.abs(a[i] - b[i]) <= 1e-13 * (1 + Math.abs(b[i])))) assert.fail(`${what}: index ${i}: ${a[i]} (SIMD) vs ${b[i]} (generic)`);
+    if (!(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])))) assert.fail(`${what}: index ${i}: ${a[i]} (SIMD) vs ${b[i]} (generic)`);
   }
 }
 

@@ -71,6 +71,9 @@ function load<T>(file: string): T {
 }
 const fx1 = load<{ signals: Record<string, number[]>; cases: Case1D[] }>('dwt1d.json');
 const fx2 = load<{ inputs: Record<string, Array2>; cases: Case2D[] }>('dwt2d.json');
+// Biorthogonal wavelets in every mode, and the modes smooth, antisymmetric, antireflect.
+const fx1more = load<{ signals: Record<string, number[]>; cases: Case1D[] }>('dwt1d_more.json');
+const fx2more = load<{ inputs: Record<string, Array2>; cases: Case2D[] }>('dwt2d_more.json');
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length ${actual.length}, PyWavelets ${expected.length}`);
@@ -120,16 +123,18 @@ function recordWarning(key: string, pywtWarns: boolean, warned: boolean, what: s
 }
 
 // ---------------------------------------------------------------------------------------- 1D
-const groups1 = new Map<string, Case1D[]>();
-for (const c of fx1.cases) {
-  const k = `${c.wavelet} ${c.mode}`;
-  groups1.set(k, [...(groups1.get(k) ?? []), c]);
+const groups1 = new Map<string, (Case1D & { x: number[] })[]>();
+for (const f of [fx1, fx1more]) {
+  for (const c of f.cases) {
+    const k = `${c.wavelet} ${c.mode}`;
+    groups1.set(k, [...(groups1.get(k) ?? []), { ...c, x: f.signals[String(c.n)] }]);
+  }
 }
 
 for (const [group, cases] of groups1) {
   test(`1D ${group}: dwt_coeff_len, dwt_max_level, dwt, idwt, wavedec/waverec at every level vs PyWavelets`, () => {
     for (const c of cases) {
-      const x = fx1.signals[String(c.n)];
+      const x = c.x;
       const what = `${c.wavelet} ${c.mode} n=${c.n}`;
       const w = wavelet(c.wavelet);
       assert.equal(w.length, c.filterLen, `${what}: filter length`);
@@ -186,16 +191,18 @@ test('1D: the default mode is symmetric, as in PyWavelets', () => {
 });
 
 // ---------------------------------------------------------------------------------------- 2D
-const groups2 = new Map<string, Case2D[]>();
-for (const c of fx2.cases) {
-  const k = `${c.wavelet} ${c.mode}`;
-  groups2.set(k, [...(groups2.get(k) ?? []), c]);
+const groups2 = new Map<string, (Case2D & { inputData: Array2 })[]>();
+for (const f of [fx2, fx2more]) {
+  for (const c of f.cases) {
+    const k = `${c.wavelet} ${c.mode}`;
+    groups2.set(k, [...(groups2.get(k) ?? []), { ...c, inputData: f.inputs[c.input] }]);
+  }
 }
 
 for (const [group, cases] of groups2) {
   test(`2D ${group}: dwt2, idwt2, wavedec2/waverec2 at every level vs PyWavelets`, () => {
     for (const c of cases) {
-      const input = fx2.inputs[c.input];
+      const input = c.inputData;
       const x = input.data;
       const what = `${c.wavelet} ${c.mode} ${c.rows}x${c.cols}`;
       const w = wavelet(c.wavelet);
@@ -264,4 +271,38 @@ test('a level above dwtMaxLevel warns at least once (as PyWavelets), and never t
   assert.ok(warnedByKey.size > 0, 'the fixtures hold cases above the maximum level');
   const silent = [...warnedByKey].filter(([, warned]) => !warned).map(([key]) => key);
   assert.deepEqual(silent, [], `no warning for these (function|size|filter length|level): ${silent.join(', ')}`);
+});
+
+// ------------------------------------------------------------- every family × every mode
+interface FamilyCase {
+  wavelet: string;
+  mode: Mode;
+  n: number;
+  dwtError?: string;
+  cA?: number[];
+  cD?: number[];
+  idwt?: number[];
+}
+const fxFam = load<{ signals: Record<string, number[]>; cases: FamilyCase[] }>('families.json');
+
+test('every discrete family (106) × every mode (9) × lengths 7 and 16: dwt as PyWavelets; idwt of its coefficients; perfect reconstruction', () => {
+  const seen = new Set<string>();
+  for (const c of fxFam.cases) {
+    const x = fxFam.signals[String(c.n)];
+    const what = `${c.wavelet} ${c.mode} n=${c.n}`;
+    const w = wavelet(c.wavelet);
+    seen.add(c.wavelet);
+    if (c.dwtError !== undefined) {
+      assert.throws(() => dwt(x, w, c.mode), Error, `${what}: dwt should throw (${c.dwtError})`);
+      continue;
+    }
+    const { cA, cD } = dwt(x, w, c.mode);
+    assertClose(cA, c.cA!, `${what} cA`);
+    assertClose(cD, c.cD!, `${what} cD`);
+    if (c.idwt) assertClose(idwt(c.cA!, c.cD!, w, c.mode), c.idwt, `${what} idwt`);
+    // Perfect reconstruction. dmey is only nearly a perfect-reconstruction bank (PyWavelets' own
+    // round trip errs by ~1e-3 relative), so it is held to PyWavelets' coefficients only.
+    if (c.wavelet !== 'dmey') assertClose(idwt(cA, cD, w, c.mode).subarray(0, c.n), x, `${what} idwt(dwt(x)) = x`);
+  }
+  assert.equal(seen.size, 106);
 });

@@ -40,8 +40,9 @@ test('default level is 8, as in PyWavelets: (N-1) 2^8 + 1 samples, x from 0 to N
   assert.equal(r.x[r.x.length - 1], 9);
 });
 
-test('cascade sanity for every family: ∫φ = 1, ∫ψ = 0, ∫φ² = ∫ψ² = 1, ∫φψ = 0 (Riemann sums, exact for orthonormal filters)', () => {
-  for (const name of WAVELET_NAMES) {
+test('cascade sanity for every orthogonal family but dmey: ∫φ = 1, ∫ψ = 0, ∫φ² = ∫ψ² = 1, ∫φψ = 0 (Riemann sums, exact for orthonormal filters)', () => {
+  // (dmey, an FIR approximation of Meyer's wavelet, is orthonormal only to ~2e-3.)
+  for (const name of WAVELET_NAMES.filter((n) => n !== 'dmey')) {
     const level = 6;
     const { phi, psi } = wavefun(bankOf(name), level);
     const dx = 2 ** -level;

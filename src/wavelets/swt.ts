@@ -1,0 +1,536 @@
+/**
+ * The stationary (undecimated, "à trous") wavelet transform, as PyWavelets 1.1.1: `swt`, `iswt`,
+ * `swt2`, `iswt2`, their batched forms, `swtMaxLevel`, and the per-level operators with their
+ * adjoints (for the learnable SWT and the adjoint tests).
+ *
+ * Level i (0-based, i = start_level, …) filters with the filters dilated by s = 2^i, periodically,
+ * without downsampling: with the kernels' analysis taps `lo` = reversed `dec_lo` (see `Wavelet`),
+ *
+ *   cA[k] = Σ_u lo[u] · x[(k + s·(u + 1 − F/2)) mod n]      (the same for cD with hi)
+ *
+ * which is PyWavelets' phase (checked against its fixtures). PyWavelets' `iswt` averages the two
+ * periodization inverses of the even and odd samples (four in 2D); that average is the single
+ * dilated sum
+ *
+ *   y[k] = ½ Σ_u (recLo[F−1−u] · cA[(k + s·(u − F/2)) mod n] + recHi[F−1−u] · cD[…])
+ *
+ * computed here in one pass (equal to PyWavelets' to rounding). For an orthogonal wavelet this is
+ * ½ × the adjoint of the analysis, so `iswt(swt(x)) = x`.
+ *
+ * Like PyWavelets' `iswt`, the inverse assumes the decomposition started at level 0 (the k-th
+ * array from the end is level k).
+ * @module
+ */
+import { AwdError } from '../util/checks.ts';
+import { ndarray, type NdArray } from '../util/ndarray.ts';
+import { warnOnce } from '../util/warn.ts';
+import { checkFinite } from './transform1d.ts';
+import { resolveWavelet, type Wavelet } from './wavelet.ts';
+import type { FilterBank } from './families.ts';
+
+type WaveletLike = Wavelet | FilterBank | string;
+
+/** Options of `swt` / `swt2`, as PyWavelets' keyword arguments. */
+export interface SwtOptions {
+  /** Levels to skip before the first computed one (PyWavelets' `start_level`, default 0). */
+  startLevel?: number;
+  /**
+   * Keep only the last approximation (PyWavelets' `trim_approx`): `swt` then returns
+   * `[cA_n, cD_n, …, cD_1]`, `swt2` an `{ approx, details }` object.
+   */
+  trimApprox?: boolean;
+  /** Scale the filters by 1/√2 so the transform preserves energy (orthogonal wavelets). */
+  norm?: boolean;
+}
+
+/** One level of `swt`: approximation and detail, each as long as the signal. */
+export interface SwtLevel {
+  cA: Float64Array;
+  cD: Float64Array;
+}
+
+/** One level of `swt2`; every subband is rows × cols, row-major. */
+export interface Swt2Level {
+  cA: Float64Array;
+  cH: Float64Array;
+  cV: Float64Array;
+  cD: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+/** `swt2` with `trimApprox`: the last approximation, and the details (coarsest first). */
+export interface Swt2Trimmed {
+  approx: Float64Array;
+  details: Array<{ cH: Float64Array; cV: Float64Array; cD: Float64Array }>;
+  rows: number;
+  cols: number;
+}
+
+/**
+ * The number of SWT levels a length allows, as `pywt.swt_max_level`: how many times `n` can be
+ * halved exactly.
+ */
+export function swtMaxLevel(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new AwdError('swtMaxLevel', `the length must be a positive integer, got ${n}`);
+  let j = 0;
+  while (n % 2 === 0) {
+    n /= 2;
+    j++;
+  }
+  return j;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels: dilated periodic correlations along rows (contiguous) and along columns
+// ---------------------------------------------------------------------------------------------
+
+const mod = (i: number, n: number): number => ((i % n) + n) % n;
+
+/**
+ * For `rows` rows of length n (`x[r·n …]`): `o0[k] = Σ_u f0[u] x[(k + s(u + c)) mod n]`, and the
+ * same for f1 into o1 (either output may be null).
+ */
+export function dilatedRows(
+  x: Float64Array, rows: number, n: number, f0: Float64Array, f1: Float64Array, s: number, c: number,
+  o0: Float64Array | null, o1: Float64Array | null,
+): void {
+  const F = f0.length;
+  // Interior k: every index k + s(u + c) lies in [0, n).
+  const kLo = Math.max(0, -s * c);
+  const kHi = Math.min(n, n - s * (F - 1 + c));
+  const idx = new Int32Array(F);
+  for (let r = 0; r < rows; r++) {
+    const xo = r * n;
+    const border = (k: number): void => {
+      let a = 0;
+      let d = 0;
+      for (let u = 0; u < F; u++) {
+        const v = x[xo + mod(k + s * (u + c), n)];
+        a += f0[u] * v;
+        d += f1[u] * v;
+      }
+      if (o0) o0[xo + k] = a;
+      if (o1) o1[xo + k] = d;
+    };
+    for (let k = 0; k < Math.min(kLo, n); k++) border(k);
+    for (let u = 0; u < F; u++) idx[u] = xo + s * (u + c);
+    for (let k = kLo; k < kHi; k++) {
+      let a = 0;
+      let d = 0;
+      for (let u = 0; u < F; u++) {
+        const v = x[idx[u] + k];
+        a += f0[u] * v;
+        d += f1[u] * v;
+      }
+      if (o0) o0[xo + k] = a;
+      if (o1) o1[xo + k] = d;
+    }
+    for (let k = Math.max(kHi, kLo); k < n; k++) border(k);
+  }
+}
+
+/**
+ * For `rows` rows of length n: `out[k] (+)= scale · Σ_u (g0[u] a[(k + s(u + c)) mod n] +
+ * g1[u] d[(…)])`; a or d may be null (zeros).
+ */
+export function dilatedRowsSum(
+  a: Float64Array | null, d: Float64Array | null, rows: number, n: number, g0: Float64Array, g1: Float64Array,
+  s: number, c: number, scale: number, out: Float64Array, accumulate: boolean,
+): void {
+  const F = g0.length;
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    for (let k = 0; k < n; k++) {
+      let sum = 0;
+      for (let u = 0; u < F; u++) {
+        const j = o + mod(k + s * (u + c), n);
+        if (a) sum += g0[u] * a[j];
+        if (d) sum += g1[u] * d[j];
+      }
+      out[o + k] = accumulate ? out[o + k] + scale * sum : scale * sum;
+    }
+  }
+}
+
+/**
+ * The column form of `dilatedRows` on an n × W block (transform along axis 0): row k of each
+ * output is Σ_u f[u] · row (k + s(u + c)) mod n of x, accumulated over contiguous rows.
+ */
+export function dilatedCols(
+  x: Float64Array, xOff: number, n: number, W: number, f0: Float64Array, f1: Float64Array, s: number, c: number,
+  o0: Float64Array | null, o1: Float64Array | null, oOff: number,
+): void {
+  const F = f0.length;
+  for (let k = 0; k < n; k++) {
+    const ok = oOff + k * W;
+    if (o0) o0.fill(0, ok, ok + W);
+    if (o1) o1.fill(0, ok, ok + W);
+    for (let u = 0; u < F; u++) {
+      const xr = xOff + mod(k + s * (u + c), n) * W;
+      const p = f0[u];
+      const q = f1[u];
+      if (o0 && o1) {
+        for (let j = 0; j < W; j++) {
+          const v = x[xr + j];
+          o0[ok + j] += p * v;
+          o1[ok + j] += q * v;
+        }
+      } else if (o0) {
+        for (let j = 0; j < W; j++) o0[ok + j] += p * x[xr + j];
+      } else if (o1) {
+        for (let j = 0; j < W; j++) o1[ok + j] += q * x[xr + j];
+      }
+    }
+  }
+}
+
+/** The column form of `dilatedRowsSum` (output overwritten), on n × W blocks. */
+export function dilatedColsSum(
+  a: Float64Array | null, d: Float64Array | null, inOff: number, n: number, W: number, g0: Float64Array, g1: Float64Array,
+  s: number, c: number, scale: number, out: Float64Array, outOff: number,
+): void {
+  const F = g0.length;
+  for (let k = 0; k < n; k++) {
+    const ok = outOff + k * W;
+    out.fill(0, ok, ok + W);
+    for (let u = 0; u < F; u++) {
+      const ir = inOff + mod(k + s * (u + c), n) * W;
+      const p = scale * g0[u];
+      const q = scale * g1[u];
+      if (a) for (let j = 0; j < W; j++) out[ok + j] += p * a[ir + j];
+      if (d) for (let j = 0; j < W; j++) out[ok + j] += q * d[ir + j];
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters of a transform (norm scaling) and argument checks
+// ---------------------------------------------------------------------------------------------
+
+/** The four tap arrays the SWT kernels use, `norm` applied (as PyWavelets rescales the bank). */
+export interface SwtTaps {
+  F: number;
+  /** Analysis taps: reversed dec_lo / dec_hi (× 1/√2 with norm). */
+  lo: Float64Array;
+  hi: Float64Array;
+  /** Synthesis taps of the gather form: reversed rec_lo / rec_hi (× √2 with norm). */
+  rlo: Float64Array;
+  rhi: Float64Array;
+}
+
+function scaled(a: Float64Array, f: number): Float64Array {
+  return f === 1 ? a : a.map((v) => v * f);
+}
+
+function reversed(a: Float64Array): Float64Array {
+  return a.slice().reverse();
+}
+
+/** Taps of a wavelet for the SWT, with PyWavelets' `norm` rescaling. */
+export function swtTaps(where: string, wl: Wavelet, norm: boolean): SwtTaps {
+  if (norm && !wl.orthogonal) {
+    warnOnce(`${where}: norm=True, but the wavelet is not orthogonal: the conditions for energy preservation are not satisfied.`);
+  }
+  const fwd = norm ? 1 / Math.sqrt(2) : 1;
+  const inv = norm ? Math.sqrt(2) : 1;
+  return {
+    F: wl.length,
+    lo: scaled(wl.anaLo, fwd),
+    hi: scaled(wl.anaHi, fwd),
+    rlo: scaled(reversed(wl.recLo), inv),
+    rhi: scaled(reversed(wl.recHi), inv),
+  };
+}
+
+function checkLevels(where: string, n: number, level: number | undefined, startLevel: number): number {
+  const max = swtMaxLevel(n);
+  if (!Number.isInteger(startLevel) || startLevel < 0) throw new AwdError(where, `startLevel must be an integer >= 0, got ${startLevel}`);
+  if (max === 0) {
+    throw new AwdError(where, `no level of stationary wavelet decomposition is possible for length ${n}: the length must be a multiple of 2^level (pad the signal to an even length)`);
+  }
+  if (startLevel >= max) throw new AwdError(where, `startLevel must be less than ${max} for length ${n}, got ${startLevel}`);
+  const J = level ?? max;
+  if (!Number.isInteger(J) || J < 1) throw new AwdError(where, `level must be an integer >= 1, got ${J}`);
+  if (J + startLevel > max) {
+    throw new AwdError(where, `level ${J} is too high: the maximum for length ${n} and startLevel ${startLevel} is ${max - startLevel} (the length must be a multiple of 2^(level + startLevel))`);
+  }
+  return J;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1D
+// ---------------------------------------------------------------------------------------------
+
+/** One SWT level (dilation s) of `rows` signals of length n. */
+export function swtLevelRows(x: Float64Array, rows: number, n: number, t: SwtTaps, s: number, cA: Float64Array | null, cD: Float64Array | null): void {
+  dilatedRows(x, rows, n, t.lo, t.hi, s, 1 - t.F / 2, cA, cD);
+}
+
+/** One ISWT level (dilation s): out = ½ Σ (synthesis of cA and cD). */
+export function iswtLevelRows(cA: Float64Array | null, cD: Float64Array | null, rows: number, n: number, t: SwtTaps, s: number, out: Float64Array): void {
+  dilatedRowsSum(cA, cD, rows, n, t.rlo, t.rhi, s, -t.F / 2, 0.5, out, false);
+}
+
+/**
+ * Adjoint of `swtLevelRows`: adds loᵀ gA + hiᵀ gD into `gx` (the analysis taps, reversed, at the
+ * mirrored phase).
+ */
+export function swtLevelRowsAdjoint(gA: Float64Array | null, gD: Float64Array | null, rows: number, n: number, t: SwtTaps, s: number, gx: Float64Array): void {
+  dilatedRowsSum(gA, gD, rows, n, reversed(t.lo), reversed(t.hi), s, -t.F / 2, 1, gx, true);
+}
+
+/** Batched SWT: each level's arrays are b × n. */
+export interface SwtBatchLevel {
+  cA: NdArray;
+  cD: NdArray;
+}
+
+function swtCore(where: string, x: Float64Array, b: number, n: number, w: WaveletLike, level: number | undefined, opts: SwtOptions): { levels: { cA: Float64Array; cD: Float64Array }[]; J: number } {
+  const wl = resolveWavelet(w);
+  const start = opts.startLevel ?? 0;
+  const J = checkLevels(where, n, level, start);
+  const t = swtTaps(where, wl, opts.norm === true);
+  const levels: { cA: Float64Array; cD: Float64Array }[] = [];
+  let a = x;
+  for (let i = start; i < start + J; i++) {
+    const cA = new Float64Array(b * n);
+    const cD = new Float64Array(b * n);
+    swtLevelRows(a, b, n, t, 2 ** i, cA, cD);
+    levels.push({ cA, cD });
+    a = cA;
+  }
+  return { levels: levels.reverse(), J };
+}
+
+/**
+ * Multilevel 1D stationary wavelet transform, as `pywt.swt(x, w, level, start_level,
+ * trim_approx=, norm=)`. Returns the levels coarsest first, `[{cA_n, cD_n}, …, {cA_1, cD_1}]`,
+ * or with `trimApprox` the arrays `[cA_n, cD_n, …, cD_1]` (as `wavedec`). The length must be a
+ * multiple of 2^(level + startLevel); `level` defaults to `swtMaxLevel(n)`.
+ * @example
+ * const levels = swt(signal, 'db2', 2);            // levels[0] is level 2
+ * const x = iswt(levels, 'db2');                   // = signal
+ */
+export function swt(x: ArrayLike<number>, w: WaveletLike, level?: number, opts?: SwtOptions & { trimApprox?: false }): SwtLevel[];
+export function swt(x: ArrayLike<number>, w: WaveletLike, level: number | undefined, opts: SwtOptions & { trimApprox: true }): Float64Array[];
+export function swt(x: ArrayLike<number>, w: WaveletLike, level?: number, opts: SwtOptions = {}): SwtLevel[] | Float64Array[] {
+  if (x.length === 0) throw new AwdError('swt', 'the signal is empty; pass at least two samples');
+  checkFinite('swt', 'the signal', x);
+  const xs = x instanceof Float64Array ? x : Float64Array.from(x);
+  const { levels } = swtCore('swt', xs, 1, xs.length, w, level, opts);
+  if (opts.trimApprox) return [levels[0].cA, ...levels.map((l) => l.cD)];
+  return levels;
+}
+
+/** `swt` of every row of a batch (b × n); arrays b × n. */
+export function swtBatch(X: NdArray, w: WaveletLike, level?: number, opts?: SwtOptions & { trimApprox?: false }): SwtBatchLevel[];
+export function swtBatch(X: NdArray, w: WaveletLike, level: number | undefined, opts: SwtOptions & { trimApprox: true }): NdArray[];
+export function swtBatch(X: NdArray, w: WaveletLike, level?: number, opts: SwtOptions = {}): SwtBatchLevel[] | NdArray[] {
+  if (X.shape.length !== 2 || X.shape[0] < 1 || X.shape[1] < 1) throw new AwdError('swtBatch', `expected a batch of shape [n, length], got [${X.shape.join(', ')}]`);
+  checkFinite('swtBatch', 'the signals', X.data);
+  const [b, n] = X.shape;
+  const { levels } = swtCore('swtBatch', X.data, b, n, w, level, opts);
+  if (opts.trimApprox) return [ndarray(levels[0].cA, [b, n]), ...levels.map((l) => ndarray(l.cD, [b, n]))];
+  return levels.map((l) => ({ cA: ndarray(l.cA, [b, n]), cD: ndarray(l.cD, [b, n]) }));
+}
+
+function iswtCore(where: string, approx: Float64Array, details: Float64Array[], b: number, n: number, w: WaveletLike, norm: boolean): Float64Array {
+  const wl = resolveWavelet(w);
+  const tn = swtTaps(where, wl, norm);
+  const J = details.length;
+  if (J > swtMaxLevel(n)) throw new AwdError(where, `${J} levels need a length that is a multiple of 2^${J}, got ${n}`);
+  let out = Float64Array.from(approx);
+  const next = new Float64Array(b * n);
+  // details[0] is the coarsest level J: dilation 2^(J-1).
+  for (let k = 0; k < J; k++) {
+    iswtLevelRows(out, details[k], b, n, tn, 2 ** (J - 1 - k), next);
+    out.set(next);
+  }
+  return out;
+}
+
+function checkSwtCoeffs(where: string, arrays: ArrayLike<number>[], len: number): void {
+  arrays.forEach((a, i) => {
+    if (a.length !== len) throw new AwdError(where, `coefficient array ${i} has ${a.length} values, expected ${len} (all SWT arrays are as long as the signal)`);
+    checkFinite(where, `coefficient array ${i}`, a);
+  });
+}
+
+/**
+ * Inverse of `swt`, as `pywt.iswt(coeffs, w, norm=)`: takes either form `swt` returns
+ * (levels, or the trimmed arrays `[cA_n, cD_n, …, cD_1]`).
+ */
+export function iswt(coeffs: SwtLevel[] | ArrayLike<number>[], w: WaveletLike, opts: { norm?: boolean } = {}): Float64Array {
+  if (coeffs.length === 0) throw new AwdError('iswt', 'no coefficients given');
+  const trimmed = !('cA' in (coeffs[0] as object));
+  let approx: ArrayLike<number>;
+  let details: ArrayLike<number>[];
+  if (trimmed) {
+    const arr = coeffs as ArrayLike<number>[];
+    if (arr.length < 2) throw new AwdError('iswt', 'need at least [cA, cD]');
+    approx = arr[0];
+    details = arr.slice(1);
+  } else {
+    const lv = coeffs as SwtLevel[];
+    approx = lv[0].cA;
+    details = lv.map((l) => l.cD);
+  }
+  const n = approx.length;
+  checkSwtCoeffs('iswt', [approx, ...details], n);
+  return iswtCore('iswt', Float64Array.from(approx), details.map((d) => Float64Array.from(d)), 1, n, w, opts.norm === true);
+}
+
+/** `iswt` of a batch decomposition (either form of `swtBatch`). */
+export function iswtBatch(coeffs: SwtBatchLevel[] | NdArray[], w: WaveletLike, opts: { norm?: boolean } = {}): NdArray {
+  if (coeffs.length === 0) throw new AwdError('iswtBatch', 'no coefficients given');
+  const trimmed = !('cA' in (coeffs[0] as object));
+  const approx = trimmed ? (coeffs as NdArray[])[0] : (coeffs as SwtBatchLevel[])[0].cA;
+  const details = trimmed ? (coeffs as NdArray[]).slice(1) : (coeffs as SwtBatchLevel[]).map((l) => l.cD);
+  if (approx.shape.length !== 2) throw new AwdError('iswtBatch', `expected arrays of shape [n, length], got [${approx.shape.join(', ')}]`);
+  const [b, n] = approx.shape;
+  for (const d of details) {
+    if (d.shape.length !== 2 || d.shape[0] !== b || d.shape[1] !== n) throw new AwdError('iswtBatch', `every array must have shape [${b}, ${n}], got [${d.shape.join(', ')}]`);
+  }
+  checkSwtCoeffs('iswtBatch', [approx.data, ...details.map((d) => d.data)], b * n);
+  return ndarray(iswtCore('iswtBatch', approx.data, details.map((d) => d.data), b, n, w, opts.norm === true), [b, n]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2D
+// ---------------------------------------------------------------------------------------------
+
+/** One SWT2 level of one image (R × C at `xOff`): subbands at `oOff`; `work` holds 2·R·C values. */
+export function swt2LevelImage(
+  x: Float64Array, xOff: number, R: number, C: number, t: SwtTaps, s: number,
+  cA: Float64Array, cH: Float64Array, cV: Float64Array, cD: Float64Array, oOff: number, work: Float64Array,
+): void {
+  const c = 1 - t.F / 2;
+  const La = work.subarray(0, R * C);
+  const Ld = work.subarray(R * C, 2 * R * C);
+  // Axis 0 (along the columns), then axis 1 (along the rows), as pywt.swtn with axes (0, 1).
+  dilatedCols(x, xOff, R, C, t.lo, t.hi, s, c, La, Ld, 0);
+  dilatedRows(La, R, C, t.lo, t.hi, s, c, cA.subarray(oOff, oOff + R * C), cV.subarray(oOff, oOff + R * C));
+  dilatedRows(Ld, R, C, t.lo, t.hi, s, c, cH.subarray(oOff, oOff + R * C), cD.subarray(oOff, oOff + R * C));
+}
+
+/** One ISWT2 level of one image: ¼ Σ over the four subbands' synthesis. */
+export function iswt2LevelImage(
+  cA: Float64Array | null, cH: Float64Array | null, cV: Float64Array | null, cD: Float64Array | null, inOff: number,
+  R: number, C: number, t: SwtTaps, s: number, out: Float64Array, outOff: number, work: Float64Array,
+): void {
+  const c = -t.F / 2;
+  const L = work.subarray(0, R * C);
+  const H = work.subarray(R * C, 2 * R * C);
+  const sub = (a: Float64Array | null): Float64Array | null => (a ? a.subarray(inOff, inOff + R * C) : null);
+  dilatedRowsSum(sub(cA), sub(cV), R, C, t.rlo, t.rhi, s, c, 0.5, L, false);
+  dilatedRowsSum(sub(cH), sub(cD), R, C, t.rlo, t.rhi, s, c, 0.5, H, false);
+  dilatedColsSum(L, H, 0, R, C, t.rlo, t.rhi, s, c, 0.5, out, outOff);
+}
+
+/** Batched SWT2 level: subbands b × rows × cols. */
+export interface Swt2BatchLevel {
+  cA: NdArray;
+  cH: NdArray;
+  cV: NdArray;
+  cD: NdArray;
+}
+
+function swt2Core(where: string, x: Float64Array, b: number, R: number, C: number, w: WaveletLike, level: number | undefined, opts: SwtOptions) {
+  const wl = resolveWavelet(w);
+  const start = opts.startLevel ?? 0;
+  const max = Math.min(swtMaxLevel(R), swtMaxLevel(C));
+  const J = checkLevels(where, 2 ** max, level, start);
+  const t = swtTaps(where, wl, opts.norm === true);
+  const work = new Float64Array(2 * R * C);
+  const levels: { cA: Float64Array; cH: Float64Array; cV: Float64Array; cD: Float64Array }[] = [];
+  let a = x;
+  const size = R * C;
+  for (let i = start; i < start + J; i++) {
+    const lv = { cA: new Float64Array(b * size), cH: new Float64Array(b * size), cV: new Float64Array(b * size), cD: new Float64Array(b * size) };
+    for (let k = 0; k < b; k++) swt2LevelImage(a, k * size, R, C, t, 2 ** i, lv.cA, lv.cH, lv.cV, lv.cD, k * size, work);
+    levels.push(lv);
+    a = lv.cA;
+  }
+  return levels.reverse();
+}
+
+function checkImage(where: string, x: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) throw new AwdError(where, `rows and cols must be positive integers, got ${rows} × ${cols}`);
+  if (x.length !== rows * cols) throw new AwdError(where, `the image has ${x.length} values but ${rows} × ${cols} = ${rows * cols} were expected`);
+  checkFinite(where, 'the image', x);
+  return x instanceof Float64Array ? x : Float64Array.from(x);
+}
+
+/**
+ * 2D stationary wavelet transform, as `pywt.swt2(x, w, level, start_level, trim_approx=, norm=)`:
+ * levels coarsest first, each `{cA, cH, cV, cD}` (cH: detail along axis 0, cV: along axis 1, as
+ * `dwt2`); with `trimApprox` an `{ approx, details }` object. Both sides must be multiples of
+ * 2^(level + startLevel).
+ */
+export function swt2(x: ArrayLike<number>, rows: number, cols: number, w: WaveletLike, level: number, opts?: SwtOptions & { trimApprox?: false }): Swt2Level[];
+export function swt2(x: ArrayLike<number>, rows: number, cols: number, w: WaveletLike, level: number, opts: SwtOptions & { trimApprox: true }): Swt2Trimmed;
+export function swt2(x: ArrayLike<number>, rows: number, cols: number, w: WaveletLike, level: number, opts: SwtOptions = {}): Swt2Level[] | Swt2Trimmed {
+  const xs = checkImage('swt2', x, rows, cols);
+  const levels = swt2Core('swt2', xs, 1, rows, cols, w, level, opts);
+  if (opts.trimApprox) return { approx: levels[0].cA, details: levels.map(({ cH, cV, cD }) => ({ cH, cV, cD })), rows, cols };
+  return levels.map((l) => ({ ...l, rows, cols }));
+}
+
+/** `swt2` of every image of a batch (b × rows × cols). */
+export function swt2Batch(X: NdArray, w: WaveletLike, level: number, opts: SwtOptions & { trimApprox?: false } = {}): Swt2BatchLevel[] {
+  if (X.shape.length !== 3 || X.shape.some((d) => d < 1)) throw new AwdError('swt2Batch', `expected a batch of shape [n, rows, cols], got [${X.shape.join(', ')}]`);
+  checkFinite('swt2Batch', 'the images', X.data);
+  const [b, R, C] = X.shape;
+  return swt2Core('swt2Batch', X.data, b, R, C, w, level, opts).map((l) => ({
+    cA: ndarray(l.cA, [b, R, C]), cH: ndarray(l.cH, [b, R, C]), cV: ndarray(l.cV, [b, R, C]), cD: ndarray(l.cD, [b, R, C]),
+  }));
+}
+
+function iswt2Core(where: string, approx: Float64Array, details: { cH: Float64Array; cV: Float64Array; cD: Float64Array }[], b: number, R: number, C: number, w: WaveletLike, norm: boolean): Float64Array {
+  const wl = resolveWavelet(w);
+  const t = swtTaps(where, wl, norm);
+  const J = details.length;
+  if (J > Math.min(swtMaxLevel(R), swtMaxLevel(C))) throw new AwdError(where, `${J} levels need sides that are multiples of 2^${J}, got ${R} × ${C}`);
+  const size = R * C;
+  const out = Float64Array.from(approx);
+  const next = new Float64Array(size);
+  const work = new Float64Array(2 * size);
+  for (let k = 0; k < J; k++) {
+    const s = 2 ** (J - 1 - k);
+    const d = details[k];
+    for (let i = 0; i < b; i++) {
+      iswt2LevelImage(out, d.cH, d.cV, d.cD, i * size, R, C, t, s, next, 0, work);
+      out.set(next, i * size);
+    }
+  }
+  return out;
+}
+
+/** Inverse of `swt2`, as `pywt.iswt2(coeffs, w, norm=)`, from either form `swt2` returns. */
+export function iswt2(coeffs: Swt2Level[] | Swt2Trimmed, w: WaveletLike, opts: { norm?: boolean } = {}): { data: Float64Array; rows: number; cols: number } {
+  const trimmed = !Array.isArray(coeffs);
+  const rows = trimmed ? coeffs.rows : coeffs[0]?.rows;
+  const cols = trimmed ? coeffs.cols : coeffs[0]?.cols;
+  if (rows === undefined || cols === undefined) throw new AwdError('iswt2', 'no coefficients given');
+  const approx = trimmed ? coeffs.approx : coeffs[0].cA;
+  const details = trimmed ? coeffs.details : coeffs.map(({ cH, cV, cD }) => ({ cH, cV, cD }));
+  checkSwtCoeffs('iswt2', [approx, ...details.flatMap((d) => [d.cH, d.cV, d.cD])], rows * cols);
+  return { data: iswt2Core('iswt2', approx, details, 1, rows, cols, w, opts.norm === true), rows, cols };
+}
+
+/** `iswt2` of a batch decomposition from `swt2Batch`. */
+export function iswt2Batch(levels: Swt2BatchLevel[], w: WaveletLike, opts: { norm?: boolean } = {}): NdArray {
+  if (levels.length === 0) throw new AwdError('iswt2Batch', 'no coefficients given');
+  const shape = levels[0].cA.shape;
+  if (shape.length !== 3) throw new AwdError('iswt2Batch', `expected arrays of shape [n, rows, cols], got [${shape.join(', ')}]`);
+  const [b, R, C] = shape;
+  for (const l of levels) {
+    for (const a of [l.cH, l.cV, l.cD]) {
+      if (a.shape.join() !== shape.join()) throw new AwdError('iswt2Batch', `every subband must have shape [${shape.join(', ')}], got [${a.shape.join(', ')}]`);
+    }
+  }
+  checkSwtCoeffs('iswt2Batch', [levels[0].cA.data, ...levels.flatMap((l) => [l.cH.data, l.cV.data, l.cD.data])], b * R * C);
+  const details = levels.map((l) => ({ cH: l.cH.data, cV: l.cV.data, cD: l.cD.data }));
+  return ndarray(iswt2Core('iswt2Batch', levels[0].cA.data, details, b, R, C, w, opts.norm === true), [b, R, C]);
+}
