@@ -37,6 +37,11 @@ test('npm pack → install into an empty folder → import awd and fit; the CLI 
     }
     assert.equal(files.filter((f) => f.startsWith('test/') || f.startsWith('fixtures/') || f.startsWith('node_modules/')).length, 0, 'no tests, fixtures or node_modules in the tarball');
 
+    // Declarations import './x.js' (what every TypeScript version resolves), not the sources' './x.ts'.
+    const dts = files.filter((f) => f.endsWith('.d.ts'));
+    const tsSpecifiers = dts.filter((f) => /(?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+\.ts['"]/.test(readFileSync(join(ROOT, f), 'utf8')));
+    assert.deepEqual(tsSpecifiers, [], 'no .d.ts imports a .ts path');
+
     const app = join(tmp, 'app');
     const pkgDir = join(app, 'node_modules', 'awd');
     mkdirSync(pkgDir, { recursive: true });
