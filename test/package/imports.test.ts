@@ -79,8 +79,8 @@ function packagesLoadedBy(entry: string): Map<string, string> {
   return found;
 }
 
-test("the core entry 'awd' and 'awd/wavelets' load no TensorFlow.js and no HDF5 library", () => {
-  for (const entry of ['index.ts', 'wavelets/index.ts']) {
+test("'awd', 'awd/wavelets' and 'awd/node' load no TensorFlow.js, and the HDF5 library only on first use", () => {
+  for (const entry of ['index.ts', 'wavelets/index.ts', 'node/index.ts']) {
     const pk = packagesLoadedBy(entry);
     const heavy = [...pk].filter(([p]) => p.startsWith('@tensorflow') || p.startsWith('h5wasm'));
     assert.deepEqual(heavy, [], `${entry} loads ${heavy.map(([p, f]) => `${p} (via ${f})`).join(', ')}`);
