@@ -72,7 +72,10 @@ export function existingDir(option: string, path: string): string {
   return path;
 }
 
-/** Reads a `.npy` file given by an option. */
+/**
+ * Reads a `.npy` file given by an option.
+ * @deprecated Use `readDataOption` (src/cli/data.ts): it reads every data format (.npy, .npz, HDF5, FITS, CSV).
+ */
 export function readNpyOption(option: string, path: string): NdArray {
   return readNpy(existingFile(option, path));
 }
