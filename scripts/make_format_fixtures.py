@@ -98,6 +98,9 @@ hl.writeto(os.path.join(OUT, 'astropy_extensions.fits'), overwrite=True)
 expected('astropy_extensions.MAPS', images)
 expected('astropy_extensions.GRADS', images * 0.5)
 
+# A tile-compressed image (a BINTABLE with ZIMAGE = T): not read; the error says how to decompress it.
+fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(images[0])]).writeto(os.path.join(OUT, 'astropy_compressed.fits'), overwrite=True)
+
 # --- CSV with a header, as NumPy writes it ---------------------------------------------------
 np.savetxt(os.path.join(OUT, 'numpy.csv'), signals, delimiter=',', header=','.join(f't{i}' for i in range(16)), comments='', fmt='%.17g')
 expected('numpy_csv', signals)

@@ -51,9 +51,13 @@ scalar = np.float64(2.5)
 save('f8_scalar.npy', np.array(scalar), np.array(scalar))
 save('f8_empty.npy', np.zeros((0, 5)), np.zeros((0, 5)))
 
+# Fortran (column-major) order and big-endian dtypes (astropy's arrays are big-endian): read as C order, native.
+save('fortran.npy', np.asfortranarray(base), base)
+save('fortran_3d.npy', np.asfortranarray(cube), cube)
+save('big_endian.npy', base.astype('>f8'), base)
+save('big_endian_i4.npy', ints[:1].astype('>i4'), ints[:1])
+
 # Files that must be rejected.
-save('fortran.npy', np.asfortranarray(base))
-save('big_endian.npy', base.astype('>f8'))
 save('complex.npy', base.astype(np.complex128))
 with open(path('f8_2d.npy'), 'rb') as f:
     whole = f.read()

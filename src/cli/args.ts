@@ -107,7 +107,10 @@ export async function readInputAsync<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Reads a `.npy` file given by an option. */
+/**
+ * Reads a `.npy` file given by an option.
+ * @deprecated Use `readDataOption` (src/cli/data.ts): it reads every data format (.npy, .npz, HDF5, FITS, CSV).
+ */
 export function readNpyOption(option: string, path: string): NdArray {
   existingFile(option, path);
   return readInput(() => readNpy(path));

@@ -118,15 +118,17 @@ export function parseFits(bytes: Uint8Array, hdu?: number | string, opts: { name
   const hdus = fitsHdus(bytes, name);
   const isImage = (h: FitsHdu): boolean => (h.type === 'PRIMARY' || h.type === 'IMAGE') && h.naxis.length > 0 && h.dataBytes > 0;
   const list = hdus.map((h) => `${h.index} ${h.type}${h.extname ? ` '${h.extname}'` : ''} [${[...h.naxis].reverse().join(' × ')}]`).join('; ');
+  const compressed = hdus.find((x) => x.header.get('ZIMAGE') === true);
+  const fix = compressed ? `; HDU ${compressed.index} is a tile-compressed image, which is not read: decompress it first (funpack, or astropy's CompImageHDU)` : '';
   let h: FitsHdu | undefined;
   if (hdu === undefined) {
     h = hdus.find(isImage);
-    if (!h) throw new AwdError(where, `${name} holds no image (HDUs: ${list})`);
+    if (!h) throw new AwdError(where, `${name} holds no image (HDUs: ${list})${fix}`);
   } else {
     const asIndex = typeof hdu === 'number' ? hdu : /^\d+$/.test(hdu) ? Number(hdu) : null;
     h = asIndex !== null ? hdus[asIndex] : hdus.find((x) => x.extname?.toUpperCase() === String(hdu).toUpperCase());
     if (!h) throw new AwdError(where, `${name} has no HDU ${asIndex !== null ? asIndex : `'${hdu}'`} (HDUs: ${list})`);
-    if (!isImage(h)) throw new AwdError(where, `${name}: HDU ${h.index} is ${h.type === 'PRIMARY' || h.type === 'IMAGE' ? 'empty' : `a ${h.type}, not an image`} (HDUs: ${list})`);
+    if (!isImage(h)) throw new AwdError(where, `${name}: HDU ${h.index} is ${h.type === 'PRIMARY' || h.type === 'IMAGE' ? 'empty' : `a ${h.type}, not an image`} (HDUs: ${list})${fix}`);
   }
   const n = h.naxis.reduce((a, b) => a * b, 1);
   const bscale = Number(h.header.get('BSCALE') ?? 1);

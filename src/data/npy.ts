@@ -1,9 +1,10 @@
 /**
- * Reading and writing NumPy `.npy` files (format versions 1.0, 2.0 and 3.0), C order only.
+ * Reading and writing NumPy `.npy` files (format versions 1.0, 2.0 and 3.0).
  *
- * Supported on read: little-endian floats `<f8`, `<f4`, `<f2`; integers `<i8`, `<i4`, `<i2`,
- * `|i1`, `<u8`, `<u4`, `<u2`, `|u1`; booleans `|b1`. Every value is converted to float64 (int64
- * values beyond ±2^53 lose precision). Native byte order (`=`) is treated as little-endian.
+ * Supported on read: floats `f8`, `f4`, `f2`; integers `i8`, `i4`, `i2`, `i1`, `u8`, `u4`, `u2`,
+ * `u1`; booleans `b1`; either byte order (`<`, `>`; native `=` is treated as little-endian);
+ * C or Fortran order (Fortran arrays come back in C order, same shape). Every value is converted
+ * to float64 (int64 values beyond ±2^53 lose precision).
  * Written: `<f8` (default) or `<f4`, format 1.0 (2.0 when the header needs it).
  *
  * Format reference: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
@@ -100,13 +101,6 @@ export function parseNpyHeader(bytes: Uint8Array, name = 'the .npy data'): NpyHe
 export function parseNpy(bytes: Uint8Array, name = 'the .npy data'): NdArray {
   const where = 'parseNpy';
   const h = parseNpyHeader(bytes, name);
-  if (h.fortranOrder) {
-    throw new AwdError(
-      where,
-      `${name} is stored in Fortran (column-major) order, only C order is supported; ` +
-        `save it with np.save(path, np.ascontiguousarray(x))`,
-    );
-  }
   const { descr } = h;
   const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
   if (!m) {
@@ -114,13 +108,7 @@ export function parseNpy(bytes: Uint8Array, name = 'the .npy data'): NdArray {
   }
   const [, order, kind, sizeStr] = m;
   const size = Number(sizeStr);
-  if (order === '>' && size > 1) {
-    throw new AwdError(
-      where,
-      `${name} is big-endian (dtype '${descr}'), only little-endian is supported; ` +
-        `save it with np.save(path, np.ascontiguousarray(x).astype('<f8'))`,
-    );
-  }
+  const le = order !== '>';
   const supported: Record<string, number[]> = { f: [2, 4, 8], i: [1, 2, 4, 8], u: [1, 2, 4, 8], b: [1] };
   if (!supported[kind].includes(size)) {
     throw new AwdError(where, `${name} has dtype '${descr}', which is not supported; ${FIX}`);
@@ -140,40 +128,41 @@ export function parseNpy(bytes: Uint8Array, name = 'the .npy data'): NdArray {
   const key = kind + size;
   switch (key) {
     case 'f8':
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, le);
       break;
     case 'f4':
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, le);
       break;
     case 'f2':
-      for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
+      for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, le));
       break;
     case 'i8':
-      for (let i = 0; i < n; i++) out[i] = Number(view.getBigInt64(i * 8, true));
+      for (let i = 0; i < n; i++) out[i] = Number(view.getBigInt64(i * 8, le));
       break;
     case 'i4':
-      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
+      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, le);
       break;
     case 'i2':
-      for (let i = 0; i < n; i++) out[i] = view.getInt16(i * 2, true);
+      for (let i = 0; i < n; i++) out[i] = view.getInt16(i * 2, le);
       break;
     case 'i1':
       for (let i = 0; i < n; i++) out[i] = view.getInt8(i);
       break;
     case 'u8':
-      for (let i = 0; i < n; i++) out[i] = Number(view.getBigUint64(i * 8, true));
+      for (let i = 0; i < n; i++) out[i] = Number(view.getBigUint64(i * 8, le));
       break;
     case 'u4':
-      for (let i = 0; i < n; i++) out[i] = view.getUint32(i * 4, true);
+      for (let i = 0; i < n; i++) out[i] = view.getUint32(i * 4, le);
       break;
     case 'u2':
-      for (let i = 0; i < n; i++) out[i] = view.getUint16(i * 2, true);
+      for (let i = 0; i < n; i++) out[i] = view.getUint16(i * 2, le);
       break;
     case 'u1':
     case 'b1':
       for (let i = 0; i < n; i++) out[i] = view.getUint8(i) === 0 ? 0 : kind === 'b' ? 1 : view.getUint8(i);
       break;
   }
+  if (h.fortranOrder && h.shape.length > 1) return ndarray(fortranToC(out, h.shape), h.shape);
   return ndarray(out, h.shape);
 }
 
@@ -233,4 +222,30 @@ function halfToFloat(h: number): number {
   if (e === 0) return s * f * 2 ** -24;
   if (e === 31) return f ? NaN : s * Infinity;
   return s * (1 + f / 1024) * 2 ** (e - 15);
+}
+
+/** The C-order copy of values stored in Fortran (column-major) order. */
+function fortranToC(f: Float64Array, shape: number[]): Float64Array {
+  const k = shape.length;
+  const fStride = new Array<number>(k);
+  let st = 1;
+  for (let d = 0; d < k; d++) {
+    fStride[d] = st;
+    st *= shape[d];
+  }
+  const out = new Float64Array(f.length);
+  const idx = new Array<number>(k).fill(0);
+  let src = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = f[src];
+    // Advance the C-order multi-index (last axis fastest), keeping the Fortran offset in step.
+    for (let d = k - 1; d >= 0; d--) {
+      idx[d]++;
+      src += fStride[d];
+      if (idx[d] < shape[d]) break;
+      src -= fStride[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
 }

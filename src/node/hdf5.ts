@@ -173,8 +173,8 @@ export function lookup3(k: Uint8Array): number {
 export function clearObjectHeaderTimes(bytes: Uint8Array): number {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let changed = 0;
-  for (let p = 0; p + 8 <= bytes.length; p++) {
-    if (bytes[p] !== 0x4f || bytes[p + 1] !== 0x48 || bytes[p + 2] !== 0x44 || bytes[p + 3] !== 0x52 || bytes[p + 4] !== 2) continue;
+  for (let p = bytes.indexOf(0x4f); p >= 0 && p + 8 <= bytes.length; p = bytes.indexOf(0x4f, p + 1)) {
+    if (bytes[p + 1] !== 0x48 || bytes[p + 2] !== 0x44 || bytes[p + 3] !== 0x52 || bytes[p + 4] !== 2) continue;
     const flags = bytes[p + 5];
     if (!(flags & 0x20)) continue;
     let q = p + 6 + 16 + (flags & 0x10 ? 4 : 0);

@@ -104,6 +104,7 @@ test('bad files give one clear line naming the file and what to do', async () =>
     ['ragged.csv', 'a,b\n1,2\n3\n', 'ragged.csv', /line 3 has 1 fields, expected 2/],
     ['words.csv', '1,2\n3,x\n', 'words.csv', /line 2, column 2: 'x' is not a finite number/],
     ['missing.npy', '', 'nothere.npy', /does not exist/],
+    ['comp.fits', readFileSync(f('astropy_compressed.fits')), 'comp.fits', /holds no image .*HDU 1 is a tile-compressed image, which is not read: decompress it first/],
   ];
   for (const [name, content, spec, re] of cases) {
     writeFileSync(join(dir, name), content);

@@ -1,5 +1,6 @@
 /**
- * The module graph of src/: no import cycles (dependencies run one way), and the core entry
+ * The module graph of src/: no import cycles between files or between folders (dependencies run
+ * one way), and the core entry
  * (`awd`) reaches neither TensorFlow.js nor the teachers through static imports.
  * Reads the import statements of every source file (static `import`/`export … from`, and
  * `import('…')` with a literal path, which counts as a dependency for cycles but not for what a
@@ -64,6 +65,28 @@ test('the import graph of src/ resolves and has no cycles', () => {
   assert.deepEqual(cycles, [], `import cycles:\n${cycles.join('\n')}`);
 });
 
+test('the folders of src/ depend on each other one way (no cycle between folders)', () => {
+  const folder = (f: string): string => (rel(f).includes('/') ? rel(f).split('/')[0] : '');
+  const deps = new Map<string, Set<string>>();
+  for (const [f, e] of graph) {
+    const a = folder(f);
+    if (a === '') continue; // the entry files at the root (index.ts, version.ts)
+    for (const t of [...e.static, ...e.dynamic]) {
+      const b = folder(t);
+      if (b !== '' && b !== a) (deps.get(a) ?? deps.set(a, new Set()).get(a)!).add(b);
+    }
+  }
+  const cycles: string[] = [];
+  for (const [a, bs] of deps) for (const b of bs) if (a < b && deps.get(b)?.has(a)) cycles.push(`${a} ↔ ${b}`);
+  // Longer cycles: a folder reaching itself.
+  const reach = (from: string, seen = new Set<string>()): Set<string> => {
+    for (const b of deps.get(from) ?? []) if (!seen.has(b)) (seen.add(b), reach(b, seen));
+    return seen;
+  };
+  for (const a of deps.keys()) if (reach(a).has(a) && !cycles.some((c) => c.includes(a))) cycles.push(`${a} → … → ${a}`);
+  assert.deepEqual(cycles, [], `folders that depend on each other:\n${cycles.join('\n')}`);
+});
+
 /** Every package a module loads at start (static imports, transitively). */
 function packagesLoadedBy(entry: string): Map<string, string> {
   const seen = new Set<string>();
@@ -79,8 +102,8 @@ function packagesLoadedBy(entry: string): Map<string, string> {
   return found;
 }
 
-test("the core entry 'awd' and 'awd/wavelets' load no TensorFlow.js and no HDF5 library", () => {
-  for (const entry of ['index.ts', 'wavelets/index.ts']) {
+test("'awd', 'awd/wavelets' and 'awd/node' load no TensorFlow.js, and the HDF5 library only on first use", () => {
+  for (const entry of ['index.ts', 'wavelets/index.ts', 'node/index.ts']) {
     const pk = packagesLoadedBy(entry);
     const heavy = [...pk].filter(([p]) => p.startsWith('@tensorflow') || p.startsWith('h5wasm'));
     assert.deepEqual(heavy, [], `${entry} loads ${heavy.map(([p, f]) => `${p} (via ${f})`).join(', ')}`);

@@ -37,6 +37,11 @@ test('npm pack → install into an empty folder → import awd and fit; the CLI 
     }
     assert.equal(files.filter((f) => f.startsWith('test/') || f.startsWith('fixtures/') || f.startsWith('node_modules/')).length, 0, 'no tests, fixtures or node_modules in the tarball');
 
+    // Declarations import './x.js' (what every TypeScript version resolves), not the sources' './x.ts'.
+    const dts = files.filter((f) => f.endsWith('.d.ts'));
+    const tsSpecifiers = dts.filter((f) => /(?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+\.ts['"]/.test(readFileSync(join(ROOT, f), 'utf8')));
+    assert.deepEqual(tsSpecifiers, [], 'no .d.ts imports a .ts path');
+
     const app = join(tmp, 'app');
     const pkgDir = join(app, 'node_modules', 'awd');
     mkdirSync(pkgDir, { recursive: true });
@@ -60,12 +65,14 @@ await writeArray('X.npz:X', X);
 const X2 = await readArray('X.npz:X');
 const w = AdaptiveWavelet.fit(X2, { teacherGrads: G, lambda: 0.005, gamma: 0.04, wavelet: 'db4', levels: 2, epochs: 2, seed: 0 });
 saveWavelet(w, 'w.json');
+// Two threads: the worker starts from dist/awd/lossWorkerBoot.mjs inside the installed package.
+const w2 = AdaptiveWavelet.fit(X2, { teacherGrads: G, lambda: 0.005, gamma: 0.04, wavelet: 'db4', levels: 2, epochs: 1, batchSize: 40, seed: 0, threads: 2 });
 const back = loadWavelet('w.json');
 const c = wavedec(Array.from(X.data.subarray(0, 32)), wavelet('db4'), 'zero', 2);
-console.log(JSON.stringify({ epochs: w.history.length, same: back.h.every((v, i) => v === w.h[i]), levels: c.length, dwt: typeof dwt }));
+console.log(JSON.stringify({ epochs: w.history.length, same: back.h.every((v, i) => v === w.h[i]), levels: c.length, dwt: typeof dwt, threaded: w2.history.length === 1 && w2.h.every(Number.isFinite) }));
 `);
-    const out = JSON.parse(run(process.execPath, ['fit.mjs'], app).trim().split('\n').pop() as string) as { epochs: number; same: boolean; levels: number; dwt: string };
-    assert.deepEqual({ epochs: out.epochs, same: out.same, levels: out.levels, dwt: out.dwt }, { epochs: 2, same: true, levels: 3, dwt: 'function' });
+    const out = JSON.parse(run(process.execPath, ['fit.mjs'], app).trim().split('\n').pop() as string) as Record<string, unknown>;
+    assert.deepEqual(out, { epochs: 2, same: true, levels: 3, dwt: 'function', threaded: true });
 
     // Importing the core loads no TensorFlow.js: no module under @tensorflow is ever resolved.
     writeFileSync(join(app, 'hooks.mjs'), "export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('@tensorflow')) process.stdout.write('TF ' + r.url + '\\n'); return r; }\n");

@@ -8,8 +8,8 @@ import type { NdArray } from '../../util/ndarray.ts';
 import type { NeuralTeacher } from '../../teachers/teacher.ts';
 import { writeNpy } from '../../data/npy.ts';
 import { formatCell } from '../../report/table.ts';
-import { assertFiniteInput, existingDir, parseChoice, parseIntList, parseInteger, parseNumber, readNpyOption, required } from '../args.ts';
-import { readDataOption, writeDataOption } from '../data.ts';
+import { assertFiniteInput, existingDir, parseChoice, parseIntList, parseInteger, parseNumber, required } from '../args.ts';
+import { DATA_FORMATS, readDataOption, writeDataOption } from '../data.ts';
 import { teacherGradients } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -78,8 +78,8 @@ export function addTeacherCommand(program: Command): void {
     .command('train')
     .description('train an mlp (n × d), lstm (n × T) or cnn (n × H × W) regressor and save it to a folder')
     .option('--kind <kind>', 'mlp, lstm or cnn')
-    .option('--data <X.npy>', 'inputs')
-    .option('--target <y.npy>', 'targets: n or n × k')
+    .option('--data <X.npy>', `inputs: ${DATA_FORMATS}`)
+    .option('--target <y.npy>', `targets: n or n × k; ${DATA_FORMATS}`)
     .option('--out <DIR>', 'folder to save the teacher to')
     .option('--epochs <n>', 'passes over the data (default: mlp 20, lstm 50, cnn 10)')
     .option('--seed <n>', 'seed of the initialisation, split and shuffling', '0')
@@ -184,8 +184,8 @@ Example:
     .command('grads')
     .description("the teacher's input gradients ∂f/∂x at every sample (computed once; AWD then never runs the teacher)")
     .option('--teacher <DIR>', 'a folder written by `awd teacher train`')
-    .option('--data <X.npy>', 'samples')
-    .option('--out <G.npy>', 'where to write the gradients (same shape as --data, float64)')
+    .option('--data <X.npy>', `samples: ${DATA_FORMATS}`)
+    .option('--out <G.npy>', 'where to write the gradients (same shape as --data, float64): .npy, .npz[:key] or .h5[:/dataset]')
     .option('--output-index <k>', 'which output to differentiate', '0')
     .action(async (o: { teacher?: string; data?: string; out?: string; outputIndex: string }, c: Command) => {
       const ctx = contextOf(c);

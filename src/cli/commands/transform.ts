@@ -11,7 +11,7 @@ import { settingWarnings, waveletArg, waveletFileInput } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { outputDir, refuseOverwrite, type OutputPath } from '../paths.ts';
-import { readDataOption, writeDataArrays } from '../data.ts';
+import { DATA_FORMATS, readDataOption, writeDataArrays } from '../data.ts';
 
 /** Names of the coefficient arrays in the reference order. */
 export function coefficientNames(levels: number, dims: 1 | 2): string[] {
@@ -28,7 +28,7 @@ export function addTransformCommand(program: Command): void {
     .command('transform')
     .description('wavelet coefficients of samples, in the reference order [approx_J, detail_1 (finest), …, detail_J]')
     .option('--wavelet <file.json|name>', 'a fitted wavelet file or a family name', 'db5')
-    .option('--data <X.npy>', 'samples: n × length or n × rows × cols')
+    .option('--data <X.npy>', `samples: n × length or n × rows × cols; ${DATA_FORMATS}`)
     .option('--out <coeffs.json|coeffs.npz|coeffs.h5|DIR/>', 'output: .json, .npz (a zip of .npy files), .h5 (HDF5), or a folder of .npy files')
     .option('--levels <J>', 'decomposition levels (default: the file\'s, or 4)')
     .option('--mode <mode>', `boundary mode (default: the file's, or zero): ${MODES.join(', ')}`)
