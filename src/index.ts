@@ -61,6 +61,11 @@ export type {
   FitOptions, FitSettings, FitProgress, EpochRecord, WaveletInit, Weights, TermName, WeightedTerm,
   LossResult, LossOptions, Grid, CellResult,
 } from './awd/index.ts';
+// Checkpoints and sweep folders (docs/scale-out.md).
+export {
+  removeCheckpoint, CheckpointError, planSweep, readSweepPlan, runSweepCell, sweepStatus, collectSweepDir, useSweepFolder, SweepPlanned,
+} from './awd/index.ts';
+export type { CheckpointOptions, SweepPlan, SweepSettings, CellPoint, CellRun, CellState, PlanInput } from './awd/index.ts';
 
 // ── 4. Wavelets: families, PyWavelets-compatible transforms, wavefun, distance ───────────────
 export {

@@ -13,3 +13,9 @@ export { Adam } from './adam.ts';
 export { saveWavelet, loadWavelet, waveletToJson, waveletFromJson } from './serialize.ts';
 export { sweep, fitCell, mergeSweep, cellParams, gridSize, cellWavelet, selectBest } from './sweep.ts';
 export type { Grid, CellResult } from './sweep.ts';
+export { Checkpointer, CheckpointError, readCheckpoint, removeCheckpoint, checkpointPosition, hashArrays, DEFAULT_CHECKPOINT_SECONDS } from './checkpoint.ts';
+export type { CheckpointOptions, FitFingerprint, TrainSnapshot } from './checkpoint.ts';
+export {
+  planSweep, readSweepPlan, runSweepCell, sweepStatus, collectSweepDir, useSweepFolder, SweepPlanned, cellPoint, fitSweepCell,
+} from './sweepPlan.ts';
+export type { SweepPlan, SweepSettings, SweepFingerprint, CellPoint, CellRun, CellState, PlanInput, SweepExpectation } from './sweepPlan.ts';
