@@ -81,6 +81,8 @@ export interface TrainSnapshot {
   shuffle: RngState;
   history: unknown[];
   best: { total: number; h: Float64Array; epoch: number };
+  /** Any other JSON-serialisable state of the loop (for other trainers, e.g. `distill`). */
+  extra?: unknown;
 }
 
 /** SHA-256 of the bytes of arrays (in order) — the data part of a fit's fingerprint. */
@@ -244,6 +246,7 @@ export class Checkpointer {
         shuffle: s.shuffle,
         history: s.history,
         best: { total: num(s.best.total), h: f64(s.best.h), epoch: s.best.epoch },
+        ...(s.extra === undefined ? {} : { extra: s.extra }),
       },
     };
     const body = JSON.stringify(doc);
@@ -287,6 +290,7 @@ export function readCheckpoint(path: string, where: string, expected: FitFingerp
       shuffle: st.shuffle,
       history: st.history,
       best: { total: unnum(st.best?.total), h: unf64(st.best?.h, 'best.h'), epoch: st.best?.epoch },
+      ...(st.extra === undefined ? {} : { extra: st.extra }),
     };
   } catch (e) {
     throw bad(`holds no valid state (${(e as Error).message})`);

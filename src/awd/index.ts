@@ -18,3 +18,9 @@ export {
   fullAngles, parseParametrization, PARAMETRIZATIONS, LatticeOptimizer, momentResiduals, projectMoments, MOMENT_TOLERANCE,
 } from './lattice.ts';
 export type { Parametrization, LatticeProjection } from './lattice.ts';
+export { Checkpointer, CheckpointError, readCheckpoint, removeCheckpoint, checkpointPosition, hashArrays, DEFAULT_CHECKPOINT_SECONDS } from './checkpoint.ts';
+export type { CheckpointOptions, FitFingerprint, TrainSnapshot } from './checkpoint.ts';
+export {
+  planSweep, readSweepPlan, runSweepCell, sweepStatus, collectSweepDir, useSweepFolder, SweepPlanned, cellPoint, fitSweepCell,
+} from './sweepPlan.ts';
+export type { SweepPlan, SweepSettings, SweepFingerprint, CellPoint, CellRun, CellState, PlanInput, SweepExpectation } from './sweepPlan.ts';

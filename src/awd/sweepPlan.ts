@@ -31,7 +31,7 @@ import { familyLowpass } from '../wavelets/families.ts';
 import type { Mode } from '../wavelets/modes.ts';
 import { AdaptiveWavelet, type FitOptions, type FitProgress } from './adaptive.ts';
 import { checkpointPosition, removeCheckpoint, type CheckpointOptions } from './checkpoint.ts';
-import { waveletToJson } from './serialize.ts';
+import { waveletFromJson, waveletToJson } from './serialize.ts';
 import { checkGrid, gridSize, type CellResult, type Grid } from './sweep.ts';
 
 export const PLAN_FORMAT = 'awd-sweep-plan';
@@ -478,4 +478,46 @@ export function collectSweepDir(dir: string): { plan: SweepPlan; document: Recor
   }
   if (problems.length) throw bad(`cannot merge ${dir}: ${problems.join('; ')}`);
   return { plan, document: mergedSweepDocument(plan.fingerprint, points, results), results, inputs: inputs.map((p) => resolve(p)) };
+}
+
+/** Thrown by `useSweepFolder` after it wrote a new plan: fit the cells, then call again. */
+export class SweepPlanned extends Error {
+  constructor(readonly dir: string, readonly cells: number) {
+    super(`the AWD grid is planned in ${dir} (${cells} cells); fit the cells (e.g. awd sweep slurm ${dir} --submit, or awd sweep run ${dir} --all), then rerun this command with the same options to use them`);
+    this.name = 'SweepPlanned';
+  }
+}
+
+/** What a caller (a study) expects of the cells it takes from a sweep folder. */
+export interface SweepExpectation {
+  grid: Grid;
+  start: string | number[];
+  seed: number;
+  settings: Omit<SweepSettings, 'threads'> & { threads: number | 'auto' };
+}
+
+/**
+ * Cells fitted elsewhere (a cluster) for a grid a program would otherwise fit itself. With no
+ * plan in `dir` yet, plans the sweep on (X, G) and throws `SweepPlanned`. With a plan, checks it
+ * was planned on exactly these X and G (SHA-256) with the expected grid, start, seed and settings
+ * (threads may differ: they change results only by rounding), validates every cell as
+ * `awd sweep merge` does, and returns the fitted wavelets in cell order.
+ */
+export function useSweepFolder(dir: string, X: NdArray, G: NdArray, expect: SweepExpectation): { wavelets: AdaptiveWavelet[]; results: CellResult[]; plan: SweepPlan } {
+  if (!existsSync(planPath(dir))) {
+    const plan = planSweep(dir, { X, G, grid: expect.grid, starts: [expect.start], seeds: [expect.seed], settings: expect.settings, source: { data: 'the calling program', grads: 'the calling program' } });
+    throw new SweepPlanned(dir, plan.cells);
+  }
+  const plan = readSweepPlan(dir);
+  if (plan.data.X.sha256 !== arraySha256(X) || plan.data.G.sha256 !== arraySha256(G)) {
+    throw bad(`the sweep in ${dir} was planned on other data than this run's (the SHA-256 of its ${plan.data.X.sha256 !== arraySha256(X) ? 'samples' : 'gradients'} differs): same seed and sizes are needed, or plan a new folder`);
+  }
+  const want: Record<string, unknown> = { lambdas: expect.grid.lambdas, gammas: expect.grid.gammas, starts: [expect.start], seeds: [expect.seed], ...expect.settings };
+  const have: Record<string, unknown> = { lambdas: plan.grid.lambdas, gammas: plan.grid.gammas, starts: plan.starts, seeds: plan.seeds, ...plan.settings };
+  for (const key of Object.keys(want)) {
+    if (key === 'threads') continue;
+    if (JSON.stringify(want[key]) !== JSON.stringify(have[key])) throw bad(`the sweep in ${dir} has ${key} ${JSON.stringify(have[key])}, this run needs ${JSON.stringify(want[key])}; plan a new folder`);
+  }
+  const { results } = collectSweepDir(dir);
+  return { wavelets: results.map((r) => waveletFromJson(r.wavelet, `${dir} cell ${r.cell}`)), results, plan };
 }

@@ -19,3 +19,9 @@ export { loadTracks } from '../data/tracks.ts';
 export type { LoadTracksOptions, LoadedTracks } from '../data/tracks.ts';
 export { saveWavelet, loadWavelet } from '../awd/serialize.ts';
 export { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+// Checkpoints and sweep folders (docs/scale-out.md): files of long fits and their grids.
+export {
+  removeCheckpoint, readCheckpoint, checkpointPosition, CheckpointError, DEFAULT_CHECKPOINT_SECONDS,
+  planSweep, readSweepPlan, runSweepCell, sweepStatus, collectSweepDir, useSweepFolder, SweepPlanned, fitSweepCell,
+} from '../awd/index.ts';
+export type { CheckpointOptions, SweepPlan, SweepSettings, CellPoint, CellRun, CellState, PlanInput } from '../awd/index.ts';

@@ -25,6 +25,7 @@ import { AdaptiveWavelet } from '../awd/adaptive.ts';
 import { bestBy } from '../distill/select.ts';
 import { waveletToJson } from '../awd/serialize.ts';
 import { cellParams, checkGrid, gridSize, type Grid } from '../awd/sweep.ts';
+import { useSweepFolder } from '../awd/sweepPlan.ts';
 import { COSMOLOGIES, mapBatches, type MapBatch } from '../data/convergence.ts';
 import { bootstrapRmse } from '../predictors/bootstrap.ts';
 import { Chi2Classifier } from '../predictors/chi2.ts';
@@ -99,6 +100,12 @@ export interface CosmologyStudyOptions {
   resamples?: number;
   /** Maps per streamed batch (default 100). */
   batchSize?: number;
+  /**
+   * A sweep folder (`awd sweep plan`) whose cells replace fitting the (λ, γ) grid here: without a
+   * plan there yet, the grid is planned on this run's maps and gradients and `SweepPlanned` is
+   * thrown; once the cells are fitted (e.g. on a cluster), the same call uses them.
+   */
+  awdSweep?: string;
 }
 
 /** The CNN teacher's training beyond sizes and rates (see TrainOptions of src/teachers/train.ts). */
@@ -513,7 +520,16 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     progress('awd', 0, nCells * s.awdEpochs * Math.ceil(nAwd / s.awdBatchSize));
     const wavelets: AdaptiveWavelet[] = [];
     const cellTrain: Record<string, number>[] = [];
+    const fromSweep = opts.awdSweep === undefined ? null : useSweepFolder(opts.awdSweep, awdData.X, G, {
+      grid: s.grid, start: FILTER, seed: s.seed,
+      settings: { levels: s.levels, mode: s.mode, epochs: s.awdEpochs, batchSize: s.awdBatchSize, learningRate: s.awdLearningRate, initNoise: 0, valFraction: 0, patience: null, threads: s.awdThreads },
+    }).wavelets;
     for (let k = 0; k < nCells; k++) {
+      if (fromSweep) {
+        wavelets.push(fromSweep[k]);
+        cellTrain.push({ ...fromSweep[k].history[fromSweep[k].history.length - 1].train });
+        continue;
+      }
       const { lambda, gamma } = cellParams(s.grid, k);
       const w = AdaptiveWavelet.fit(awdData!.X, {
         teacherGrads: G!,

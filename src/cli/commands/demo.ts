@@ -18,7 +18,13 @@ export const STUDIES = ['synthetic', 'molecular', 'cosmology'] as const;
 export type StudyName = (typeof STUDIES)[number];
 const SIZES = ['tiny', 'default', 'full'] as const;
 
-type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress }) => Promise<StudyResult>;
+type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress; awdSweep?: string; awdEpochs?: number }) => Promise<StudyResult>;
+
+/** Options only the cosmology study takes: its AWD grid from a sweep folder (docs/scale-out.md). */
+interface StudyExtras {
+  awdSweep?: string;
+  awdEpochs?: number;
+}
 
 const ENTRY: Record<StudyName, string> = {
   synthetic: 'runSyntheticStudy',
@@ -47,14 +53,14 @@ export async function loadStudy(name: StudyName): Promise<RunStudy> {
   return fn as RunStudy;
 }
 
-async function runOne(name: StudyName, size: (typeof SIZES)[number], seed: number | undefined, out: string, ctx: Ctx): Promise<Record<string, unknown>> {
+async function runOne(name: StudyName, size: (typeof SIZES)[number], seed: number | undefined, out: string, ctx: Ctx, extras: StudyExtras = {}): Promise<Record<string, unknown>> {
   const run = await loadStudy(name);
   ctx.say(`running the ${name} study (size ${size}${seed === undefined ? '' : `, seed ${seed}`}) …`);
   const bars = phaseBars(ctx.bars, ctx.quiet ? undefined : (line) => process.stderr.write(`awd: ${line}\n`));
   const t0 = performance.now();
   let result: StudyResult;
   try {
-    result = await run({ size, ...(seed === undefined ? {} : { seed }), onProgress: bars.onProgress });
+    result = await run({ size, ...(seed === undefined ? {} : { seed }), ...extras, onProgress: bars.onProgress });
   } finally {
     bars.stop();
   }
@@ -75,12 +81,19 @@ export function addDemoCommand(program: Command): void {
     .option('--size <size>', 'tiny (seconds, for tests), default (minutes), full (the paper\'s sizes)', 'default')
     .option('--seed <n>', "seed of every random choice (default: the study's own, e.g. the reference's 1 for synthetic)")
     .option('--out <DIR>', 'run directory (default runs/<study>; with all, DIR/<study>)')
+    .option('--sweep <DIR>', 'cosmology: take the AWD grid from a sweep folder fitted elsewhere (a first run plans it there and stops; see docs/scale-out.md)')
+    .option('--awd-epochs <n>', 'cosmology: AWD epochs per grid cell (default: the size preset\'s)')
     .addHelpText('after', `
 Writes DIR/report.html (open it in a browser, works offline), DIR/tables/*.md|json,
 DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted wavelets), DIR/run.json.`)
-    .action(async (study: string, o: { size: string; seed?: string; out?: string }, c: Command) => {
+    .action(async (study: string, o: { size: string; seed?: string; out?: string; sweep?: string; awdEpochs?: string }, c: Command) => {
       const ctx = contextOf(c);
       const which = parseChoice('study', study, [...STUDIES, 'all'] as const);
+      if ((o.sweep !== undefined || o.awdEpochs !== undefined) && which !== 'cosmology') throw new UsageError('--sweep and --awd-epochs apply to the cosmology study only: awd demo cosmology --size full --sweep DIR');
+      const extras: StudyExtras = {
+        ...(o.sweep === undefined ? {} : { awdSweep: o.sweep }),
+        ...(o.awdEpochs === undefined ? {} : { awdEpochs: parseInteger('--awd-epochs', o.awdEpochs, 1) }),
+      };
       const size = parseChoice('--size', o.size, SIZES);
       const seed = o.seed === undefined ? undefined : parseInteger('--seed', o.seed, 0, 2 ** 32 - 1);
       const names: StudyName[] = which === 'all' ? [...STUDIES] : [which];
@@ -91,8 +104,15 @@ DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted w
       for (const name of names) {
         const out = which === 'all' ? join(o.out ?? 'runs', name) : (o.out ?? join('runs', name));
         try {
-          done.push(await runOne(name, size, seed, out, ctx));
+          done.push(await runOne(name, size, seed, out, ctx, extras));
         } catch (e) {
+          if ((e as Error)?.name === 'SweepPlanned') {
+            // Not a failure: the grid is planned; the run finishes once its cells are fitted.
+            ctx.say(oneLine(e));
+            ctx.result({ study: name, planned: (e as { dir: string }).dir, cells: (e as { cells: number }).cells });
+            return;
+          }
+          if (e instanceof Error && /^Error in sweep: /.test(e.message)) e = new UsageError(e.message.replace(/^Error in sweep: /, ''));
           if (names.length === 1) throw e;
           failed.push(`${name}: ${oneLine(e)}`);
           process.stderr.write(`awd: ${name} study failed: ${oneLine(e)}\n`);
