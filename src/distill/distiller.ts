@@ -42,6 +42,9 @@ import { computeFeatures, featureName, type FeatureDef } from './features.ts';
 import { headNonzeros, headPredict, headProba, type LinearHead, type Task } from './heads.ts';
 import { bestBy, cvFolds as foldsFor, scorePredictor } from './select.ts';
 
+/** The raw linear baseline is fitted exactly (one eigen-decomposition of a min(n, d)² matrix per fold) up to this size. */
+export const RAW_BASELINE_LIMIT = 2000;
+
 /** The named wavelets compared with by default. */
 export const DEFAULT_BASELINES: readonly string[] = ['db5', 'sym5', 'coif2', 'haar'];
 
@@ -448,8 +451,13 @@ export class Distiller {
       scoreWavelet(w, { h: Array.from(w.h), levels, mode, start: b, lambda: null, gamma: null, seed: null }, 'wavelet', b);
       progress('baselines', i + 1, baselines.length + 1);
     });
-    const rawHead = scorePredictor({ family: 'raw' }, null, X, yy, task, folds);
-    candidates.push({ name: 'linear model on raw inputs', kind: 'raw', wavelet: null, features: rawHead.features, head: rawHead.head, cvScore: rawHead.cvScore, nonzeros: headNonzeros(rawHead.head) });
+    const inputSize = sizeOf(X.shape.slice(1));
+    if (Math.min(n, inputSize) <= RAW_BASELINE_LIMIT) {
+      const rawHead = scorePredictor({ family: 'raw' }, null, X, yy, task, folds);
+      candidates.push({ name: 'linear model on raw inputs', kind: 'raw', wavelet: null, features: rawHead.features, head: rawHead.head, cvScore: rawHead.cvScore, nonzeros: headNonzeros(rawHead.head) });
+    } else {
+      log(`the linear model on the raw inputs is skipped: ${n} samples of ${inputSize} values is beyond its exact solver (min(n, d) <= ${RAW_BASELINE_LIMIT})`);
+    }
     progress('baselines', baselines.length + 1, baselines.length + 1);
     if (teacherInfo.source !== 'grads') {
       candidates.push({ name: `teacher (${teacherInfo.kind})`, kind: 'teacher', wavelet: null, features: null, head: null, cvScore: teacherInfo.valScore, nonzeros: null });

@@ -176,7 +176,9 @@ export function featureName(def: FeatureDef): string {
 export function resolveFeatureDef(def: FeatureDef, wavelet: AdaptiveWavelet | null, Xtrain: NdArray): FeatureDef {
   if (def.family !== 'peaks') return { ...def };
   if (!wavelet) throw new AwdError('resolveFeatureDef', 'the peaks family needs a wavelet to cut its 3×3 kernels from');
-  const kernels = extractPatches(wavelet.h, wavelet.g);
+  // A 2-tap filter (haar) is padded with a zero tap: its 2×2 kernels sit in the 3×3 window.
+  const pad = (f: Float64Array): Float64Array => (f.length >= 3 ? f : Float64Array.from([...f, ...new Array(3 - f.length).fill(0)]));
+  const kernels = extractPatches(pad(wavelet.h), pad(wavelet.g));
   const edges = binEdgesFromTraining(Xtrain, kernels, { bins: def.bins ?? 22 });
   return { family: 'peaks', bins: def.bins ?? 22, kernels: kernels.map((k) => Array.from(k)), edges: edges.map((e) => Array.from(e)) };
 }

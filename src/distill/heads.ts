@@ -8,7 +8,8 @@
 import { AwdError } from '../util/checks.ts';
 import type { NdArray } from '../util/ndarray.ts';
 import type { Fold } from '../predictors/crossValidation.ts';
-import { ridgeCV } from '../predictors/linear.ts';
+import { defaultAlphas, ridgeCV } from '../predictors/linear.ts';
+import { symmetricEigen } from '../predictors/eigen.ts';
 import { lassoCV } from '../predictors/lasso.ts';
 import { columnStats, logisticCV, logisticProba, logisticPredict, type LogisticModel } from '../predictors/logistic.ts';
 
@@ -75,6 +76,11 @@ export function fitHeadCV(kind: HeadKind, task: Task, F: NdArray, y: ArrayLike<n
     return { head: { kind, task, coef: Array.from(r.model.coef), intercept: [r.model.intercept], alpha: r.alpha, featureMean, featureStd }, cvScore: v > 0 ? 1 - best.meanMse / v : 0 };
   }
   if (kind !== 'ridge' && kind !== 'ols') throw new AwdError(where, `a regression head must be ridge, ols or lasso, got ${kind}`);
+  if (F.shape[1] > F.shape[0]) {
+    // More features than samples (e.g. raw pixels of maps): the same ridge in its dual form.
+    const r = ridgeCVDual(F, y, folds, kind === 'ols' ? [0] : defaultAlphas());
+    return { head: { kind, task, coef: Array.from(r.coef), intercept: [r.intercept], alpha: r.alpha, featureMean, featureStd }, cvScore: v > 0 ? 1 - r.meanMse / v : 0 };
+  }
   const r = ridgeCV(F, y, { splits: folds, alphas: kind === 'ols' ? [0] : undefined });
   const best = r.scores.find((s) => s.alpha === r.alpha)!;
   return { head: { kind, task, coef: Array.from(r.model.coef), intercept: [r.model.intercept], alpha: r.alpha, featureMean, featureStd }, cvScore: v > 0 ? 1 - best.meanMse / v : 0 };
@@ -109,4 +115,94 @@ export function headProba(h: LinearHead, F: NdArray): Float64Array {
 /** Number of nonzero weights (a measure of how readable the head is). */
 export function headNonzeros(h: LinearHead): number {
   return h.coef.reduce((a, c) => a + (c !== 0 ? 1 : 0), 0);
+}
+
+/** Standardised rows (n_rows × p) with the given column stats. */
+function standardRows(F: NdArray, rows: ArrayLike<number>, mean: Float64Array, std: Float64Array): Float64Array {
+  const p = F.shape[1];
+  const Z = new Float64Array(rows.length * p);
+  for (let r = 0; r < rows.length; r++) for (let j = 0; j < p; j++) Z[r * p + j] = (F.data[rows[r] * p + j] - mean[j]) / std[j];
+  return Z;
+}
+
+/** A·Bᵀ for row-major A (m × p) and B (k × p). */
+function mulABt(A: Float64Array, m: number, B: Float64Array, k: number, p: number): Float64Array {
+  const out = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let t = 0; t < p; t++) s += A[i * p + t] * B[j * p + t];
+      out[i * k + j] = s;
+    }
+  }
+  return out;
+}
+
+/** The dual system of some rows: K = ZZᵀ = U diag(w) Uᵀ and Uᵀ(y − ȳ). */
+function dualSystem(F: NdArray, y: ArrayLike<number>, rows: ArrayLike<number>) {
+  const p = F.shape[1];
+  const n = rows.length;
+  const { mean, std } = columnStats(F, rows);
+  const Z = standardRows(F, rows, mean, std);
+  let yMean = 0;
+  for (let r = 0; r < n; r++) yMean += y[rows[r]];
+  yMean /= n;
+  const { values: w, vectors: U } = symmetricEigen(mulABt(Z, n, Z, n, p), n);
+  const uty = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let r = 0; r < n; r++) s += U[r * n + i] * (y[rows[r]] - yMean);
+    uty[i] = s;
+  }
+  let wMax = 0;
+  for (const v of w) wMax = Math.max(wMax, Math.abs(v));
+  const tol = 1e-12 * Math.max(wMax, 1e-300) * Math.max(n, p);
+  /** Dual weights a = U diag(1/(w+α)) Uᵀ yc (β = Zᵀa); zero-curvature directions dropped (α = 0: minimum norm). */
+  const dual = (alpha: number): Float64Array => {
+    const a = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (w[i] <= tol) continue;
+      const f = uty[i] / (w[i] + alpha);
+      for (let r = 0; r < n; r++) a[r] += U[r * n + i] * f;
+    }
+    return a;
+  };
+  return { n, p, mean, std, Z, yMean, dual };
+}
+
+/**
+ * Ridge regression (the same objective and α grid as `ridgeCV`: squared error plus α·||β_std||²)
+ * in its dual form, for more features than samples: one n × n eigen-decomposition per fold.
+ */
+export function ridgeCVDual(F: NdArray, y: ArrayLike<number>, folds: { train: Int32Array; test: Int32Array }[], alphas: number[]): { coef: Float64Array; intercept: number; alpha: number; meanMse: number } {
+  const mse = new Float64Array(alphas.length);
+  for (const fold of folds) {
+    const sys = dualSystem(F, y, fold.train);
+    const Zt = standardRows(F, fold.test, sys.mean, sys.std);
+    const Kt = mulABt(Zt, fold.test.length, sys.Z, sys.n, sys.p);
+    alphas.forEach((alpha, k) => {
+      const a = sys.dual(alpha);
+      let s = 0;
+      for (let i = 0; i < fold.test.length; i++) {
+        let pred = sys.yMean;
+        for (let r = 0; r < sys.n; r++) pred += Kt[i * sys.n + r] * a[r];
+        s += (y[fold.test[i]] - pred) ** 2;
+      }
+      mse[k] += s / fold.test.length / folds.length;
+    });
+  }
+  let best = 0;
+  for (let k = 1; k < alphas.length; k++) if (mse[k] < mse[best] || (mse[k] === mse[best] && alphas[k] > alphas[best])) best = k;
+  const all = Int32Array.from({ length: F.shape[0] }, (_, i) => i);
+  const sys = dualSystem(F, y, all);
+  const a = sys.dual(alphas[best]);
+  const coef = new Float64Array(sys.p);
+  let intercept = sys.yMean;
+  for (let j = 0; j < sys.p; j++) {
+    let b = 0;
+    for (let r = 0; r < sys.n; r++) b += sys.Z[r * sys.p + j] * a[r];
+    coef[j] = b / sys.std[j];
+    intercept -= coef[j] * sys.mean[j];
+  }
+  return { coef, intercept, alpha: alphas[best], meanMse: mse[best] };
 }

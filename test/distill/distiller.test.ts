@@ -173,7 +173,7 @@ test('Distiller on 2D maps: peak counting through the wavelet\'s 3×3 kernels', 
     for (let k = 0; k < s * s; k++) X.data[i * s * s + k] = amp * rng.normal();
   }
   const G = ndarray(new Float64Array(n * s * s).map(() => rng.normal()), [n, s, s]);
-  const d = await new Distiller().fit(X, y, { teacherGrads: G, epochs: 1, levels: 2, grid: { lambdas: [0, 0.1], gammas: [0] }, baselines: ['db5'], cv: { folds: 3 } });
+  const d = await new Distiller().fit(X, y, { teacherGrads: G, epochs: 1, levels: 2, grid: { lambdas: [0, 0.1], gammas: [0] }, baselines: ['db5', 'haar'], cv: { folds: 3 } });
   assert.equal(d.fitted.chosen.features!.family, 'peaks');
   assert.equal(d.fitted.chosen.features!.kernels!.length, 4);
   assert.ok(d.fitted.chosen.cvScore! > 0.5, `CV R² ${d.fitted.chosen.cvScore}`);

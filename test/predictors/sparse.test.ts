@@ -81,3 +81,19 @@ test('logistic regression: gradient at the optimum is zero (first-order conditio
   assert.ok(acc > 0.7, `accuracy ${acc}`);
   assert.throws(() => logisticCV(X, new Float64Array(n), kFold(n, 5, 1)), /only one class/);
 });
+
+test('ridge in dual form (more features than samples) equals the primal ridgeCV', async () => {
+  const { ridgeCVDual } = await import('../../src/distill/heads.ts');
+  const { ridgeCV, defaultAlphas } = await import('../../src/predictors/linear.ts');
+  const n = 24, p = 40;
+  const { X, rng } = data(n, p, 12);
+  const y = new Float64Array(n).map((_, i) => X.data[i * p + 3] - X.data[i * p + 17] + 0.1 * rng.normal());
+  const folds = kFold(n, 4, 2);
+  const dual = ridgeCVDual(X, y, folds, defaultAlphas());
+  const primal = ridgeCV(X, y, { splits: folds });
+  assert.equal(dual.alpha, primal.alpha);
+  const best = primal.scores.find((s) => s.alpha === primal.alpha)!;
+  assert.ok(Math.abs(dual.meanMse - best.meanMse) < 1e-8 * best.meanMse, `${dual.meanMse} vs ${best.meanMse}`);
+  for (let j = 0; j < p; j++) assert.ok(Math.abs(dual.coef[j] - primal.model.coef[j]) < 1e-8, `coef ${j}`);
+  assert.ok(Math.abs(dual.intercept - primal.model.intercept) < 1e-8);
+});

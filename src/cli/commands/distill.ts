@@ -247,12 +247,13 @@ Examples:
       // ---- outputs (validated before writing: the model reloads) ----
       const text = model.toJson();
       Distiller.fromJson(text);
-      const report = distillReport(model, { test: testResults, explainX: test?.X ?? X, timings: { distill: fitSeconds } });
+      // No clock in the files: the same inputs and seed give byte-identical outputs.
+      const report = distillReport(model, { test: testResults, explainX: test?.X ?? X });
       const table = rankingTable(model, testResults);
       writeFileAtomic(join(out, 'model.json'), text);
       writeJsonAtomic(join(out, 'tables', 'candidates.json'), table);
       writeFileAtomic(join(out, 'tables', 'candidates.md'), tableToMarkdown(table));
-      writeFileAtomic(join(out, 'report.html'), renderReport(report));
+      writeFileAtomic(join(out, 'report.html'), renderReport(report, { generated: `from data ${st.fingerprint.sha256.slice(0, 16)}` }));
       if (model.trainedTeacher) await model.trainedTeacher.save(join(out, 'teacher'));
       teacher?.dispose();
       model.trainedTeacher?.dispose();
