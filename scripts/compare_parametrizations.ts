@@ -4,6 +4,10 @@
  * — on the data of the three studies, at small sizes, and writes one markdown file of tables.
  *
  *   nice -n 10 node --import tsx scripts/compare_parametrizations.ts --out docs/parametrization-tables.md
+ *   nice -n 10 node --import tsx scripts/compare_parametrizations.ts --studies synthetic-protocol --out docs/parametrization-synthetic-default.md
+ *
+ * The second runs the synthetic study's own protocol at its default size (data, teacher, seeds,
+ * warm-start chain over the λ grid, selection of the cell closest to db5) once per parametrisation.
  *
  * Per study the same teacher gradients feed both forms; every (λ, start) cell is fitted from the
  * same start with the same seed and batches (no warm start). Measured per fit, on the held-out
@@ -24,7 +28,9 @@ import { Chi2Classifier } from '../src/predictors/chi2.ts';
 import { extractPatches } from '../src/predictors/kernels.ts';
 import { binEdgesFromTraining, peakHistograms } from '../src/predictors/peaks.ts';
 import { evaluateOnTest, fitDownstream, LEVELS, trainTeacherOnTraining } from '../src/studies/molecular.ts';
-import { alignToTarget, distancePsi, generateSyntheticData, oracleGradient } from '../src/studies/synthetic.ts';
+import { alignToTarget, distancePsi, generateSyntheticData, oracleGradient, SYNTHETIC_PRESETS, SYNTHETIC_STARTS, warmStartPlan } from '../src/studies/synthetic.ts';
+import { initialFilter } from '../src/awd/adaptive.ts';
+import { Rng } from '../src/util/rng.ts';
 import { ensureBackend, r2Score, trainTeacher } from '../src/teachers/index.ts';
 import { writeFileAtomic } from '../src/util/atomic.ts';
 import { ndarray, sliceRows, type NdArray } from '../src/util/ndarray.ts';
@@ -101,8 +107,12 @@ const lossCells = (m: Measured) => [fmt(m.terms.reconstruction), fmt(m.terms.l1_
 
 const tAll = performance.now();
 out.push('# Penalty vs lattice parametrisation: measured tables', '');
-out.push(`Written by \`nice -n 10 node --import tsx scripts/compare_parametrizations.ts --out ${values.out}\` (seed ${seed}; ${new Date().toISOString().slice(0, 10)}).`);
-out.push('Loss terms are evaluated on the held-out split with the fit\'s own weights; `max|x − SWx|` is the largest perfect-reconstruction error on that split; `orth. defect` is max_k |Σ h[n]h[n−2k] − δ_k|. Same start, seed and batches for both forms, no warm start.', '');
+const studiesArg = values.studies === 'synthetic,molecular,cosmology,path' ? '' : ` --studies ${values.studies}`;
+const seedArg = seed === 1 ? '' : ` --seed ${seed}`;
+out.push(`Written by \`nice -n 10 node --import tsx scripts/compare_parametrizations.ts${studiesArg}${seedArg} --out ${values.out}\` (seed ${seed}; ${new Date().toISOString().slice(0, 10)}).`);
+if (!(studies.size === 1 && studies.has('synthetic-protocol'))) {
+  out.push('Loss terms are evaluated on the held-out split with the fit\'s own weights; `max|x − SWx|` is the largest perfect-reconstruction error on that split; `orth. defect` is max_k |Σ h[n]h[n−2k] − δ_k|. Same start, seed and batches for both forms, no warm start.', '');
+} else out.push('`max|x − SWx|`: the largest perfect-reconstruction error on the test signals.', '');
 
 // ---------------------------------------------------------------------------------------------
 // Synthetic (paper §4.1): distance to db5.
@@ -321,6 +331,57 @@ if (studies.has('path')) {
     }
   }
   out.push('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The synthetic study's protocol at its default size, both forms (same seeds as runSyntheticStudy).
+if (studies.has('synthetic-protocol')) {
+  const preset = SYNTHETIC_PRESETS.default;
+  const data = generateSyntheticData({ n: preset.n, nTrain: preset.nTrain, seed, levels: 4 });
+  const rng = new Rng(seed);
+  const teacherSeed = rng.nextUint32();
+  const awdSeed = rng.nextUint32();
+  const startRng = rng.fork();
+  await ensureBackend('wasm');
+  const trained = await trainTeacher('mlp', data.Xtrain, data.ytrain, { seed: teacherSeed, epochs: preset.teacherEpochs, hidden: [32, 32], batchSize: 100, learningRate: 1e-3 });
+  const teacherR2 = r2Score(data.ytest, await trained.teacher.predict(data.Xtest));
+  const G = await trained.teacher.inputGradients(data.Xtrain);
+  trained.teacher.dispose();
+  log(`synthetic-protocol teacher R² ${teacherR2.toFixed(4)}`);
+  const grid = preset.grid;
+  const plan = warmStartPlan(grid, true);
+  const hInits = SYNTHETIC_STARTS.map((st) => initialFilter(st.wavelet, st.initNoise, startRng.fork()));
+  out.push('## The synthetic study\'s protocol at its default size, both forms', '');
+  out.push(`As \`runSyntheticStudy({ size: 'default', seed: ${seed} })\`: ${preset.nTrain.toLocaleString('en')} training signals, MLP teacher (${preset.teacherEpochs} epochs, test R² ${fmt(teacherR2)}), the paper's three starts, λ ∈ {${grid.lambdas.join(', ')}} × γ = ${grid.gammas.join(', ')}, ${preset.awdEpochs} epochs per cell warm-started along λ, per start the cell closest to db5. The penalty rows repeat the study's computation (same seeds, data, teacher and chain; docs/study-synthetic.md reports them from an earlier commit); the lattice rows change only \`parametrization\` (the noisy db5 start is projected first).`, '');
+  const perCell: string[] = [];
+  out.push(row(['start', 'form', 'd before', 'd after (selected)', 'relative decrease', 'selected λ', 'max\\|x − SWx\\| of the selected']));
+  out.push(row(Array(7).fill('---')));
+  for (const [si, st] of SYNTHETIC_STARTS.entries()) {
+    for (const form of FORMS) {
+      const fits: AdaptiveWavelet[] = [];
+      const ds: number[] = [];
+      for (const [k, cell] of plan.entries()) {
+        const h0 = cell.from === null ? hInits[si] : fits[cell.from].h;
+        const w = AdaptiveWavelet.fit(data.Xtrain, {
+          teacherGrads: G, lambda: cell.lambda, gamma: cell.gamma, wavelet: Array.from(h0), levels: 4, mode: 'zero',
+          epochs: preset.awdEpochs, batchSize: 100, learningRate: 1e-3, seed: awdSeed + k, parametrization: form,
+        });
+        fits.push(w);
+        ds.push(waveletDistanceToNamed(w.h, 'db5'));
+      }
+      let best = 0;
+      for (let k = 1; k < ds.length; k++) if (ds[k] < ds[best]) best = k;
+      const h0 = form === 'lattice' ? latticeFit(hInits[si]).h : hInits[si];
+      const before = waveletDistanceToNamed(h0, 'db5');
+      out.push(row([st.label, form, fmt(before), fmt(ds[best]), `${(100 * (before - ds[best]) / before).toFixed(1)} %`, plan[best].lambda, fmt(prError(fits[best], data.Xtest))]));
+      perCell.push(row([st.label, form, ...ds.map((d) => fmt(d))]));
+      log(`synthetic-protocol ${st.label} ${form} done`);
+    }
+  }
+  out.push('', 'd after every cell (warm-started along λ):', '');
+  out.push(row(['start', 'form', ...grid.lambdas.map((l) => `λ = ${l}`)]));
+  out.push(row(Array(2 + grid.lambdas.length).fill('---')));
+  out.push(...perCell, '');
 }
 
 out.push(`Total wall time ${((performance.now() - tAll) / 1000).toFixed(0)} s on the shared 2-core machine (nice 10).`, '');

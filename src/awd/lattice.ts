@@ -17,10 +17,15 @@
  * moment (`Σh = √2`, `Σg = 0`) is exactly `Σθ ≡ π/4 (mod 2π)`. The fit therefore optimises the K−1
  * *free* angles θ₀ … θ_{K−2}, with `θ_{K−1} = π/4 − Σ_{k<K−1} θ_k`.
  *
+ * With `vanishingMoments: p > 1` the fit also keeps p vanishing moments, by a projection after
+ * every step ({@link projectMoments}) — not by construction.
+ *
  * @example
- * import { latticeAngles, latticeFilter } from 'awd';
- * const theta = latticeAngles(familyLowpass('db5'));   // 5 angles
- * const h = latticeFilter(theta);                       // db5 again, to ~1e-15
+ * import { familyLowpass, latticeAngles, latticeFilter, filterFromFreeAngles, freeAnglesVjp } from 'awd';
+ * const theta = latticeAngles(familyLowpass('db5'));    // 5 angles
+ * const h = latticeFilter(theta);                        // db5 again, to ~1e-15
+ * const free = theta.slice(0, 4);                        // the fit's parameters
+ * const dFree = freeAnglesVjp(free, dLdh);               // chain ∂L/∂h (from awdLoss) to the angles
  * @module
  */
 import { AwdError, assertFinite } from '../util/checks.ts';

@@ -86,6 +86,9 @@ test('exact initialisation from every named wavelet of even length (db, sym, coi
     checked++;
   }
   assert.ok(checked >= 45, `only ${checked} families checked`);
+  // A shorter wavelet zero-padded at the end is a point of the longer lattice (e.g. db5 in 12 taps).
+  const padded = [...familyLowpass('db5'), 0, 0];
+  assert.ok(latticeFit(padded).residual < 1e-14);
   assert.ok(worstDb < 1e-14, `db/coif/haar worst ${worstDb}`);
 });
 
