@@ -6,7 +6,8 @@
  */
 import { AwdError } from '../util/checks.ts';
 import type { NdArray } from '../util/ndarray.ts';
-import { readArray, writeArray, writeArrays } from '../node/io.ts';
+import { parseArraySpec, readArray, writeArray, writeArrays } from '../node/io.ts';
+import { existingFile } from './args.ts';
 import { UsageError } from './errors.ts';
 
 /** The help text's name for a data argument. */
@@ -17,7 +18,9 @@ const plain = (e: AwdError): string => e.message.replace(/^Error in [^:]+: /, ''
 /** Reads the array a data option names; a missing, unreadable or malformed file is a UsageError. */
 export async function readDataOption(option: string, spec: string): Promise<NdArray> {
   try {
-    return await readArray(spec);
+    const src = parseArraySpec(spec);
+    existingFile(option, src.path); // names a FIFO, a folder, … as such (before any read)
+    return await readArray(src);
   } catch (e) {
     if (e instanceof AwdError) throw new UsageError(`${option}: ${plain(e)}`);
     throw e;

@@ -5,7 +5,10 @@
  * Markdown renderers of src/report serve it.
  * @module
  */
-import type { StudyResult, Table } from '../studies/types.ts';
+import type { ReportContent, Table } from '../report/types.ts';
+
+/** A report page with its machine-readable results: structurally a study's `StudyResult`. */
+export type DistillReport = ReportContent & { results: Record<string, unknown> };
 import type { NdArray } from '../util/ndarray.ts';
 import { waveletFunctionsPlot } from '../report/wavelets.ts';
 import { familyLowpass } from '../wavelets/families.ts';
@@ -48,11 +51,11 @@ export function rankingTable(model: Distiller, test?: TestResults): Table {
   return { title: `Candidates ranked by training CV ${metric}`, columns, rows, notes };
 }
 
-/** The whole report as a StudyResult (`renderReport` turns it into HTML). */
-export function distillReport(model: Distiller, opts: { test?: TestResults; explainX?: NdArray; timings?: Record<string, number> } = {}): StudyResult {
+/** The whole report (`renderReport` turns it into HTML; `writeStudyRun` writes it as a run folder). */
+export function distillReport(model: Distiller, opts: { test?: TestResults; explainX?: NdArray; timings?: Record<string, number> } = {}): DistillReport {
   const st = model.fitted;
   const table = rankingTable(model, opts.test);
-  const figures: StudyResult['figures'] = [];
+  const figures: DistillReport['figures'] = [];
   const c = st.chosen;
   if (c.wavelet) {
     figures.push({

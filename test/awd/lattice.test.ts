@@ -72,7 +72,9 @@ test('exact initialisation from every named wavelet of even length (db, sym, coi
   // no orthonormal filter can be closer to them than that, so the bound scales with the defect.
   let worstDb = 0;
   let checked = 0;
-  for (const name of WAVELET_NAMES) {
+  // dmey (an FIR approximation of the Meyer wavelet, orthogonal only to ~2e-3) is not a lattice
+  // point; latticeFit projects it onto one (the nearest found from there).
+  for (const name of WAVELET_NAMES.filter((n) => n !== 'dmey')) {
     const h = familyLowpass(name);
     if (h.length % 2 !== 0) continue;
     const defect = orthDefect(h);
