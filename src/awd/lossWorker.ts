@@ -30,6 +30,7 @@ for (;;) {
   if (seq === seen) continue;
   seen = seq;
   Atomics.store(ctrl, CTRL.PICKED, seq);
+  if (init.exitAtJob === seq) process.exit(7);
   try {
     const b = Atomics.load(ctrl, CTRL.B);
     const weights = {} as Weights;

@@ -31,7 +31,7 @@ export const CTRL = { SEQ: 0, DONE: 1, READY: 2, STATUS: 3, B: 4, STOP: 5, DEAD:
 export const LIVENESS = { pickupSeconds: 10, finishSeconds: 30, finishFactor: 50, loadSeconds: 60 };
 
 /** For tests: sees each worker started, and may replace the worker's entry file. */
-export const workerHooks: { onStart?: (worker: Worker) => void; bootUrl?: URL } = {};
+export const workerHooks: { onStart?: (worker: Worker) => void; bootUrl?: URL; exitAtJob?: number } = {};
 const CTRL_SIZE = 8;
 const N_TERMS = TERM_NAMES.length;
 
@@ -52,6 +52,8 @@ export interface WorkerInit {
   filterLen: number;
   mode: Mode;
   levels: number;
+  /** For tests: the worker exits (code 7) when it picks up this job, as a crashing worker would. */
+  exitAtJob?: number;
 }
 
 /** Threads worth using for a fit of this size ('auto'), or the requested count. */
@@ -93,7 +95,7 @@ export class ShardedLoss {
         out: new SharedArrayBuffer(8 * (N_TERMS + 1 + filterLen)),
         error: new SharedArrayBuffer(1024),
       };
-      const init: WorkerInit = { shared, sampleShape: engine.sampleShape, filterLen, mode: engine.mode, levels: engine.levels };
+      const init: WorkerInit = { shared, sampleShape: engine.sampleShape, filterLen, mode: engine.mode, levels: engine.levels, exitAtJob: workerHooks.exitAtJob };
       const worker = new Worker(workerHooks.bootUrl ?? new URL('./lossWorkerBoot.mjs', import.meta.url), { workerData: init });
       worker.unref();
       const ctrl = new Int32Array(shared.ctrl);

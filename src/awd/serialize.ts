@@ -10,7 +10,7 @@ import { AwdError } from '../util/checks.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { VERSION } from '../version.ts';
 import { AdaptiveWavelet, type EpochRecord, type FitSettings } from './adaptive.ts';
-import { TERM_NAMES } from './loss.ts';
+import { TERM_NAMES, WEIGHTED_TERMS } from './loss.ts';
 import { parseMode, type Mode } from '../wavelets/modes.ts';
 
 export const WAVELET_FILE_FORMAT = 'awd-wavelet';
@@ -86,11 +86,25 @@ export function waveletFromJson(text: string, source = 'the wavelet file'): Adap
     throw new AwdError(where, `${source} holds no valid filter "h"`);
   }
   checkHistory(payload.history, source);
-  if (payload.settings !== null && (typeof payload.settings !== 'object' || Array.isArray(payload.settings))) {
-    throw new AwdError(where, `${source} has malformed "settings" (expected an object or null)`);
-  }
+  checkSettings(payload.settings, source);
   if (!Number.isInteger(payload.levels) || payload.levels < 1) throw new AwdError(where, `${source} has malformed "levels" ${JSON.stringify(payload.levels)} (expected an integer >= 1)`);
   return new AdaptiveWavelet(Float64Array.from(payload.h), payload.levels, parseMode(payload.mode, where), payload.settings, payload.history);
+}
+
+/** Checks saved fit settings: null, or an object with the fields a fit writes (the ones read back). */
+function checkSettings(settings: unknown, source: string): void {
+  const bad = (what: string): never => {
+    throw new AwdError('loadWavelet', `${source} has malformed "settings": ${what}; refit, or restore the original file`);
+  };
+  if (settings === null) return;
+  if (typeof settings !== 'object' || Array.isArray(settings)) bad('expected an object or null');
+  const st = settings as Record<string, unknown>;
+  const w = st.weights;
+  if (w === null || typeof w !== 'object' || Array.isArray(w)) bad('"weights" is not an object');
+  for (const k of WEIGHTED_TERMS) if (typeof (w as Record<string, unknown>)[k] !== 'number') bad(`"weights.${k}" is not a number`);
+  if (typeof st.init !== 'string' && !(Array.isArray(st.init) && st.init.every((v) => typeof v === 'number'))) bad('"init" is neither a wavelet name nor an array of numbers');
+  for (const k of ['initNoise', 'levels', 'epochs', 'batchSize', 'learningRate', 'seed', 'nTrain']) if (typeof st[k] !== 'number') bad(`"${k}" is not a number`);
+  if (!Array.isArray(st.sampleShape) || !st.sampleShape.every((v) => Number.isInteger(v))) bad('"sampleShape" is not an array of integers');
 }
 
 /** Checks a saved history: an array of { epoch, train: { term: number }, validation? }. */

@@ -199,7 +199,8 @@ export function studyRunInputs(dir: string): string[] {
   }
   const rels = [
     m.files?.settings ?? 'settings.json', m.files?.results ?? 'results.json',
-    ...(m.figures ?? []).map((f) => f?.file), ...(m.artifacts ?? []).map((a) => a?.file),
+    ...(Array.isArray(m.figures) ? m.figures : []).map((f) => f?.file),
+    ...(Array.isArray(m.artifacts) ? m.artifacts : []).map((a) => a?.file),
   ];
   for (const rel of rels) files.push(confinedPath(dir, rel, 'readStudyRun', files[0]));
   return files;
@@ -223,6 +224,12 @@ export function readStudyRun(dir: string): StudyResult {
   }
   if (m.format !== RUN_FORMAT) throw new AwdError(where, `${join(dir, 'run.json')} is not an awd run manifest (format '${String(m.format)}')`);
   if (m.formatVersion !== RUN_FORMAT_VERSION) throw new AwdError(where, `${join(dir, 'run.json')} has format version ${m.formatVersion}; this awd (${VERSION}) reads ${RUN_FORMAT_VERSION}`);
+  for (const k of ['tables', 'figures', 'artifacts', 'findings'] as const) {
+    const v = (m as unknown as Record<string, unknown>)[k];
+    if (v !== undefined && (!Array.isArray(v) || (k !== 'findings' && v.some((e) => e === null || typeof e !== 'object')))) {
+      throw new AwdError(where, `${join(dir, 'run.json')} has a malformed "${k}" (expected an array${k === 'findings' ? '' : ' of objects'}); rerun the study`);
+    }
+  }
   const parse = (rel: string): Record<string, unknown> => {
     try {
       return JSON.parse(readText(dir, rel));

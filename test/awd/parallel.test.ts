@@ -36,6 +36,17 @@ test('a worker killed mid-fit ends the fit with one error line within seconds', 
   assert.ok(seconds < 30, `ended after ${seconds.toFixed(1)} s`);
 });
 
+test('a worker that exits mid-fit (a crash) ends the fit at once, with its exit code', () => {
+  workerHooks.exitAtJob = 3;
+  const t0 = performance.now();
+  try {
+    assert.throws(() => AdaptiveWavelet.fit(X, OPTS), /worker thread 1 of the parallel fit exited: exit code 7; the fit stopped/);
+  } finally {
+    workerHooks.exitAtJob = undefined;
+  }
+  assert.ok((performance.now() - t0) / 1000 < LIVENESS.pickupSeconds, 'before the no-response deadline: the exit was seen');
+});
+
 test('a worker that fails to load reports its own error at once (not after the 60 s start timeout)', () => {
   workerHooks.bootUrl = new URL('./brokenWorker.mjs', import.meta.url);
   const t0 = performance.now();

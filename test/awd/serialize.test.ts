@@ -44,7 +44,11 @@ test('loadWavelet rejects a malformed history, settings or levels with a message
     [(o) => ((o.history as Record<string, unknown>[])[1].train = undefined), /record 1\.train is not an object/],
     [(o) => ((o.history as Record<string, Record<string, unknown>>[])[0].train.total = 'x'), /record 0\.train\.total is not a number/],
     [(o) => delete (o.history as Record<string, unknown>[])[2].epoch, /record 2 has no integer "epoch"/],
-    [(o) => (o.settings = 'db5'), /malformed "settings"/],
+    [(o) => (o.settings = 'db5'), /malformed "settings": expected an object or null/],
+    [(o) => (o.settings = {}), /malformed "settings": "weights" is not an object/],
+    [(o) => delete (o.settings as Record<string, Record<string, unknown>>).weights.l1_attr, /"weights\.l1_attr" is not a number/],
+    [(o) => ((o.settings as Record<string, unknown>).sampleShape = 'n'), /"sampleShape" is not an array of integers/],
+    [(o) => ((o.settings as Record<string, unknown>).init = { name: 'db5' }), /"init" is neither a wavelet name nor an array of numbers/],
     [(o) => (o.levels = 'four'), /malformed "levels"/],
   ];
   for (const [edit, pattern] of cases) assert.throws(() => waveletFromJson(resealed(text, edit)), pattern);

@@ -49,6 +49,13 @@ test('awd report reads no file outside the run directory: .., absolute paths and
     assert.equal(r.code, 2, name);
     assert.ok(!existsSync(join(dir, `${name}.html`)), `${name}: no report written`);
   }
+  // A malformed manifest is a bad input file: one line, exit 2.
+  const bad = join(dir, 'malformed');
+  handmadeRun(bad);
+  editManifest(bad, (m) => (m.figures = { file: 'x' }));
+  const malformed = await awd(['report', 'malformed'], dir);
+  assertFails(malformed, /run\.json has a malformed "figures" \(expected an array of objects\)/);
+  assert.equal(malformed.code, 2);
   // A link inside the run directory is fine.
   const ok = join(dir, 'inside');
   handmadeRun(ok);

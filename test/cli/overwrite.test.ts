@@ -11,7 +11,8 @@ import { copyFileSync, linkSync, mkdirSync, readFileSync, readdirSync, statSync,
 import { join } from 'node:path';
 import { AdaptiveWavelet } from '../../src/awd/adaptive.ts';
 import { saveWavelet } from '../../src/awd/serialize.ts';
-import { runCli } from '../../src/cli/main.ts';
+import type { Command } from 'commander';
+import { buildProgram, runCli } from '../../src/cli/main.ts';
 import { linePlot } from '../../src/report/svg.ts';
 import { writeStudyRun } from '../../src/studies/write.ts';
 import { writeTinyData } from './data.ts';
@@ -164,3 +165,18 @@ test('the real binary refuses awd fit --out = --data with one line, exit 2, the 
   assert.equal(r.code, 2);
   assert.ok(readFileSync(join(dir, 'X.npy')).equals(before));
 });
+
+test('every command that writes a file (--out, --plot, --save-grads) is covered by the cases above', () => {
+  const writers: string[] = [];
+  const walk = (cmd: Command, path: string[]): void => {
+    const name = [...path, cmd.name()].filter((n) => n !== 'awd');
+    if (cmd.options.some((o) => ['--out', '--plot', '--save-grads'].includes(o.long ?? ''))) writers.push(name.join(' '));
+    for (const sub of cmd.commands) walk(sub, name);
+  };
+  walk(buildProgram(), []);
+  const covered = new Set(CASES.map((c) => (c.args[0] === 'sweep' && c.args[1] === 'merge') || c.args[0] === 'teacher' ? c.args.slice(0, 2).join(' ') : c.args[0]));
+  const missing = writers.filter((w) => !covered.has(w));
+  assert.deepEqual(missing, [], `commands with an output but no case in test/cli/overwrite.test.ts (add one, and refuseOverwrite in the command): ${missing.join(', ')}`);
+  assert.ok(writers.length >= 9, `found ${writers.length} writing commands: ${writers.join(', ')}`);
+});
+
