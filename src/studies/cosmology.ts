@@ -105,6 +105,8 @@ export interface CnnTeacherTraining {
   /** Hidden sizes of the MLP head on the pooled features ([] = linear head). */
   head: number[];
   pool: 'mean' | 'logmean';
+  /** Channels of the per-pixel branch (0: none). */
+  pixelChannels: number;
   augment: 'none' | 'flips' | 'd4';
   lrSchedule: 'constant' | 'cosine' | 'step';
   /** Early stopping on the validation maps (null: all epochs); the best validation epoch's weights are kept either way. */
@@ -167,7 +169,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 100,
     teacherChannels: [4, 8],
     stemStride: 1,
-    teacherTraining: { head: [8], pool: 'logmean', augment: 'd4', lrSchedule: 'cosine', patience: null },
+    teacherTraining: { head: [8], pool: 'logmean', pixelChannels: 4, augment: 'd4', lrSchedule: 'cosine', patience: null },
     edgeMapsPerCosmology: 10,
     bins: 8,
     resamples: 1000,
@@ -189,7 +191,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 32,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
-    teacherTraining: { head: [32], pool: 'logmean', augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [32], pool: 'logmean', pixelChannels: 16, augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -211,7 +213,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 10,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
-    teacherTraining: { head: [32], pool: 'logmean', augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [32], pool: 'logmean', pixelChannels: 16, augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -484,6 +486,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     stemStride: s.stemStride,
     head: s.teacherTraining.head,
     pool: s.teacherTraining.pool,
+    pixelChannels: s.teacherTraining.pixelChannels,
     augment: s.teacherTraining.augment,
     lrSchedule: s.teacherTraining.lrSchedule,
     ...(s.teacherTraining.patience !== null ? { patience: s.teacherTraining.patience } : {}),
