@@ -113,6 +113,8 @@ export interface CnnTeacherTraining {
   /** Hidden sizes of the MLP head on the pooled features ([] = linear head). */
   head: number[];
   pool: 'mean' | 'logmean';
+  /** Channels of the per-pixel branch (0: none). */
+  pixelChannels: number;
   augment: 'none' | 'flips' | 'd4';
   lrSchedule: 'constant' | 'cosine' | 'step';
   /** Early stopping on the validation maps (null: all epochs); the best validation epoch's weights are kept either way. */
@@ -175,7 +177,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 100,
     teacherChannels: [4, 8],
     stemStride: 1,
-    teacherTraining: { head: [8], pool: 'logmean', augment: 'd4', lrSchedule: 'cosine', patience: null },
+    teacherTraining: { head: [8], pool: 'logmean', pixelChannels: 4, augment: 'd4', lrSchedule: 'cosine', patience: null },
     edgeMapsPerCosmology: 10,
     bins: 8,
     resamples: 1000,
@@ -197,7 +199,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 32,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
-    teacherTraining: { head: [32], pool: 'logmean', augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [32], pool: 'logmean', pixelChannels: 16, augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -219,7 +221,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 10,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
-    teacherTraining: { head: [32], pool: 'logmean', augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [32], pool: 'logmean', pixelChannels: 16, augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -492,6 +494,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     stemStride: s.stemStride,
     head: s.teacherTraining.head,
     pool: s.teacherTraining.pool,
+    pixelChannels: s.teacherTraining.pixelChannels,
     augment: s.teacherTraining.augment,
     lrSchedule: s.teacherTraining.lrSchedule,
     ...(s.teacherTraining.patience !== null ? { patience: s.teacherTraining.patience } : {}),

@@ -1,6 +1,6 @@
 /**
  * Study 2 of the paper (Ha et al. 2021, §4.2, Table 1 and Fig. 4): molecular-partner prediction.
- * Clathrin traces (length 40) → mean auxilin amplitude. An LSTM(20) teacher is trained on the
+ * Clathrin traces (length 40) → mean auxilin amplitude. An LSTM(40) teacher (capacity chosen by CV, early stopping) is trained on the
  * training tracks, its input gradients are taken once, AWD is fitted from db5 (J = 4, mode
  * `zero`) over a (λ, γ) grid, and the cell is chosen by the cross-validated R² of the downstream
  * model on the training set. The downstream model: for each of the J+1 coefficient arrays the 6
@@ -275,8 +275,11 @@ export interface LstmTeacherConfig {
   patience?: number | null;
 }
 
-/** The LSTM's hidden units, chosen by 3-fold CV on the default training split among 10, 20, 40 (scripts/molecular_teacher.ts). */
-export const TEACHER_HIDDEN = 20;
+/**
+ * The LSTM's hidden units, chosen by 3-fold CV on the default training split among 10, 20, 40
+ * (scripts/molecular_teacher.ts: mean held-out R² 0.465, 0.462, 0.480; docs/study-molecular.md).
+ */
+export const TEACHER_HIDDEN = 40;
 /** Early-stopping patience of the LSTM teacher (epochs). */
 export const TEACHER_PATIENCE = 8;
 
@@ -366,7 +369,7 @@ function gridFigure(sel: Selection, grid: Grid): Figure {
 }
 
 /**
- * Runs Study 2 (paper §4.2): data (simulator or the user's tracks) → LSTM(20) teacher on the
+ * Runs Study 2 (paper §4.2): data (simulator or the user's tracks) → LSTM(40) teacher on the
  * training split → its input gradients (once) → AWD over the (λ, γ) grid → selection by
  * cross-validated R² on the training split → 5 fit seeds at the selected cell → Table 1 on the
  * test split (AWD, db5, the LSTM, AWD with λ = 0), figures and findings.

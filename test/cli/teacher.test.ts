@@ -98,6 +98,7 @@ test('awd teacher predict / evaluate / train options: bad inputs give one line a
     [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--augment', 'd4'], /--augment d4 is for cnn teachers/],
     [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--patience', '3', '--val-fraction', '0'], /--patience needs a validation split/],
     [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--dropout', '1'], /--dropout must be/],
+    [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--pool', 'logmean'], /--head, --pool and --pixel-channels are for cnn teachers, not mlp/],
   ];
   const runs = await Promise.all(cases.map(([args]) => awd(args, dir)));
   runs.forEach((r, i) => {

@@ -44,6 +44,9 @@ interface TrainCli {
   lrMinFactor: string;
   augment: string;
   cv?: string;
+  head?: string;
+  pool: string;
+  pixelChannels: string;
 }
 
 /** Loads a saved teacher; a missing, damaged or foreign folder is a bad input file (exit 2). */
@@ -100,6 +103,9 @@ export function addTeacherCommand(program: Command): void {
     .option('--lr-step-factor <f>', 'step schedule: factor per decay', '0.5')
     .option('--lr-min-factor <f>', 'cosine schedule: final rate as a fraction of --lr', '0.01')
     .option('--augment <a>', 'cnn: none, flips or d4 (the 8 rotations/flips; square maps)', 'none')
+    .option('--head <sizes>', 'cnn: hidden sizes of an MLP on the pooled features, e.g. 32')
+    .option('--pool <p>', 'cnn: global pooling, mean or logmean', 'mean')
+    .option('--pixel-channels <n>', 'cnn: channels of a per-pixel (1×1) branch pooled straight to the head', '0')
     .option('--cv <k>', 'first estimate the score by k-fold cross-validation (mean ± std of the held-out R²)')
     .addHelpText('after', `
 Example:
@@ -134,7 +140,13 @@ Example:
         lrMinFactor: parseNumber('--lr-min-factor', o.lrMinFactor, { min: 0, max: 1 }),
         augment: parseChoice('--augment', o.augment, ['none', 'flips', 'd4'] as const),
         cv: o.cv === undefined ? undefined : parseInteger('--cv', o.cv, 2, 100),
+        head: o.head === undefined ? undefined : parseIntList('--head', o.head),
+        pool: parseChoice('--pool', o.pool, ['mean', 'logmean'] as const),
+        pixelChannels: parseInteger('--pixel-channels', o.pixelChannels, 0, 1024),
       };
+      if (kind !== 'cnn' && (opts.head !== undefined || opts.pool !== 'mean' || opts.pixelChannels > 0)) {
+        throw new UsageError(`--head, --pool and --pixel-channels are for cnn teachers, not ${kind}`);
+      }
       if (opts.augment !== 'none' && kind !== 'cnn') throw new UsageError(`--augment ${opts.augment} is for cnn teachers (images), not ${kind}`);
       if (opts.patience !== undefined && opts.validationFraction === 0) throw new UsageError('--patience needs a validation split: give --val-fraction > 0');
       if (o.hidden !== undefined) {
