@@ -25,6 +25,7 @@ import { AwdError } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { warnOnce } from '../util/warn.ts';
 import { checkFinite } from './transform1d.ts';
+import { specializedKernelsEnabled } from './kernels.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
 
@@ -96,38 +97,92 @@ export function dilatedRows(
   o0: Float64Array | null, o1: Float64Array | null,
 ): void {
   const F = f0.length;
-  // Interior k: every index k + s(u + c) lies in [0, n).
-  const kLo = Math.max(0, -s * c);
-  const kHi = Math.min(n, n - s * (F - 1 + c));
-  const idx = new Int32Array(F);
+  // Each row is first wrapped periodically into xp (xp[i] = x[(i + s·c) mod n]), so the sums
+  // read xp[k + s·u] with no index arithmetic: out[k] = Σ_u f[u] xp[k + s·u].
+  const P = n + s * (F - 1);
+  const xp = new Float64Array(P);
+  const first = mod(s * c, n);
+  const o0s = o0 ?? new Float64Array(rows * n);
+  const o1s = o1 ?? new Float64Array(rows * n);
   for (let r = 0; r < rows; r++) {
     const xo = r * n;
-    const border = (k: number): void => {
-      let a = 0;
-      let d = 0;
-      for (let u = 0; u < F; u++) {
-        const v = x[xo + mod(k + s * (u + c), n)];
-        a += f0[u] * v;
-        d += f1[u] * v;
-      }
-      if (o0) o0[xo + k] = a;
-      if (o1) o1[xo + k] = d;
-    };
-    for (let k = 0; k < Math.min(kLo, n); k++) border(k);
-    for (let u = 0; u < F; u++) idx[u] = xo + s * (u + c);
-    for (let k = kLo; k < kHi; k++) {
-      let a = 0;
-      let d = 0;
-      for (let u = 0; u < F; u++) {
-        const v = x[idx[u] + k];
-        a += f0[u] * v;
-        d += f1[u] * v;
-      }
-      if (o0) o0[xo + k] = a;
-      if (o1) o1[xo + k] = d;
+    wrapRow(x, xo, n, first, xp, P);
+    const gen = generated(F);
+    if (gen) {
+      gen.rows(xp, n, s, f0, f1, o0s, o1s, xo);
+      continue;
     }
-    for (let k = Math.max(kHi, kLo); k < n; k++) border(k);
+    for (let k = 0; k < n; k++) {
+      let a = 0;
+      let d = 0;
+      for (let u = 0, i = k; u < F; u++, i += s) {
+        const v = xp[i];
+        a += f0[u] * v;
+        d += f1[u] * v;
+      }
+      o0s[xo + k] = a;
+      o1s[xo + k] = d;
+    }
   }
+}
+
+/** xp[i] = x[xo + (first + i) mod n] for i < P. */
+function wrapRow(x: Float64Array, xo: number, n: number, first: number, xp: Float64Array, P: number): void {
+  for (let i = 0, j = xo + first, end = xo + n; i < P; i++) {
+    xp[i] = x[j++];
+    if (j === end) j = xo;
+  }
+}
+
+// Generated kernels per filter length: the taps in registers, one load per sample and tap, one
+// store per output; the same operations in the same order as the loops (identical results).
+interface SwtGenerated {
+  rows(xp: Float64Array, n: number, s: number, f0: Float64Array, f1: Float64Array, o0: Float64Array, o1: Float64Array, oo: number): void;
+  rowsSum(ap: Float64Array, dp: Float64Array, n: number, s: number, g0: Float64Array, g1: Float64Array, scale: number, out: Float64Array, oo: number): void;
+  cols(x: Float64Array, rowOff: Int32Array, W: number, f0: Float64Array, f1: Float64Array, o0: Float64Array, o1: Float64Array, oo: number): void;
+  colsSum(a: Float64Array, d: Float64Array, rowOff: Int32Array, W: number, g0: Float64Array, g1: Float64Array, scale: number, out: Float64Array, oo: number): void;
+}
+const MAX_GENERATED_TAPS = 40;
+const generatedKernels = new Map<number, SwtGenerated | null>();
+let swtCodegen = true;
+
+function generated(F: number): SwtGenerated | null {
+  if (!swtCodegen || F > MAX_GENERATED_TAPS || !specializedKernelsEnabled()) return null;
+  let g = generatedKernels.get(F);
+  if (g !== undefined) return g;
+  const us = Array.from({ length: F }, (_, u) => u);
+  const taps = (p: string, q: string): string => us.map((u) => `const ${p}${u} = ${q}[${u}];`).join(' ');
+  const sum = (terms: string[]): string => terms.join(' + ');
+  try {
+    g = {
+      rows: new Function('xp', 'n', 's', 'f0', 'f1', 'o0', 'o1', 'oo', `${taps('a', 'f0')} ${taps('b', 'f1')}
+        for (let k = 0; k < n; k++) {
+          ${us.map((u) => `const v${u} = xp[k + ${u} * s];`).join(' ')}
+          o0[oo + k] = ${sum(us.map((u) => `a${u} * v${u}`))};
+          o1[oo + k] = ${sum(us.map((u) => `b${u} * v${u}`))};
+        }`) as SwtGenerated['rows'],
+      rowsSum: new Function('ap', 'dp', 'n', 's', 'g0', 'g1', 'scale', 'out', 'oo', `${taps('a', 'g0')} ${taps('b', 'g1')}
+        for (let k = 0; k < n; k++) {
+          ${us.map((u) => `const i${u} = k + ${u} * s;`).join(' ')}
+          out[oo + k] = scale * (${sum(us.map((u) => `a${u} * ap[i${u}] + b${u} * dp[i${u}]`))});
+        }`) as SwtGenerated['rowsSum'],
+      cols: new Function('x', 'rowOff', 'W', 'f0', 'f1', 'o0', 'o1', 'oo', `${taps('a', 'f0')} ${taps('b', 'f1')} ${taps('r', 'rowOff')}
+        for (let j = 0; j < W; j++) {
+          ${us.map((u) => `const v${u} = x[r${u} + j];`).join(' ')}
+          o0[oo + j] = ${sum(us.map((u) => `a${u} * v${u}`))};
+          o1[oo + j] = ${sum(us.map((u) => `b${u} * v${u}`))};
+        }`) as SwtGenerated['cols'],
+      colsSum: new Function('a', 'd', 'rowOff', 'W', 'g0', 'g1', 'scale', 'out', 'oo', `${taps('p', 'g0')} ${taps('q', 'g1')} ${taps('r', 'rowOff')}
+        for (let j = 0; j < W; j++) {
+          out[oo + j] = scale * (${sum(us.map((u) => `p${u} * a[r${u} + j] + q${u} * d[r${u} + j]`))});
+        }`) as SwtGenerated['colsSum'],
+    };
+  } catch {
+    swtCodegen = false; // code generation disallowed: the loops run
+    g = null;
+  }
+  generatedKernels.set(F, g);
+  return g;
 }
 
 /**
@@ -139,15 +194,22 @@ export function dilatedRowsSum(
   s: number, c: number, scale: number, out: Float64Array, accumulate: boolean,
 ): void {
   const F = g0.length;
+  const P = n + s * (F - 1);
+  const ap = new Float64Array(P);
+  const dp = new Float64Array(P);
+  const first = mod(s * c, n);
+  const gen = accumulate ? null : generated(F);
   for (let r = 0; r < rows; r++) {
     const o = r * n;
+    if (a) wrapRow(a, o, n, first, ap, P);
+    if (d) wrapRow(d, o, n, first, dp, P);
+    if (gen) {
+      gen.rowsSum(ap, dp, n, s, g0, g1, scale, out, o);
+      continue;
+    }
     for (let k = 0; k < n; k++) {
       let sum = 0;
-      for (let u = 0; u < F; u++) {
-        const j = o + mod(k + s * (u + c), n);
-        if (a) sum += g0[u] * a[j];
-        if (d) sum += g1[u] * d[j];
-      }
+      for (let u = 0, i = k; u < F; u++, i += s) sum += g0[u] * ap[i] + g1[u] * dp[i];
       out[o + k] = accumulate ? out[o + k] + scale * sum : scale * sum;
     }
   }
@@ -162,25 +224,27 @@ export function dilatedCols(
   o0: Float64Array | null, o1: Float64Array | null, oOff: number,
 ): void {
   const F = f0.length;
+  const o0s = o0 ?? new Float64Array(oOff + n * W);
+  const o1s = o1 ?? new Float64Array(oOff + n * W);
+  const rowOff = new Int32Array(F);
+  const gen = generated(F);
   for (let k = 0; k < n; k++) {
+    for (let u = 0; u < F; u++) rowOff[u] = xOff + mod(k + s * (u + c), n) * W;
     const ok = oOff + k * W;
-    if (o0) o0.fill(0, ok, ok + W);
-    if (o1) o1.fill(0, ok, ok + W);
-    for (let u = 0; u < F; u++) {
-      const xr = xOff + mod(k + s * (u + c), n) * W;
-      const p = f0[u];
-      const q = f1[u];
-      if (o0 && o1) {
-        for (let j = 0; j < W; j++) {
-          const v = x[xr + j];
-          o0[ok + j] += p * v;
-          o1[ok + j] += q * v;
-        }
-      } else if (o0) {
-        for (let j = 0; j < W; j++) o0[ok + j] += p * x[xr + j];
-      } else if (o1) {
-        for (let j = 0; j < W; j++) o1[ok + j] += q * x[xr + j];
+    if (gen) {
+      gen.cols(x, rowOff, W, f0, f1, o0s, o1s, ok);
+      continue;
+    }
+    for (let j = 0; j < W; j++) {
+      let a = 0;
+      let d = 0;
+      for (let u = 0; u < F; u++) {
+        const v = x[rowOff[u] + j];
+        a += f0[u] * v;
+        d += f1[u] * v;
       }
+      o0s[ok + j] = a;
+      o1s[ok + j] = d;
     }
   }
 }
@@ -191,15 +255,22 @@ export function dilatedColsSum(
   s: number, c: number, scale: number, out: Float64Array, outOff: number,
 ): void {
   const F = g0.length;
+  const zeros = a && d ? null : new Float64Array(inOff + n * W);
+  const A = a ?? zeros!;
+  const D = d ?? zeros!;
+  const rowOff = new Int32Array(F);
+  const gen = generated(F);
   for (let k = 0; k < n; k++) {
+    for (let u = 0; u < F; u++) rowOff[u] = inOff + mod(k + s * (u + c), n) * W;
     const ok = outOff + k * W;
-    out.fill(0, ok, ok + W);
-    for (let u = 0; u < F; u++) {
-      const ir = inOff + mod(k + s * (u + c), n) * W;
-      const p = scale * g0[u];
-      const q = scale * g1[u];
-      if (a) for (let j = 0; j < W; j++) out[ok + j] += p * a[ir + j];
-      if (d) for (let j = 0; j < W; j++) out[ok + j] += q * d[ir + j];
+    if (gen) {
+      gen.colsSum(A, D, rowOff, W, g0, g1, scale, out, ok);
+      continue;
+    }
+    for (let j = 0; j < W; j++) {
+      let sum = 0;
+      for (let u = 0; u < F; u++) sum += g0[u] * A[rowOff[u] + j] + g1[u] * D[rowOff[u] + j];
+      out[ok + j] = scale * sum;
     }
   }
 }
