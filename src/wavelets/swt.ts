@@ -164,7 +164,7 @@ function generated(F: number): SwtGenerated | null {
       rowsSum: new Function('ap', 'dp', 'n', 's', 'g0', 'g1', 'scale', 'out', 'oo', `${taps('a', 'g0')} ${taps('b', 'g1')}
         for (let k = 0; k < n; k++) {
           ${us.map((u) => `const i${u} = k + ${u} * s;`).join(' ')}
-          out[oo + k] = scale * (${sum(us.map((u) => `a${u} * ap[i${u}] + b${u} * dp[i${u}]`))});
+          out[oo + k] = scale * (${sum(us.map((u) => `(a${u} * ap[i${u}] + b${u} * dp[i${u}])`))});
         }`) as SwtGenerated['rowsSum'],
       cols: new Function('x', 'rowOff', 'W', 'f0', 'f1', 'o0', 'o1', 'oo', `${taps('a', 'f0')} ${taps('b', 'f1')} ${taps('r', 'rowOff')}
         for (let j = 0; j < W; j++) {
@@ -174,7 +174,7 @@ function generated(F: number): SwtGenerated | null {
         }`) as SwtGenerated['cols'],
       colsSum: new Function('a', 'd', 'rowOff', 'W', 'g0', 'g1', 'scale', 'out', 'oo', `${taps('p', 'g0')} ${taps('q', 'g1')} ${taps('r', 'rowOff')}
         for (let j = 0; j < W; j++) {
-          out[oo + j] = scale * (${sum(us.map((u) => `p${u} * a[r${u} + j] + q${u} * d[r${u} + j]`))});
+          out[oo + j] = scale * (${sum(us.map((u) => `(p${u} * a[r${u} + j] + q${u} * d[r${u} + j])`))});
         }`) as SwtGenerated['colsSum'],
     };
   } catch {
