@@ -11,7 +11,7 @@ import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { analyzeRows } from './kernels.ts';
 import { dwtMaxLevel, extensionMap, parseMode, type Mode } from './modes.ts';
 import { dwt, idwt, checkFinite } from './transform1d.ts';
-import { dwt2, idwt2 } from './transform2d.ts';
+import { dwt2, idwt2, wavedec2Batch } from './transform2d.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
 
@@ -335,4 +335,26 @@ export function waveletPacketBatch(X: NdArray, w: WaveletLike, mode: Mode = 'sym
     nodes = graycodeOrder(level).map((p) => byPath.get(p)!);
   }
   return { paths: nodes.map((nd) => nd.path), coeffs: nodes.map((nd) => ndarray(nd.data, [b, len])) };
+}
+
+/**
+ * The full 2D packet decomposition of every image of a batch (b × rows × cols) down to `level`:
+ * the nodes of that level in natural order ('a', 'h', 'v', 'd' per step), each b × rows_j × cols_j
+ * — what `WaveletPacket2D(image).getLevel(level)` gives for every image.
+ */
+export function waveletPacket2DBatch(X: NdArray, w: WaveletLike, mode: Mode = 'smooth', level = 1): PacketLevelBatch {
+  if (X.shape.length !== 3 || X.shape.some((d) => d < 1)) throw new AwdError('waveletPacket2DBatch', `expected a batch of shape [n, rows, cols], got [${X.shape.join(', ')}]`);
+  if (!Number.isInteger(level) || level < 1) throw new AwdError('waveletPacket2DBatch', `level must be an integer >= 1, got ${level}`);
+  const wl = resolveWavelet(w);
+  let nodes: { path: string; data: NdArray }[] = [{ path: '', data: X }];
+  for (let j = 0; j < level; j++) {
+    const next: { path: string; data: NdArray }[] = [];
+    for (const node of nodes) {
+      const c = wavedec2Batch(node.data, wl, mode, 1);
+      const d = c.details[0];
+      next.push({ path: node.path + 'a', data: c.approx }, { path: node.path + 'h', data: d.cH }, { path: node.path + 'v', data: d.cV }, { path: node.path + 'd', data: d.cD });
+    }
+    nodes = next;
+  }
+  return { paths: nodes.map((n) => n.path), coeffs: nodes.map((n) => n.data) };
 }

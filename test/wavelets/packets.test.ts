@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ndarray } from '../../src/util/ndarray.ts';
-import { WaveletPacket, WaveletPacket2D, waveletPacketBatch, graycodeOrder } from '../../src/wavelets/packets.ts';
+import { WaveletPacket, WaveletPacket2D, waveletPacketBatch, waveletPacket2DBatch, graycodeOrder } from '../../src/wavelets/packets.ts';
 import type { Mode } from '../../src/wavelets/modes.ts';
 
 interface Array2 { rows: number; cols: number; data: number[] }
@@ -111,4 +111,20 @@ test('packet trees refuse bad paths and levels with the fix', () => {
   assert.throws(() => wp.get('aaaaa'), /deeper than maxlevel 4/);
   assert.throws(() => wp.getLevel(5), /cannot be greater than the maximum decomposition level \(4\)/);
   assert.throws(() => wp.remove(''), /root node cannot be removed/);
+});
+
+test('waveletPacket2DBatch equals the 2D trees image by image', () => {
+  const c = fx.cases2.reduce((a, b) => (b.levels.length > a.levels.length ? b : a));
+  const x = fx.inputs[c.input].data;
+  const n = c.rows * c.cols;
+  const X = ndarray(Float64Array.from([...x.map((v) => 3 * v), ...x]), [2, c.rows, c.cols]);
+  const lv = c.levels[c.levels.length - 1];
+  const got = waveletPacket2DBatch(X, c.wavelet, c.mode, lv.level);
+  assert.deepEqual(got.paths, lv.natural);
+  got.paths.forEach((p, i) => {
+    const size = got.coeffs[i].shape[1] * got.coeffs[i].shape[2];
+    close(got.coeffs[i].data.subarray(size), lv.data[p].data, `image 1 ${p}`);
+    close(got.coeffs[i].data.subarray(0, size), lv.data[p].data.map((v) => 3 * v), `image 0 ${p}`);
+  });
+  assert.ok(n > 0);
 });
