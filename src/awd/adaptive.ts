@@ -18,7 +18,7 @@ import { dwtCoeffLen, parseMode, type Mode } from '../wavelets/modes.ts';
 import { Wavelet } from '../wavelets/wavelet.ts';
 import { Adam } from './adam.ts';
 import { highpassOf } from './constraints.ts';
-import { makeEngine, type FilterBankEngine } from './engine.ts';
+import { makeEngine, type FilterBankEngine, type TransformKind } from './engine.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
 import { awdLoss, resolveWeights, TERM_NAMES, type TermName, type Weights } from './loss.ts';
 
@@ -41,6 +41,8 @@ export interface FitSettings {
   sampleShape: number[];
   /** Threads used (results are bit-identical only for the same count). */
   threads?: number;
+  /** The transform fitted: 'dwt' (absent in older files) or 'swt' (undecimated). */
+  transform?: TransformKind;
 }
 
 /** One row of the training history: mean of every term over the epoch's batches. */
@@ -97,6 +99,13 @@ export interface FitOptions {
    * 2 cores for long fits and 1 otherwise. Bit-identical repeats need the same thread count.
    */
   threads?: number | 'auto';
+  /**
+   * The transform to learn: 'dwt' (default, the paper's decimated transform) or 'swt', the
+   * undecimated (stationary) transform — shift-invariant coefficients and attributions, every
+   * block as long as the signal; signals only (1D), length a multiple of 2^levels, periodic
+   * boundaries; evaluated on one thread.
+   */
+  transform?: TransformKind;
 }
 
 /** Checks a data set and its teacher gradients; returns the per-sample shape. */
@@ -141,6 +150,8 @@ function gatherRows(src: Float64Array, rowSize: number, idx: Int32Array, start: 
 /** A fitted (or given) adaptive wavelet: the lowpass filter h plus the transform's settings. */
 export class AdaptiveWavelet {
   private engines = new Map<string, FilterBankEngine>();
+  /** The transform: 'dwt' (decimated) or 'swt' (undecimated; see `FitOptions.transform`). */
+  readonly transformKind: TransformKind;
 
   constructor(
     /** The lowpass filter h (PyWavelets' rec_lo convention). */
@@ -149,7 +160,10 @@ export class AdaptiveWavelet {
     readonly mode: Mode,
     readonly settings: FitSettings | null = null,
     readonly history: EpochRecord[] = [],
+    transform?: TransformKind,
   ) {
+    this.transformKind = transform ?? settings?.transform ?? 'dwt';
+    if (this.transformKind !== 'dwt' && this.transformKind !== 'swt') throw new AwdError('AdaptiveWavelet', `transform must be 'dwt' or 'swt', got '${String(this.transformKind)}'`);
     if (h.length < 2 || h.length % 2 !== 0) throw new AwdError('AdaptiveWavelet', `the filter must have an even length >= 2, got ${h.length}`);
     assertFinite('AdaptiveWavelet', 'the filter', h);
     assertInt('AdaptiveWavelet', 'levels', levels, 1);
@@ -179,6 +193,10 @@ export class AdaptiveWavelet {
   engineFor(sampleShape: number[]): FilterBankEngine {
     const key = sampleShape.join('x');
     let e = this.engines.get(key);
+    if (!e && this.transformKind === 'swt') {
+      e = makeEngine(sampleShape, this.h.length, this.mode, this.levels, 'swt');
+      this.engines.set(key, e);
+    }
     if (!e) {
       const n = Math.min(...sampleShape);
       let len = n;
@@ -277,13 +295,16 @@ export class AdaptiveWavelet {
     const h = initialFilter(init, opts.initNoise ?? 0, rng.fork());
     const shuffleRng = rng.fork();
 
-    const model = new AdaptiveWavelet(h, levels, mode);
+    const transform = opts.transform ?? 'dwt';
+    if (transform !== 'dwt' && transform !== 'swt') throw new AwdError(where, `transform must be 'dwt' or 'swt', got '${String(transform)}'`);
+    const model = new AdaptiveWavelet(h, levels, mode, null, [], transform);
     const engine = model.engineFor(sampleShape);
     const adam = new Adam(h.length, lr);
     const history: EpochRecord[] = [];
     const batches = Math.ceil(n / batchSize);
     let best = { total: Infinity, h: Float64Array.from(h), epoch: 0 };
-    const threads = chooseThreads(opts.threads, n * sizeOf(sampleShape), epochs);
+    // (The worker threads build DWT engines: the SWT fit runs on one thread.)
+    const threads = transform === 'swt' ? 1 : chooseThreads(opts.threads, n * sizeOf(sampleShape), epochs);
     const sharded = threads > 1 ? new ShardedLoss(engine, h.length, threads, batchSize) : null;
 
     try {
@@ -324,6 +345,7 @@ export class AdaptiveWavelet {
       levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience,
       nTrain: n, sampleShape, threads,
     };
+    if (transform !== 'dwt') settings.transform = transform;
     return new AdaptiveWavelet(h, levels, mode, settings, history);
   }
 

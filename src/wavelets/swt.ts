@@ -605,3 +605,156 @@ export function iswt2Batch(levels: Swt2BatchLevel[], w: WaveletLike, opts: { nor
   const details = levels.map((l) => ({ cH: l.cH.data, cV: l.cV.data, cD: l.cD.data }));
   return ndarray(iswt2Core('iswt2Batch', levels[0].cA.data, details, b, R, C, w, opts.norm === true), [b, R, C]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Filter derivatives and the batched multilevel operators of the learnable SWT
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Filter derivative of a dilated correlation: `dF[u] += scale · Σ_r Σ_k g[r,k] · x[r, (k + s(u + c)) mod n]`
+ * (∂⟨g, dilatedRows(x)⟩/∂f[u], and of the synthesis through ⟨g, ½ Lᵀ a⟩ = ½ ⟨L g, a⟩).
+ */
+export function dilatedRowsFilterGrad(g: Float64Array, x: Float64Array, rows: number, n: number, s: number, c: number, dF: Float64Array, scale: number): void {
+  const F = dF.length;
+  const P = n + s * (F - 1);
+  const xp = new Float64Array(P);
+  const first = mod(s * c, n);
+  const acc = new Float64Array(F);
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    wrapRow(x, o, n, first, xp, P);
+    for (let u = 0; u < F; u++) {
+      let sum = 0;
+      for (let k = 0, i = u * s; k < n; k++, i++) sum += g[o + k] * xp[i];
+      acc[u] += sum;
+    }
+  }
+  for (let u = 0; u < F; u++) dF[u] += scale * acc[u];
+}
+
+/** Batched multilevel 1D SWT with the kernels' taps lo, hi (b signals of length n, J levels). */
+export class SwtPlan1D {
+  constructor(readonly n: number, readonly filterLen: number, readonly levels: number) {
+    if (!Number.isInteger(levels) || levels < 1) throw new AwdError('SwtPlan1D', `the number of levels must be an integer >= 1, got ${levels}`);
+    if (n % 2 ** levels !== 0) {
+      throw new AwdError('SwtPlan1D', `the undecimated transform with ${levels} levels needs a length that is a multiple of 2^${levels} = ${2 ** levels}, got ${n}; use fewer levels or pad the signals`);
+    }
+  }
+  /** Dilation of level j (1-based). */
+  step(j: number): number {
+    return 2 ** (j - 1);
+  }
+  get c(): number {
+    return 1 - this.filterLen / 2;
+  }
+}
+
+/** Forward state of the multilevel SWT: approximations[j] = A_j (b × n); [0] is the input. */
+export interface SwtAnalysis1D {
+  approx: Float64Array;
+  details: Float64Array[];
+  approximations: Float64Array[];
+}
+
+/** J levels of the SWT of b signals (filters lo, hi = the kernels' analysis taps). */
+export function swtAnalysis1d(plan: SwtPlan1D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): SwtAnalysis1D {
+  const { n } = plan;
+  const approximations = [x];
+  const details: Float64Array[] = [];
+  for (let j = 1; j <= plan.levels; j++) {
+    const A = new Float64Array(b * n);
+    const D = new Float64Array(b * n);
+    dilatedRows(approximations[j - 1], b, n, lo, hi, plan.step(j), plan.c, A, D);
+    approximations.push(A);
+    details.push(D);
+  }
+  return { approx: approximations[plan.levels], details, approximations };
+}
+
+/** Backward of `swtAnalysis1d`: filter gradients into dLo, dHi; the input gradient when asked. */
+export function swtAnalysisBackward1d(
+  plan: SwtPlan1D, fwd: SwtAnalysis1D, b: number, gApprox: Float64Array, gDetails: (Float64Array | null)[],
+  lo: Float64Array, hi: Float64Array, dLo: Float64Array, dHi: Float64Array, wantInput = false,
+): Float64Array | null {
+  const { n } = plan;
+  const rlo = lo.slice().reverse();
+  const rhi = hi.slice().reverse();
+  let g = gApprox;
+  for (let j = plan.levels; j >= 1; j--) {
+    const s = plan.step(j);
+    const src = fwd.approximations[j - 1];
+    const gd = gDetails[j - 1];
+    dilatedRowsFilterGrad(g, src, b, n, s, plan.c, dLo, 1);
+    if (gd) dilatedRowsFilterGrad(gd, src, b, n, s, plan.c, dHi, 1);
+    if (j === 1 && !wantInput) return null;
+    const prev = new Float64Array(b * n);
+    dilatedRowsSum(g, gd, b, n, rlo, rhi, s, -plan.filterLen / 2, 1, prev, false);
+    g = prev;
+  }
+  return g;
+}
+
+/** Forward state of the multilevel inverse SWT (the inputs of each level, for the backward pass). */
+export interface SwtSynthesis1D {
+  out: Float64Array;
+  /** inputs[j-1]: the approximation entering level j. */
+  inputs: Float64Array[];
+  details: Float64Array[];
+}
+
+/** The inverse SWT y_{j-1} = ½ (Lᵀ y_j + Hᵀ D_j) from level J down to 1. */
+export function swtSynthesis1d(plan: SwtPlan1D, approx: Float64Array, details: Float64Array[], b: number, lo: Float64Array, hi: Float64Array): SwtSynthesis1D {
+  const { n } = plan;
+  const rlo = lo.slice().reverse();
+  const rhi = hi.slice().reverse();
+  const inputs: Float64Array[] = new Array(plan.levels);
+  let cur = approx;
+  for (let j = plan.levels; j >= 1; j--) {
+    inputs[j - 1] = cur;
+    const next = new Float64Array(b * n);
+    dilatedRowsSum(cur, details[j - 1], b, n, rlo, rhi, plan.step(j), -plan.filterLen / 2, 0.5, next, false);
+    cur = next;
+  }
+  return { out: cur, inputs, details };
+}
+
+/**
+ * Backward of `swtSynthesis1d` for the output gradient gOut: the coefficient gradients
+ * (`[approx, details…]`), filter gradients when dLo/dHi are given, and the per-level output
+ * gradients in `trace`. With fwd = null and no filters it is the adjoint Sᵀ.
+ */
+export function swtSynthesisBackward1d(
+  plan: SwtPlan1D, fwd: SwtSynthesis1D | null, b: number, gOut: Float64Array, lo: Float64Array, hi: Float64Array,
+  dLo: Float64Array | null, dHi: Float64Array | null, trace?: Float64Array[],
+): { approx: Float64Array; details: Float64Array[] } {
+  const { n } = plan;
+  const details: Float64Array[] = new Array(plan.levels);
+  let g = gOut;
+  for (let j = 1; j <= plan.levels; j++) {
+    const s = plan.step(j);
+    trace?.push(g);
+    if (fwd && dLo && dHi) {
+      dilatedRowsFilterGrad(fwd.inputs[j - 1], g, b, n, s, plan.c, dLo, 0.5);
+      dilatedRowsFilterGrad(fwd.details[j - 1], g, b, n, s, plan.c, dHi, 0.5);
+    }
+    const gA = new Float64Array(b * n);
+    const gD = new Float64Array(b * n);
+    dilatedRows(g, b, n, lo, hi, s, plan.c, gA, gD);
+    for (let i = 0; i < gA.length; i++) {
+      gA[i] *= 0.5;
+      gD[i] *= 0.5;
+    }
+    details[j - 1] = gD;
+    g = gA;
+  }
+  return { approx: g, details };
+}
+
+/** ∂⟨g, S c⟩/∂(lo, hi) for the synthesis `fwd` of c, from the trace of g's adjoint pass. */
+export function swtSynthesisFilterGrad1d(plan: SwtPlan1D, fwd: SwtSynthesis1D, b: number, trace: Float64Array[], dLo: Float64Array, dHi: Float64Array): void {
+  for (let j = 1; j <= plan.levels; j++) {
+    const g = trace[j - 1];
+    dilatedRowsFilterGrad(fwd.inputs[j - 1], g, b, plan.n, plan.step(j), plan.c, dLo, 0.5);
+    dilatedRowsFilterGrad(fwd.details[j - 1], g, b, plan.n, plan.step(j), plan.c, dHi, 0.5);
+  }
+}
