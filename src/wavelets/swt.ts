@@ -26,6 +26,7 @@ import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { warnOnce } from '../util/warn.ts';
 import { checkFinite } from './transform1d.ts';
 import { specializedKernelsEnabled } from './kernels.ts';
+import { uninitializedArray } from './scratch.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
 
@@ -365,8 +366,9 @@ function swtCore(where: string, x: Float64Array, b: number, n: number, w: Wavele
   const levels: { cA: Float64Array; cD: Float64Array }[] = [];
   let a = x;
   for (let i = start; i < start + J; i++) {
-    const cA = new Float64Array(b * n);
-    const cD = new Float64Array(b * n);
+    // Every value is written by the kernel.
+    const cA = uninitializedArray(b * n);
+    const cD = uninitializedArray(b * n);
     swtLevelRows(a, b, n, t, 2 ** i, cA, cD);
     levels.push({ cA, cD });
     a = cA;
@@ -518,7 +520,8 @@ function swt2Core(where: string, x: Float64Array, b: number, R: number, C: numbe
   let a = x;
   const size = R * C;
   for (let i = start; i < start + J; i++) {
-    const lv = { cA: new Float64Array(b * size), cH: new Float64Array(b * size), cV: new Float64Array(b * size), cD: new Float64Array(b * size) };
+    // Every value is written by the kernels.
+    const lv = { cA: uninitializedArray(b * size), cH: uninitializedArray(b * size), cV: uninitializedArray(b * size), cD: uninitializedArray(b * size) };
     for (let k = 0; k < b; k++) swt2LevelImage(a, k * size, R, C, t, 2 ** i, lv.cA, lv.cH, lv.cV, lv.cD, k * size, work);
     levels.push(lv);
     a = lv.cA;
