@@ -18,11 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/util/rng.ts';
 import { ndarray, type NdArray } from '../src/util/ndarray.ts';
-import { wavedecBatch, waverecBatch, wavedec2Batch, waverec2Batch } from '../src/wavelets/index.ts';
+import { wavedecBatch, waverecBatch, wavedec2Batch, waverec2Batch, swtBatch, swt2Batch, waveletPacketBatch, waveletPacket2DBatch } from '../src/wavelets/index.ts';
 import { measureOnce, PythonSession, pythonHas, registerSuite, summarize, type BenchRow, type Timing } from './harness.ts';
 
 /** DESIGN.md §4: PyWavelets on this project's 2-core machine. */
-const ANCHORS = { '1d': 0.25, '2d': 0.56 };
+const ANCHORS: Record<string, number> = { '1d': 0.25, '2d': 0.56 };
 
 const PY_SCRIPT = String.raw`
 import sys, json, time, resource
@@ -52,6 +52,35 @@ for line in sys.stdin:
         t, cpu = time.perf_counter() - t0, time.process_time() - c0
         faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
         print(json.dumps({'t': t, 'cpu': cpu, 'faults': faults, 'check': float(c[0].sum()), 'err': float(np.abs(r - x).max())}), flush=True)
+    elif cmd[0] in ('runswt1d', 'runswt2d', 'runwp1d', 'runwp2d'):
+        # Forward transforms only: PyWavelets 1.1.1's iswt / iswt2 / WaveletPacket take one signal
+        # or image (no axis), so the batched inverse has no PyWavelets counterpart to time.
+        key = cmd[0][3:]
+        x = data[key]
+        f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        t0, c0 = time.perf_counter(), time.process_time()
+        if key == 'swt1d':
+            first = pywt.swt(x, 'db5', level=3, axis=-1, trim_approx=True)[0]
+        elif key == 'swt2d':
+            first = pywt.swt2(x, 'db5', level=3, axes=(-2, -1), trim_approx=True)[0]
+        elif key == 'wp1d':
+            # WaveletPacket(row).get_level(3) for every row, vectorised: the full tree by dwt along axis -1
+            nodes = [x]
+            for _ in range(3):
+                nodes = [c for nd in nodes for c in pywt.dwt(nd, 'db5', 'symmetric', axis=-1)]
+            first = nodes[0]
+        else:
+            nodes = [x]
+            for _ in range(3):
+                nxt = []
+                for nd in nodes:
+                    a, (h, v, d) = pywt.dwt2(nd, 'db5', 'symmetric', axes=(-2, -1))
+                    nxt += [a, h, v, d]
+                nodes = nxt
+            first = nodes[0]
+        t, cpu = time.perf_counter() - t0, time.process_time() - c0
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+        print(json.dumps({'t': t, 'cpu': cpu, 'faults': faults, 'check': float(first.sum()), 'err': 0.0}), flush=True)
 `;
 
 interface PyAnswer {
@@ -64,11 +93,14 @@ interface PyAnswer {
 }
 
 interface Workload {
-  key: '1d' | '2d';
+  key: string;
   name: string;
   shape: number[];
-  /** Runs our decomposition + reconstruction; returns the coarsest approximation and the reconstruction. */
-  run(x: NdArray): { approx: Float64Array; recon: Float64Array };
+  /**
+   * Runs our decomposition (+ reconstruction); returns the first coarsest array (its sum is
+   * compared with PyWavelets') and the reconstruction, if the workload has one.
+   */
+  run(x: NdArray): { approx: Float64Array; recon?: Float64Array };
 }
 
 function sum(a: Float64Array): number {
@@ -104,6 +136,38 @@ const WORKLOADS: Workload[] = [
       return { approx: c.approx.data, recon: r.data };
     },
   },
+  {
+    key: 'swt1d',
+    name: 'swt 50000×64 db5 J=3 (forward)',
+    shape: [50000, 64],
+    run(x) {
+      return { approx: swtBatch(x, 'db5', 3, { trimApprox: true })[0].data };
+    },
+  },
+  {
+    key: 'swt2d',
+    name: 'swt2 100×256×256 db5 J=3 (forward)',
+    shape: [100, 256, 256],
+    run(x) {
+      return { approx: swt2Batch(x, 'db5', 3)[0].cA.data };
+    },
+  },
+  {
+    key: 'wp1d',
+    name: 'packets 50000×64 db5 level 3 symmetric (full tree)',
+    shape: [50000, 64],
+    run(x) {
+      return { approx: waveletPacketBatch(x, 'db5', 'symmetric', 3).coeffs[0].data };
+    },
+  },
+  {
+    key: 'wp2d',
+    name: 'packets 2D 100×256×256 db5 level 3 symmetric (full tree)',
+    shape: [100, 256, 256],
+    run(x) {
+      return { approx: waveletPacket2DBatch(x, 'db5', 'symmetric', 3).coeffs[0].data };
+    },
+  },
 ];
 
 /** Options of the wavelet suite (environment: AWD_BENCH_REPS, AWD_BENCH_NO_PYTHON=1). */
@@ -111,7 +175,7 @@ export interface WaveletBenchOptions {
   reps?: number;
   warmup?: number;
   python?: boolean;
-  /** Only workloads whose key is listed ('1d', '2d'). */
+  /** Only workloads whose key is listed ('1d', '2d', 'swt1d', 'swt2d', 'wp1d', 'wp2d'; env AWD_BENCH_ONLY, comma-separated). */
   only?: string[];
 }
 
@@ -126,7 +190,8 @@ export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<Ben
   try {
     const rng = new Rng(20240601);
     for (const w of WORKLOADS) {
-      if (opts.only && !opts.only.includes(w.key)) continue;
+      const only = opts.only ?? process.env.AWD_BENCH_ONLY?.split(',');
+      if (only && !only.includes(w.key)) continue;
       const size = w.shape.reduce((a, b) => a * b, 1);
       const x = ndarray(rng.fillNormal(new Float64Array(size)), w.shape);
       if (py) {
@@ -140,7 +205,7 @@ export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<Ben
       const refCpu: number[] = [];
       const oursFaults: number[] = [];
       const refFaults: number[] = [];
-      let oursOut: { approx: Float64Array; recon: Float64Array } | null = null;
+      let oursOut: { approx: Float64Array; recon?: Float64Array } | null = null;
       let refOut: PyAnswer | null = null;
       for (let i = 0; i < warmup + reps; i++) {
         const f0 = process.resourceUsage().minorPageFault;
@@ -169,10 +234,12 @@ export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<Ben
       const faults = (a: number[]): string => summarize(a).median.toFixed(0);
       let note = `min ours ${oursT.min.toFixed(3)} s${py ? `, PyWavelets ${summarize(ref).min.toFixed(3)} s` : ''}`;
       note += `; page faults per repetition (median) ours ${faults(oursFaults)}${py ? `, PyWavelets ${faults(refFaults)}` : ''}`;
-      note += `; reconstruction error ours ${maxAbsDiff(oursOut!.recon, x.data).toExponential(1)}`;
+      const recon = oursOut!.recon;
+      if (recon) note += `; reconstruction error ours ${maxAbsDiff(recon, x.data).toExponential(1)}`;
       if (refOut) {
         const rel = Math.abs(check - refOut.check) / Math.max(1, Math.abs(refOut.check));
-        note += `, PyWavelets ${refOut.err.toExponential(1)}; approximation sums agree to ${rel.toExponential(1)}`;
+        if (recon) note += `, PyWavelets ${refOut.err.toExponential(1)}`;
+        note += `; approximation sums agree to ${rel.toExponential(1)}`;
         if (rel > 1e-9) note += ' (MISMATCH)';
       }
       rows.push({
@@ -183,7 +250,7 @@ export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<Ben
         ref: py ? summarize(ref) : undefined,
         refCpu: py ? summarize(refCpu) : undefined,
         refName: py ? 'PyWavelets' : undefined,
-        anchor: { seconds: ANCHORS[w.key], source: 'PyWavelets, DESIGN §4' },
+        anchor: ANCHORS[w.key] === undefined ? undefined : { seconds: ANCHORS[w.key], source: 'PyWavelets, DESIGN §4' },
         note,
       });
     }
@@ -196,6 +263,6 @@ export async function benchWavelets(opts: WaveletBenchOptions = {}): Promise<Ben
 
 registerSuite({
   name: 'wavelets',
-  description: 'DWT engine vs PyWavelets: 1D wavedec+waverec 50000×64, 2D wavedec2+waverec2 100×256×256 (db5, J=4, zero)',
+  description: 'DWT engine vs PyWavelets: 1D wavedec+waverec 50000×64, 2D wavedec2+waverec2 100×256×256 (db5, J=4, zero); SWT and packets (db5, J=3)',
   run: () => benchWavelets(),
 });

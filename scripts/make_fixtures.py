@@ -287,6 +287,54 @@ def swt_cases(rng):
         'signals': signals, 'cases': cases, 'inputs': inputs, 'cases2': cases2})
 
 
+WP_CASES = [('db2', 'symmetric', 16), ('db2', 'periodization', 13), ('bior2.2', 'zero', 16), ('haar', 'smooth', 13),
+            ('sym3', 'antireflect', 20)]
+WP2_CASES = [('db1', 'smooth', 8, 8), ('bior2.2', 'symmetric', 9, 12), ('db2', 'periodization', 8, 6)]
+
+
+def packets(rng):
+    signals = {str(n): lst(rng.standard_normal(n)) for n in sorted({n for _, _, n in WP_CASES})}
+    cases = []
+    for wname, mode, n in WP_CASES:
+        x = np.array(signals[str(n)])
+        wp = pywt.WaveletPacket(x, wname, mode)
+        case = {'wavelet': wname, 'mode': mode, 'n': n, 'maxlevel': wp.maxlevel, 'levels': []}
+        for level in range(1, wp.maxlevel + 1):
+            nodes = wp.get_level(level, 'natural')
+            case['levels'].append({'level': level, 'natural': [nd.path for nd in nodes],
+                                   'freq': [nd.path for nd in wp.get_level(level, 'freq')],
+                                   'data': {nd.path: lst(nd.data) for nd in nodes}})
+        case['reconstruct'] = lst(wp.reconstruct(update=False))
+        # a partial tree: 'ad' removed (zeros in its place), reconstructed
+        wp2 = pywt.WaveletPacket(x, wname, mode)
+        wp2.get_level(wp2.maxlevel)
+        if wp2.maxlevel >= 2:
+            del wp2['ad']
+            case['reconstructWithoutAd'] = lst(wp2.reconstruct(update=False))
+        cases.append(case)
+    inputs = {}
+    cases2 = []
+    for wname, mode, r, c in WP2_CASES:
+        key = f'{r}x{c}'
+        if key not in inputs:
+            inputs[key] = arr2(rng.standard_normal((r, c)))
+        x = np.array(inputs[key]['data']).reshape(r, c)
+        wp = pywt.WaveletPacket2D(x, wname, mode)
+        case = {'wavelet': wname, 'mode': mode, 'input': key, 'rows': r, 'cols': c, 'maxlevel': wp.maxlevel, 'levels': []}
+        for level in range(1, wp.maxlevel + 1):
+            nodes = wp.get_level(level, 'natural')
+            case['levels'].append({'level': level, 'natural': [nd.path for nd in nodes],
+                                   'freq': [[nd.path for nd in row] for row in wp.get_level(level, 'freq')],
+                                   'data': {nd.path: arr2(nd.data) for nd in nodes}})
+        case['reconstruct'] = arr2(wp.reconstruct(update=False))
+        cases2.append(case)
+    write('packets.json', {
+        'meta': meta("pywt.WaveletPacket(x, w, mode) / WaveletPacket2D: maxlevel, get_level(level, 'natural' | "
+                     "'freq') paths and node data, reconstruct(update=False), and the reconstruction after "
+                     "del wp['ad'] of the fully decomposed 1D tree"),
+        'signals': signals, 'cases': cases, 'inputs': inputs, 'cases2': cases2})
+
+
 def wavefun():
     out = []
     for name in WAVEFUN:
@@ -352,6 +400,7 @@ def main():
     dwt2d(np.random.default_rng(SEED + 2), MORE_2D, SHAPES_2D_MORE, 'dwt2d_more.json')
     families(np.random.default_rng(SEED + 3))
     swt_cases(np.random.default_rng(SEED + 4))
+    packets(np.random.default_rng(SEED + 5))
 
 
 if __name__ == '__main__':

@@ -20,7 +20,7 @@ import { VERSION } from '../version.ts';
 import { Adam } from './adam.ts';
 import { Checkpointer, hashArrays, type CheckpointOptions, type TrainSnapshot } from './checkpoint.ts';
 import { highpassOf } from './constraints.ts';
-import { makeEngine, type FilterBankEngine } from './engine.ts';
+import { makeEngine, type FilterBankEngine, type TransformKind } from './engine.ts';
 import { anglesForSettings, checkVanishingMoments, LatticeOptimizer, parseParametrization, type Parametrization } from './lattice.ts';
 import { chooseThreads, ShardedLoss } from './parallel.ts';
 import { DivergenceGuard } from './divergence.ts';
@@ -59,6 +59,8 @@ export interface FitSettings {
   angles?: number[];
   /** Vanishing moments kept by the lattice fit, when more than 1. */
   vanishingMoments?: number;
+  /** The transform fitted: 'dwt' (absent in older files) or 'swt' (undecimated). */
+  transform?: TransformKind;
 }
 
 /** One row of the training history: mean of every term over the epoch's batches. */
@@ -138,6 +140,13 @@ export interface FitOptions {
    * projection after every step — docs/objective.md).
    */
   vanishingMoments?: number;
+  /**
+   * The transform to learn: 'dwt' (default, the paper's decimated transform) or 'swt', the
+   * undecimated (stationary) transform — shift-invariant coefficients and attributions, every
+   * block as long as the signal; signals only (1D), length a multiple of 2^levels, periodic
+   * boundaries; evaluated on one thread.
+   */
+  transform?: TransformKind;
 }
 
 /** Checks a data set and its teacher gradients; returns the per-sample shape. */
@@ -182,6 +191,8 @@ function gatherRows(src: Float64Array, rowSize: number, idx: Int32Array, start: 
 /** A fitted (or given) adaptive wavelet: the lowpass filter h plus the transform's settings. */
 export class AdaptiveWavelet {
   private engines = new Map<string, FilterBankEngine>();
+  /** The transform: 'dwt' (decimated) or 'swt' (undecimated; see `FitOptions.transform`). */
+  readonly transformKind: TransformKind;
 
   constructor(
     /** The lowpass filter h (PyWavelets' rec_lo convention). */
@@ -190,7 +201,10 @@ export class AdaptiveWavelet {
     readonly mode: Mode,
     readonly settings: FitSettings | null = null,
     readonly history: EpochRecord[] = [],
+    transform?: TransformKind,
   ) {
+    this.transformKind = transform ?? settings?.transform ?? 'dwt';
+    if (this.transformKind !== 'dwt' && this.transformKind !== 'swt') throw new AwdError('AdaptiveWavelet', `transform must be 'dwt' or 'swt', got '${String(this.transformKind)}'`);
     if (h.length < 2 || h.length % 2 !== 0) throw new AwdError('AdaptiveWavelet', `the filter must have an even length >= 2, got ${h.length}`);
     assertFinite('AdaptiveWavelet', 'the filter', h);
     assertInt('AdaptiveWavelet', 'levels', levels, 1);
@@ -220,6 +234,10 @@ export class AdaptiveWavelet {
   engineFor(sampleShape: number[]): FilterBankEngine {
     const key = sampleShape.join('x');
     let e = this.engines.get(key);
+    if (!e && this.transformKind === 'swt') {
+      e = makeEngine(sampleShape, this.h.length, this.mode, this.levels, 'swt');
+      this.engines.set(key, e);
+    }
     if (!e) {
       const n = Math.min(...sampleShape);
       let len = n;
@@ -340,21 +358,24 @@ export class AdaptiveWavelet {
     const h = initialFilter(init, opts.initNoise ?? 0, rng.fork());
     const shuffleRng = rng.fork();
 
+    const transform = opts.transform ?? 'dwt';
+    if (transform !== 'dwt' && transform !== 'swt') throw new AwdError(where, `transform must be 'dwt' or 'swt', got '${String(transform)}'`);
     const parametrization = parseParametrization(opts.parametrization ?? 'penalty', where);
     // The lattice form projects the start onto the orthogonal filters (exact for a named wavelet).
     checkVanishingMoments(where, parametrization, opts.vanishingMoments ?? 1, h.length);
     const lattice = parametrization === 'lattice' ? LatticeOptimizer.start(h, lr, opts.vanishingMoments ?? 1) : null;
-    const model = new AdaptiveWavelet(h, levels, mode);
+    const model = new AdaptiveWavelet(h, levels, mode, null, [], transform);
     const engine = model.engineFor(sampleShape);
     const adam = new Adam(h.length, lr);
     const history: EpochRecord[] = [];
     const batches = Math.ceil(n / batchSize);
     let best = { total: Infinity, h: Float64Array.from(h), epoch: 0 };
-    const threads = chooseThreads(opts.threads, n * sizeOf(sampleShape), epochs);
+    // (The worker threads build DWT engines: the SWT fit runs on one thread.)
+    const threads = transform === 'swt' ? 1 : chooseThreads(opts.threads, n * sizeOf(sampleShape), epochs);
     // Checkpoint hook (checkpoint.ts): restore a saved loop state, save one every N steps / T s.
     const ck = opts.checkpoint ? new Checkpointer(where, opts.checkpoint, {
       library: VERSION, method: where, data: dataId(),
-      settings: { init: typeof init === 'string' ? init : Array.from(init), initNoise: opts.initNoise ?? 0, levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience, nTrain: n, sampleShape, threads, parametrization, vanishingMoments: opts.vanishingMoments ?? 1 },
+      settings: { init: typeof init === 'string' ? init : Array.from(init), initNoise: opts.initNoise ?? 0, levels, mode, weights, epochs, batchSize, learningRate: lr, seed, patience, nTrain: n, sampleShape, threads, parametrization, vanishingMoments: opts.vanishingMoments ?? 1, transform },
     }) : null;
     const resumed = ck?.load() ?? null;
     if (resumed) {
@@ -415,6 +436,7 @@ export class AdaptiveWavelet {
       bestEpoch: opts.validation && best.total < Infinity ? best.epoch : history.length > 0 ? history.length : null,
     };
     if (lattice) Object.assign(settings, { parametrization, angles: anglesForSettings(h) }, lattice.moments > 1 ? { vanishingMoments: lattice.moments } : {});
+    if (transform !== 'dwt') settings.transform = transform;
     return new AdaptiveWavelet(h, levels, mode, settings, history);
   }
 

@@ -17,3 +17,5 @@ export type { WasmKernelSetting } from './simdKernels.ts';
 export { swt, iswt, swt2, iswt2, swtBatch, iswtBatch, swt2Batch, iswt2Batch, swtMaxLevel } from './swt.ts';
 export type { SwtOptions, SwtLevel, Swt2Level, Swt2Trimmed, SwtBatchLevel, Swt2BatchLevel } from './swt.ts';
 export { GATHER_MODES } from './modes.ts';
+export { WaveletPacket, WaveletPacket2D, waveletPacketBatch, waveletPacket2DBatch, graycodeOrder } from './packets.ts';
+export type { PacketNode, PacketImage, PacketOrder, PacketLevelBatch } from './packets.ts';

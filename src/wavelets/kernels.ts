@@ -188,6 +188,11 @@ export function setSpecializedKernels(enabled: boolean): boolean {
   return prev;
 }
 
+/** Whether the generated kernels are on (`setSpecializedKernels`); other modules' generated code follows it. */
+export function specializedKernelsEnabled(): boolean {
+  return useSpecialized;
+}
+
 /** False once `new Function` has failed (code generation disallowed, e.g. by a policy). */
 let codegenWorks = true;
 

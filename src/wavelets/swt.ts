@@ -25,6 +25,8 @@ import { AwdError } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { warnOnce } from '../util/warn.ts';
 import { checkFinite } from './transform1d.ts';
+import { specializedKernelsEnabled } from './kernels.ts';
+import { uninitializedArray } from './scratch.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
 
@@ -96,38 +98,92 @@ export function dilatedRows(
   o0: Float64Array | null, o1: Float64Array | null,
 ): void {
   const F = f0.length;
-  // Interior k: every index k + s(u + c) lies in [0, n).
-  const kLo = Math.max(0, -s * c);
-  const kHi = Math.min(n, n - s * (F - 1 + c));
-  const idx = new Int32Array(F);
+  // Each row is first wrapped periodically into xp (xp[i] = x[(i + s·c) mod n]), so the sums
+  // read xp[k + s·u] with no index arithmetic: out[k] = Σ_u f[u] xp[k + s·u].
+  const P = n + s * (F - 1);
+  const xp = new Float64Array(P);
+  const first = mod(s * c, n);
+  const o0s = o0 ?? new Float64Array(rows * n);
+  const o1s = o1 ?? new Float64Array(rows * n);
   for (let r = 0; r < rows; r++) {
     const xo = r * n;
-    const border = (k: number): void => {
-      let a = 0;
-      let d = 0;
-      for (let u = 0; u < F; u++) {
-        const v = x[xo + mod(k + s * (u + c), n)];
-        a += f0[u] * v;
-        d += f1[u] * v;
-      }
-      if (o0) o0[xo + k] = a;
-      if (o1) o1[xo + k] = d;
-    };
-    for (let k = 0; k < Math.min(kLo, n); k++) border(k);
-    for (let u = 0; u < F; u++) idx[u] = xo + s * (u + c);
-    for (let k = kLo; k < kHi; k++) {
-      let a = 0;
-      let d = 0;
-      for (let u = 0; u < F; u++) {
-        const v = x[idx[u] + k];
-        a += f0[u] * v;
-        d += f1[u] * v;
-      }
-      if (o0) o0[xo + k] = a;
-      if (o1) o1[xo + k] = d;
+    wrapRow(x, xo, n, first, xp, P);
+    const gen = generated(F);
+    if (gen) {
+      gen.rows(xp, n, s, f0, f1, o0s, o1s, xo);
+      continue;
     }
-    for (let k = Math.max(kHi, kLo); k < n; k++) border(k);
+    for (let k = 0; k < n; k++) {
+      let a = 0;
+      let d = 0;
+      for (let u = 0, i = k; u < F; u++, i += s) {
+        const v = xp[i];
+        a += f0[u] * v;
+        d += f1[u] * v;
+      }
+      o0s[xo + k] = a;
+      o1s[xo + k] = d;
+    }
   }
+}
+
+/** xp[i] = x[xo + (first + i) mod n] for i < P. */
+function wrapRow(x: Float64Array, xo: number, n: number, first: number, xp: Float64Array, P: number): void {
+  for (let i = 0, j = xo + first, end = xo + n; i < P; i++) {
+    xp[i] = x[j++];
+    if (j === end) j = xo;
+  }
+}
+
+// Generated kernels per filter length: the taps in registers, one load per sample and tap, one
+// store per output; the same operations in the same order as the loops (identical results).
+interface SwtGenerated {
+  rows(xp: Float64Array, n: number, s: number, f0: Float64Array, f1: Float64Array, o0: Float64Array, o1: Float64Array, oo: number): void;
+  rowsSum(ap: Float64Array, dp: Float64Array, n: number, s: number, g0: Float64Array, g1: Float64Array, scale: number, out: Float64Array, oo: number): void;
+  cols(x: Float64Array, rowOff: Int32Array, W: number, f0: Float64Array, f1: Float64Array, o0: Float64Array, o1: Float64Array, oo: number): void;
+  colsSum(a: Float64Array, d: Float64Array, rowOff: Int32Array, W: number, g0: Float64Array, g1: Float64Array, scale: number, out: Float64Array, oo: number): void;
+}
+const MAX_GENERATED_TAPS = 40;
+const generatedKernels = new Map<number, SwtGenerated | null>();
+let swtCodegen = true;
+
+function generated(F: number): SwtGenerated | null {
+  if (!swtCodegen || F > MAX_GENERATED_TAPS || !specializedKernelsEnabled()) return null;
+  let g = generatedKernels.get(F);
+  if (g !== undefined) return g;
+  const us = Array.from({ length: F }, (_, u) => u);
+  const taps = (p: string, q: string): string => us.map((u) => `const ${p}${u} = ${q}[${u}];`).join(' ');
+  const sum = (terms: string[]): string => terms.join(' + ');
+  try {
+    g = {
+      rows: new Function('xp', 'n', 's', 'f0', 'f1', 'o0', 'o1', 'oo', `${taps('a', 'f0')} ${taps('b', 'f1')}
+        for (let k = 0; k < n; k++) {
+          ${us.map((u) => `const v${u} = xp[k + ${u} * s];`).join(' ')}
+          o0[oo + k] = ${sum(us.map((u) => `a${u} * v${u}`))};
+          o1[oo + k] = ${sum(us.map((u) => `b${u} * v${u}`))};
+        }`) as SwtGenerated['rows'],
+      rowsSum: new Function('ap', 'dp', 'n', 's', 'g0', 'g1', 'scale', 'out', 'oo', `${taps('a', 'g0')} ${taps('b', 'g1')}
+        for (let k = 0; k < n; k++) {
+          ${us.map((u) => `const i${u} = k + ${u} * s;`).join(' ')}
+          out[oo + k] = scale * (${sum(us.map((u) => `(a${u} * ap[i${u}] + b${u} * dp[i${u}])`))});
+        }`) as SwtGenerated['rowsSum'],
+      cols: new Function('x', 'rowOff', 'W', 'f0', 'f1', 'o0', 'o1', 'oo', `${taps('a', 'f0')} ${taps('b', 'f1')} ${taps('r', 'rowOff')}
+        for (let j = 0; j < W; j++) {
+          ${us.map((u) => `const v${u} = x[r${u} + j];`).join(' ')}
+          o0[oo + j] = ${sum(us.map((u) => `a${u} * v${u}`))};
+          o1[oo + j] = ${sum(us.map((u) => `b${u} * v${u}`))};
+        }`) as SwtGenerated['cols'],
+      colsSum: new Function('a', 'd', 'rowOff', 'W', 'g0', 'g1', 'scale', 'out', 'oo', `${taps('p', 'g0')} ${taps('q', 'g1')} ${taps('r', 'rowOff')}
+        for (let j = 0; j < W; j++) {
+          out[oo + j] = scale * (${sum(us.map((u) => `(p${u} * a[r${u} + j] + q${u} * d[r${u} + j])`))});
+        }`) as SwtGenerated['colsSum'],
+    };
+  } catch {
+    swtCodegen = false; // code generation disallowed: the loops run
+    g = null;
+  }
+  generatedKernels.set(F, g);
+  return g;
 }
 
 /**
@@ -139,15 +195,22 @@ export function dilatedRowsSum(
   s: number, c: number, scale: number, out: Float64Array, accumulate: boolean,
 ): void {
   const F = g0.length;
+  const P = n + s * (F - 1);
+  const ap = new Float64Array(P);
+  const dp = new Float64Array(P);
+  const first = mod(s * c, n);
+  const gen = accumulate ? null : generated(F);
   for (let r = 0; r < rows; r++) {
     const o = r * n;
+    if (a) wrapRow(a, o, n, first, ap, P);
+    if (d) wrapRow(d, o, n, first, dp, P);
+    if (gen) {
+      gen.rowsSum(ap, dp, n, s, g0, g1, scale, out, o);
+      continue;
+    }
     for (let k = 0; k < n; k++) {
       let sum = 0;
-      for (let u = 0; u < F; u++) {
-        const j = o + mod(k + s * (u + c), n);
-        if (a) sum += g0[u] * a[j];
-        if (d) sum += g1[u] * d[j];
-      }
+      for (let u = 0, i = k; u < F; u++, i += s) sum += g0[u] * ap[i] + g1[u] * dp[i];
       out[o + k] = accumulate ? out[o + k] + scale * sum : scale * sum;
     }
   }
@@ -162,25 +225,27 @@ export function dilatedCols(
   o0: Float64Array | null, o1: Float64Array | null, oOff: number,
 ): void {
   const F = f0.length;
+  const o0s = o0 ?? new Float64Array(oOff + n * W);
+  const o1s = o1 ?? new Float64Array(oOff + n * W);
+  const rowOff = new Int32Array(F);
+  const gen = generated(F);
   for (let k = 0; k < n; k++) {
+    for (let u = 0; u < F; u++) rowOff[u] = xOff + mod(k + s * (u + c), n) * W;
     const ok = oOff + k * W;
-    if (o0) o0.fill(0, ok, ok + W);
-    if (o1) o1.fill(0, ok, ok + W);
-    for (let u = 0; u < F; u++) {
-      const xr = xOff + mod(k + s * (u + c), n) * W;
-      const p = f0[u];
-      const q = f1[u];
-      if (o0 && o1) {
-        for (let j = 0; j < W; j++) {
-          const v = x[xr + j];
-          o0[ok + j] += p * v;
-          o1[ok + j] += q * v;
-        }
-      } else if (o0) {
-        for (let j = 0; j < W; j++) o0[ok + j] += p * x[xr + j];
-      } else if (o1) {
-        for (let j = 0; j < W; j++) o1[ok + j] += q * x[xr + j];
+    if (gen) {
+      gen.cols(x, rowOff, W, f0, f1, o0s, o1s, ok);
+      continue;
+    }
+    for (let j = 0; j < W; j++) {
+      let a = 0;
+      let d = 0;
+      for (let u = 0; u < F; u++) {
+        const v = x[rowOff[u] + j];
+        a += f0[u] * v;
+        d += f1[u] * v;
       }
+      o0s[ok + j] = a;
+      o1s[ok + j] = d;
     }
   }
 }
@@ -191,15 +256,22 @@ export function dilatedColsSum(
   s: number, c: number, scale: number, out: Float64Array, outOff: number,
 ): void {
   const F = g0.length;
+  const zeros = a && d ? null : new Float64Array(inOff + n * W);
+  const A = a ?? zeros!;
+  const D = d ?? zeros!;
+  const rowOff = new Int32Array(F);
+  const gen = generated(F);
   for (let k = 0; k < n; k++) {
+    for (let u = 0; u < F; u++) rowOff[u] = inOff + mod(k + s * (u + c), n) * W;
     const ok = outOff + k * W;
-    out.fill(0, ok, ok + W);
-    for (let u = 0; u < F; u++) {
-      const ir = inOff + mod(k + s * (u + c), n) * W;
-      const p = scale * g0[u];
-      const q = scale * g1[u];
-      if (a) for (let j = 0; j < W; j++) out[ok + j] += p * a[ir + j];
-      if (d) for (let j = 0; j < W; j++) out[ok + j] += q * d[ir + j];
+    if (gen) {
+      gen.colsSum(A, D, rowOff, W, g0, g1, scale, out, ok);
+      continue;
+    }
+    for (let j = 0; j < W; j++) {
+      let sum = 0;
+      for (let u = 0; u < F; u++) sum += g0[u] * A[rowOff[u] + j] + g1[u] * D[rowOff[u] + j];
+      out[ok + j] = scale * sum;
     }
   }
 }
@@ -294,8 +366,9 @@ function swtCore(where: string, x: Float64Array, b: number, n: number, w: Wavele
   const levels: { cA: Float64Array; cD: Float64Array }[] = [];
   let a = x;
   for (let i = start; i < start + J; i++) {
-    const cA = new Float64Array(b * n);
-    const cD = new Float64Array(b * n);
+    // Every value is written by the kernel.
+    const cA = uninitializedArray(b * n);
+    const cD = uninitializedArray(b * n);
     swtLevelRows(a, b, n, t, 2 ** i, cA, cD);
     levels.push({ cA, cD });
     a = cA;
@@ -447,7 +520,8 @@ function swt2Core(where: string, x: Float64Array, b: number, R: number, C: numbe
   let a = x;
   const size = R * C;
   for (let i = start; i < start + J; i++) {
-    const lv = { cA: new Float64Array(b * size), cH: new Float64Array(b * size), cV: new Float64Array(b * size), cD: new Float64Array(b * size) };
+    // Every value is written by the kernels.
+    const lv = { cA: uninitializedArray(b * size), cH: uninitializedArray(b * size), cV: uninitializedArray(b * size), cD: uninitializedArray(b * size) };
     for (let k = 0; k < b; k++) swt2LevelImage(a, k * size, R, C, t, 2 ** i, lv.cA, lv.cH, lv.cV, lv.cD, k * size, work);
     levels.push(lv);
     a = lv.cA;
@@ -533,4 +607,157 @@ export function iswt2Batch(levels: Swt2BatchLevel[], w: WaveletLike, opts: { nor
   checkSwtCoeffs('iswt2Batch', [levels[0].cA.data, ...levels.flatMap((l) => [l.cH.data, l.cV.data, l.cD.data])], b * R * C);
   const details = levels.map((l) => ({ cH: l.cH.data, cV: l.cV.data, cD: l.cD.data }));
   return ndarray(iswt2Core('iswt2Batch', levels[0].cA.data, details, b, R, C, w, opts.norm === true), [b, R, C]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter derivatives and the batched multilevel operators of the learnable SWT
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Filter derivative of a dilated correlation: `dF[u] += scale · Σ_r Σ_k g[r,k] · x[r, (k + s(u + c)) mod n]`
+ * (∂⟨g, dilatedRows(x)⟩/∂f[u], and of the synthesis through ⟨g, ½ Lᵀ a⟩ = ½ ⟨L g, a⟩).
+ */
+export function dilatedRowsFilterGrad(g: Float64Array, x: Float64Array, rows: number, n: number, s: number, c: number, dF: Float64Array, scale: number): void {
+  const F = dF.length;
+  const P = n + s * (F - 1);
+  const xp = new Float64Array(P);
+  const first = mod(s * c, n);
+  const acc = new Float64Array(F);
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    wrapRow(x, o, n, first, xp, P);
+    for (let u = 0; u < F; u++) {
+      let sum = 0;
+      for (let k = 0, i = u * s; k < n; k++, i++) sum += g[o + k] * xp[i];
+      acc[u] += sum;
+    }
+  }
+  for (let u = 0; u < F; u++) dF[u] += scale * acc[u];
+}
+
+/** Batched multilevel 1D SWT with the kernels' taps lo, hi (b signals of length n, J levels). */
+export class SwtPlan1D {
+  constructor(readonly n: number, readonly filterLen: number, readonly levels: number) {
+    if (!Number.isInteger(levels) || levels < 1) throw new AwdError('SwtPlan1D', `the number of levels must be an integer >= 1, got ${levels}`);
+    if (n % 2 ** levels !== 0) {
+      throw new AwdError('SwtPlan1D', `the undecimated transform with ${levels} levels needs a length that is a multiple of 2^${levels} = ${2 ** levels}, got ${n}; use fewer levels or pad the signals`);
+    }
+  }
+  /** Dilation of level j (1-based). */
+  step(j: number): number {
+    return 2 ** (j - 1);
+  }
+  get c(): number {
+    return 1 - this.filterLen / 2;
+  }
+}
+
+/** Forward state of the multilevel SWT: approximations[j] = A_j (b × n); [0] is the input. */
+export interface SwtAnalysis1D {
+  approx: Float64Array;
+  details: Float64Array[];
+  approximations: Float64Array[];
+}
+
+/** J levels of the SWT of b signals (filters lo, hi = the kernels' analysis taps). */
+export function swtAnalysis1d(plan: SwtPlan1D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): SwtAnalysis1D {
+  const { n } = plan;
+  const approximations = [x];
+  const details: Float64Array[] = [];
+  for (let j = 1; j <= plan.levels; j++) {
+    const A = new Float64Array(b * n);
+    const D = new Float64Array(b * n);
+    dilatedRows(approximations[j - 1], b, n, lo, hi, plan.step(j), plan.c, A, D);
+    approximations.push(A);
+    details.push(D);
+  }
+  return { approx: approximations[plan.levels], details, approximations };
+}
+
+/** Backward of `swtAnalysis1d`: filter gradients into dLo, dHi; the input gradient when asked. */
+export function swtAnalysisBackward1d(
+  plan: SwtPlan1D, fwd: SwtAnalysis1D, b: number, gApprox: Float64Array, gDetails: (Float64Array | null)[],
+  lo: Float64Array, hi: Float64Array, dLo: Float64Array, dHi: Float64Array, wantInput = false,
+): Float64Array | null {
+  const { n } = plan;
+  const rlo = lo.slice().reverse();
+  const rhi = hi.slice().reverse();
+  let g = gApprox;
+  for (let j = plan.levels; j >= 1; j--) {
+    const s = plan.step(j);
+    const src = fwd.approximations[j - 1];
+    const gd = gDetails[j - 1];
+    dilatedRowsFilterGrad(g, src, b, n, s, plan.c, dLo, 1);
+    if (gd) dilatedRowsFilterGrad(gd, src, b, n, s, plan.c, dHi, 1);
+    if (j === 1 && !wantInput) return null;
+    const prev = new Float64Array(b * n);
+    dilatedRowsSum(g, gd, b, n, rlo, rhi, s, -plan.filterLen / 2, 1, prev, false);
+    g = prev;
+  }
+  return g;
+}
+
+/** Forward state of the multilevel inverse SWT (the inputs of each level, for the backward pass). */
+export interface SwtSynthesis1D {
+  out: Float64Array;
+  /** inputs[j-1]: the approximation entering level j. */
+  inputs: Float64Array[];
+  details: Float64Array[];
+}
+
+/** The inverse SWT y_{j-1} = ½ (Lᵀ y_j + Hᵀ D_j) from level J down to 1. */
+export function swtSynthesis1d(plan: SwtPlan1D, approx: Float64Array, details: Float64Array[], b: number, lo: Float64Array, hi: Float64Array): SwtSynthesis1D {
+  const { n } = plan;
+  const rlo = lo.slice().reverse();
+  const rhi = hi.slice().reverse();
+  const inputs: Float64Array[] = new Array(plan.levels);
+  let cur = approx;
+  for (let j = plan.levels; j >= 1; j--) {
+    inputs[j - 1] = cur;
+    const next = new Float64Array(b * n);
+    dilatedRowsSum(cur, details[j - 1], b, n, rlo, rhi, plan.step(j), -plan.filterLen / 2, 0.5, next, false);
+    cur = next;
+  }
+  return { out: cur, inputs, details };
+}
+
+/**
+ * Backward of `swtSynthesis1d` for the output gradient gOut: the coefficient gradients
+ * (`[approx, details…]`), filter gradients when dLo/dHi are given, and the per-level output
+ * gradients in `trace`. With fwd = null and no filters it is the adjoint Sᵀ.
+ */
+export function swtSynthesisBackward1d(
+  plan: SwtPlan1D, fwd: SwtSynthesis1D | null, b: number, gOut: Float64Array, lo: Float64Array, hi: Float64Array,
+  dLo: Float64Array | null, dHi: Float64Array | null, trace?: Float64Array[],
+): { approx: Float64Array; details: Float64Array[] } {
+  const { n } = plan;
+  const details: Float64Array[] = new Array(plan.levels);
+  let g = gOut;
+  for (let j = 1; j <= plan.levels; j++) {
+    const s = plan.step(j);
+    trace?.push(g);
+    if (fwd && dLo && dHi) {
+      dilatedRowsFilterGrad(fwd.inputs[j - 1], g, b, n, s, plan.c, dLo, 0.5);
+      dilatedRowsFilterGrad(fwd.details[j - 1], g, b, n, s, plan.c, dHi, 0.5);
+    }
+    const gA = new Float64Array(b * n);
+    const gD = new Float64Array(b * n);
+    dilatedRows(g, b, n, lo, hi, s, plan.c, gA, gD);
+    for (let i = 0; i < gA.length; i++) {
+      gA[i] *= 0.5;
+      gD[i] *= 0.5;
+    }
+    details[j - 1] = gD;
+    g = gA;
+  }
+  return { approx: g, details };
+}
+
+/** ∂⟨g, S c⟩/∂(lo, hi) for the synthesis `fwd` of c, from the trace of g's adjoint pass. */
+export function swtSynthesisFilterGrad1d(plan: SwtPlan1D, fwd: SwtSynthesis1D, b: number, trace: Float64Array[], dLo: Float64Array, dHi: Float64Array): void {
+  for (let j = 1; j <= plan.levels; j++) {
+    const g = trace[j - 1];
+    dilatedRowsFilterGrad(fwd.inputs[j - 1], g, b, plan.n, plan.step(j), plan.c, dLo, 0.5);
+    dilatedRowsFilterGrad(fwd.details[j - 1], g, b, plan.n, plan.step(j), plan.c, dHi, 0.5);
+  }
 }
