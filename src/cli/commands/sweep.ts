@@ -7,38 +7,23 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { cellParams, cellWavelet, gridSize, mergeSweep, fitCell, type CellResult, type Grid } from '../../awd/sweep.ts';
+import { cellParams, gridSize, mergeSweep, fitCell, type CellResult, type Grid } from '../../awd/sweep.ts';
 import { arraySha256, cellFileText, cellMismatch, mergedSweepDocument, parseCellFile, sweepFingerprint, type CellPoint, type SweepFingerprint, type SweepSettings } from '../../awd/sweepPlan.ts';
 import { chooseThreads } from '../../awd/parallel.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic.ts';
-import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { tableToText } from '../../report/table.ts';
-import type { Table } from '../../studies/types.ts';
 import { parseInteger, parseNumberList, required } from '../args.ts';
 import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, type DataOpts, type FitCliOpts } from '../common.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
 import { addPlanCommands, mergePlanFolder } from './sweepPlanCommands.ts';
+import { sweepTable } from '../sweepTable.ts';
 
 export { CELL_FORMAT } from '../../awd/sweepPlan.ts';
 export const SWEEP_FORMAT = 'awd-sweep';
 
-/** A summary table of cell results (final training terms, distance to the start wavelet). */
-export function sweepTable(grid: Grid, results: CellResult[]): Table {
-  const rows = results.map((r) => {
-    const w = cellWavelet(r);
-    const init = w.settings?.init;
-    const dist = typeof init === 'string' ? waveletDistanceToNamed(w.h, init) : null;
-    return [r.cell, r.lambda, r.gamma, r.train.total ?? null, r.train.reconstruction ?? null, r.train.l1_wave ?? null, r.train.l1_attr ?? null, r.validation?.total ?? null, dist];
-  });
-  return {
-    title: `AWD sweep: ${grid.lambdas.length} λ × ${grid.gammas.length} γ`,
-    columns: ['cell', 'λ', 'γ', 'train total', 'reconstruction', 'l1_wave', 'l1_attr', 'validation total', 'distance to start'],
-    rows,
-    notes: ['Final-epoch training terms; distance to the starting family member by DESIGN §5.1 (level 5).'],
-  };
-}
+export { sweepTable } from '../sweepTable.ts';
 
 /** The fingerprint of an `awd sweep --out DIR` run (same definition as a plan's). */
 function legacyFingerprint(X: { data: Float64Array; shape: number[] }, G: { data: Float64Array; shape: number[] }, o: FitCliOpts, opts: ReturnType<typeof fitOptionsFrom>['opts'], grid: Grid, trainSize: number): SweepFingerprint {

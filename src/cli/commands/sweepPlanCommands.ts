@@ -19,7 +19,7 @@ import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, starti
 import { contextOf, type Ctx } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { k8sManifests, shellQuote, slurmArrayScript, slurmMergeScript, slurmSubmitScript, type SlurmScriptOptions } from '../sweepScripts.ts';
-import { sweepTable } from './sweep.ts';
+import { sweepTable } from '../sweepTable.ts';
 
 /** Library errors about a sweep folder are bad input (exit 2): the folder or a file in it. */
 function asUsage<T>(fn: () => T): T {
