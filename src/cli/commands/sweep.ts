@@ -18,12 +18,27 @@ import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
 import { addPlanCommands, mergePlanFolder } from './sweepPlanCommands.ts';
+import { removeCheckpoint } from '../../awd/checkpoint.ts';
+import { checkpointFrom, withCheckpointErrors } from '../checkpointOptions.ts';
 import { sweepTable } from '../sweepTable.ts';
 
 export { CELL_FORMAT } from '../../awd/sweepPlan.ts';
 export const SWEEP_FORMAT = 'awd-sweep';
 
 export { sweepTable } from '../sweepTable.ts';
+
+/** With --resume: the result of a cell already in DIR, or a usage error if it belongs to another sweep. */
+function finishedCell(file: string, fp: SweepFingerprint, k: number): CellResult {
+  try {
+    const doc = parseCellFile(readFileSync(file, 'utf8'), `'${file}'`);
+    const why = cellMismatch(doc, fp, k);
+    if (why) throw new UsageError(`--resume: '${file}' ${why}; use another --out folder, or delete it`);
+    return doc.result;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--resume: ${(e as Error).message.replace(/^Error in sweep: /, '')}`);
+  }
+}
 
 /** The fingerprint of an `awd sweep --out DIR` run (same definition as a plan's). */
 function legacyFingerprint(X: { data: Float64Array; shape: number[] }, G: { data: Float64Array; shape: number[] }, o: FitCliOpts, opts: ReturnType<typeof fitOptionsFrom>['opts'], grid: Grid, trainSize: number): SweepFingerprint {
@@ -46,12 +61,15 @@ export function addSweepCommand(program: Command): void {
     .option('--cell <K>', 'fit only cell K (0-based) and write DIR/cell-K.json');
   addDataOptions(cmd);
   addFitOptions(cmd, false);
+  cmd
+    .option('--checkpoint-every <N|Ts|Tm>', 'checkpoint each cell while it is fitted (DIR/cell-K.ckpt) every N steps, seconds or minutes')
+    .option('--resume', 'skip cells already in DIR (same data and settings) and resume a checkpointed one');
   cmd.addHelpText('after', `
 Examples:
   awd sweep --data X.npy --grads G.npy --lambdas 0,0.01,0.1 --gammas 0,0.05 --out sweep/
   awd sweep --data X.npy --grads G.npy --lambdas 0,0.01,0.1 --gammas 0,0.05 --out part1/ --cell 3
   awd sweep merge part1/ part2/ --out merged.json`);
-  cmd.action(async (o: DataOpts & FitCliOpts & { lambdas?: string; gammas?: string; out?: string; cell?: string }, c: Command) => {
+  cmd.action(async (o: DataOpts & FitCliOpts & { lambdas?: string; gammas?: string; out?: string; cell?: string; checkpointEvery?: string; resume?: boolean }, c: Command) => {
     const ctx = contextOf(c);
     const grid: Grid = {
       lambdas: parseNumberList('--lambdas', required('--lambdas', o.lambdas, 'a comma-separated list such as 0,0.01,0.1')),
@@ -73,10 +91,18 @@ Examples:
     try {
       for (const [i, k] of cells.entries()) {
         const { lambda, gamma } = cellParams(grid, k);
-        const r = fitCell(X, { ...opts, teacherGrads: G, onProgress: (p) => bar.update(i * perCell + (p.epoch - 1) * p.batches + p.batch, undefined, `cell ${k} λ=${lambda} γ=${gamma}`) }, grid, k);
         const file = join(outDir, `cell-${k}.json`);
+        const done = o.resume && existsSync(file) ? finishedCell(file, fingerprint, k) : null;
+        if (done) {
+          results.push(done);
+          files.push(file);
+          continue;
+        }
+        const ckpt = checkpointFrom({ checkpointEvery: o.checkpointEvery, resume: o.resume }, join(outDir, `cell-${k}.ckpt`), [o.data, o.grads]);
+        const r = withCheckpointErrors(() => fitCell(X, { ...opts, teacherGrads: G, ...(ckpt ? { checkpoint: ckpt } : {}), onProgress: (p) => bar.update(i * perCell + (p.epoch - 1) * p.batches + p.batch, undefined, `cell ${k} λ=${lambda} γ=${gamma}`) }, grid, k));
         const point: CellPoint = { cell: k, lambda, gamma, start: fingerprint.starts[0], seed: fingerprint.seeds[0] };
         writeFileAtomic(file, cellFileText(fingerprint, point, r));
+        if (ckpt) removeCheckpoint(ckpt.path);
         results.push(r);
         files.push(file);
       }
