@@ -21,7 +21,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AwdError } from '../util/checks.ts';
 import type { NdArray } from '../util/ndarray.ts';
@@ -162,6 +162,7 @@ function testPause(path: string): { n: number; ms: number } | null {
 function writeDurable(path: string, text: string, kill: { phase: string } | null): void {
   const tmp = `${path}.tmp-${process.pid}`;
   const bytes = Buffer.from(text, 'utf8');
+  mkdirSync(dirname(path), { recursive: true });
   try {
     const fd = openSync(tmp, 'w');
     try {

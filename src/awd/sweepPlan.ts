@@ -242,8 +242,10 @@ export function cellMismatch(doc: SweepCellFile, fp: SweepFingerprint, k: number
 // ---- the plan folder ----
 
 const planPath = (dir: string): string => join(dir, 'plan.json');
+/** The cell file of cell k in a sweep folder. */
 export const cellFile = (dir: string, k: number): string => join(dir, 'cells', `cell-${k}.json`);
 const marker = (dir: string, k: number, kind: 'running' | 'failed'): string => join(dir, 'cells', `cell-${k}.${kind}`);
+/** The checkpoint of cell k while it is being fitted. */
 export const cellCheckpoint = (dir: string, k: number): string => join(dir, 'checkpoints', `cell-${k}.ckpt`);
 
 /** What `planSweep` needs. */

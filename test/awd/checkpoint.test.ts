@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdaptiveWavelet } from '../../src/awd/adaptive.ts';
-import { removeCheckpoint } from '../../src/awd/checkpoint.ts';
+import { Checkpointer, readCheckpoint, removeCheckpoint } from '../../src/awd/checkpoint.ts';
+import { Adam } from '../../src/awd/adam.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { ckptProblem, fingerprintOf } from './helpers/checkpointProblem.ts';
 
@@ -87,6 +88,31 @@ test('refused checkpoints: existing without resume, another fit, other data, cor
   expectRefused({ checkpoint: { path, resume: true } }, /is truncated or not an awd checkpoint/);
   removeCheckpoint(path);
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('the Checkpointer as a hook for other loops: state (incl. -0, Infinity, extra) round-trips exactly; the fingerprint guards it', () => {
+  const path = join(tmp(), 'loop.ckpt');
+  const fp = { library: 'x', method: 'distill', data: 'abc', settings: { k: 3 } };
+  const ck = new Checkpointer('distill', { path, everySteps: 2 }, fp);
+  assert.equal(ck.load(), null);
+  assert.equal(ck.due(), false);
+  assert.equal(ck.due(), true);
+  const adam = new Adam(3);
+  adam.step(Float64Array.of(1, 2, 3), [0.5, -0.25, 1e-300]);
+  const params = Float64Array.of(-0, 1 / 3, -1e-310);
+  const rng = new Rng(9);
+  rng.normal();
+  ck.save({ epoch: 2, batch: 1, sums: { total: 0.1 }, seen: 7, seconds: 1.5, finished: false, params, adam: adam.state(), shuffle: rng.state(), history: [{ epoch: 1 }], best: { total: Infinity, h: params, epoch: 0 }, extra: { trees: [1, 2] } });
+  const back = readCheckpoint(path, 'distill', fp);
+  assert.deepEqual(Array.from(back.params).map((v) => Object.is(v, -0) ? '-0' : v), ['-0', 1 / 3, -1e-310]);
+  assert.deepEqual(back.adam, adam.state());
+  assert.equal(back.best.total, Infinity);
+  assert.deepEqual(back.extra, { trees: [1, 2] });
+  const r2 = new Rng(0);
+  r2.restore(back.shuffle);
+  assert.equal(r2.normal(), rng.normal(), 'the generator continues its stream (spare Gaussian included)');
+  assert.equal(r2.uniform(), rng.uniform());
+  assert.throws(() => readCheckpoint(path, 'distill', { ...fp, settings: { k: 4 } }), /belongs to another fit: its setting k is 3, this fit has 4/);
 });
 
 // ---- SIGKILL at random moments, in child processes ----

@@ -55,3 +55,27 @@ test('awd fit: a leftover checkpoint without --resume, another fit\'s checkpoint
   assert.deepEqual(readFileSync(join(dir, 'c.ckpt')), before);
   assert.equal(existsSync(join(dir, 'w.json')), false);
 });
+
+test('awd sweep --checkpoint-every … --resume: killed in a cell, resumed (finished cells skipped): the same cells as a straight sweep', async () => {
+  const SWEEP = ['sweep', '--data', 'X.npy', '--grads', 'G.npy', '--epochs', '3', '--batch-size', '8', '--levels', '2', '--wavelet', 'db3', '--lambdas', '0,0.1', '--gammas', '0.05'];
+  assertOk(await awd([...SWEEP, '--out', 'sw-straight'], dir));
+  const args = [...SWEEP, '--out', 'sw-resumed', '--checkpoint-every', '1', '--resume'];
+  assert.equal(await killedRun(args, { AWD_CHECKPOINT_TEST_KILL: '9:partial' }), 'SIGKILL');
+  assert.ok(existsSync(join(dir, 'sw-resumed', 'cell-0.ckpt')));
+  const r = await awd(['--json', ...args], dir);
+  assertOk(r);
+  const before = [0, 1].map((k) => readFileSync(join(dir, 'sw-resumed', `cell-${k}.json`)));
+  const again = await awd([...args], dir);
+  assertOk(again);
+  // Finished cells are skipped, not refitted (a refit would record other per-epoch timings).
+  assert.deepEqual([0, 1].map((k) => readFileSync(join(dir, 'sw-resumed', `cell-${k}.json`))), before);
+  const cells = (d: string): unknown[] => [0, 1].map((k) => {
+    const doc = JSON.parse(readFileSync(join(dir, d, `cell-${k}.json`), 'utf8'));
+    const w = JSON.parse(doc.result.wavelet);
+    return { fingerprint: doc.fingerprint, train: doc.result.train, h: w.h, history: w.history.map(({ seconds: _s, ...e }: { seconds: number }) => e) };
+  });
+  assert.deepEqual(cells('sw-resumed'), cells('sw-straight'));
+  assert.deepEqual(readdirSync(join(dir, 'sw-resumed')).filter((f) => f.includes('.ckpt')), []);
+  // Another sweep's folder is not resumed into.
+  assertFails(await awd([...SWEEP.map((a) => (a === '3' ? '4' : a)), '--out', 'sw-resumed', '--resume'], dir), /--resume: 'sw-resumed\/cell-0\.json' was fitted with epochs 3, the sweep has 4; use another --out folder/);
+});

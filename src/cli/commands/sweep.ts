@@ -7,13 +7,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { cellParams, cellWavelet, gridSize, mergeSweep, fitCell, type CellResult, type Grid } from '../../awd/sweep.ts';
+import { cellParams, gridSize, mergeSweep, fitCell, type CellResult, type Grid } from '../../awd/sweep.ts';
 import { arraySha256, cellFileText, cellMismatch, mergedSweepDocument, parseCellFile, sweepFingerprint, type CellPoint, type SweepFingerprint, type SweepSettings } from '../../awd/sweepPlan.ts';
 import { chooseThreads } from '../../awd/parallel.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic.ts';
-import { waveletDistanceToNamed } from '../../wavelets/distance.ts';
 import { tableToText } from '../../report/table.ts';
-import type { Table } from '../../studies/types.ts';
 import { parseInteger, parseNumberList, required } from '../args.ts';
 import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, refuseDataOverwrite, type DataOpts, type FitCliOpts } from '../common.ts';
 import { outputDir, refuseOverwrite } from '../paths.ts';
@@ -21,24 +19,26 @@ import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
 import { addPlanCommands, mergePlanFolder } from './sweepPlanCommands.ts';
+import { removeCheckpoint } from '../../awd/checkpoint.ts';
+import { checkpointFrom, withCheckpointErrors } from '../checkpointOptions.ts';
+import { sweepTable } from '../sweepTable.ts';
 
 export { CELL_FORMAT } from '../../awd/sweepPlan.ts';
 export const SWEEP_FORMAT = 'awd-sweep';
 
-/** A summary table of cell results (final training terms, distance to the start wavelet). */
-export function sweepTable(grid: Grid, results: CellResult[]): Table {
-  const rows = results.map((r) => {
-    const w = cellWavelet(r);
-    const init = w.settings?.init;
-    const dist = typeof init === 'string' ? waveletDistanceToNamed(w.h, init) : null;
-    return [r.cell, r.lambda, r.gamma, r.train.total ?? null, r.train.reconstruction ?? null, r.train.l1_wave ?? null, r.train.l1_attr ?? null, r.validation?.total ?? null, dist];
-  });
-  return {
-    title: `AWD sweep: ${grid.lambdas.length} λ × ${grid.gammas.length} γ`,
-    columns: ['cell', 'λ', 'γ', 'train total', 'reconstruction', 'l1_wave', 'l1_attr', 'validation total', 'distance to start'],
-    rows,
-    notes: ['Training terms of the returned filter\'s epoch (the best validation epoch with --val-fraction, else the last); distance to the starting family member by DESIGN §5.1 (level 5).'],
-  };
+export { sweepTable } from '../sweepTable.ts';
+
+/** With --resume: the result of a cell already in DIR, or a usage error if it belongs to another sweep. */
+function finishedCell(file: string, fp: SweepFingerprint, k: number): CellResult {
+  try {
+    const doc = parseCellFile(readFileSync(file, 'utf8'), `'${file}'`);
+    const why = cellMismatch(doc, fp, k);
+    if (why) throw new UsageError(`--resume: '${file}' ${why}; use another --out folder, or delete it`);
+    return doc.result;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--resume: ${(e as Error).message.replace(/^Error in sweep: /, '')}`);
+  }
 }
 
 /** The fingerprint of an `awd sweep --out DIR` run (same definition as a plan's). */
@@ -62,12 +62,15 @@ export function addSweepCommand(program: Command): void {
     .option('--cell <K>', 'fit only cell K (0-based) and write DIR/cell-K.json');
   addDataOptions(cmd);
   addFitOptions(cmd, false);
+  cmd
+    .option('--checkpoint-every <N|Ts|Tm>', 'checkpoint each cell while it is fitted (DIR/cell-K.ckpt) every N steps, seconds or minutes')
+    .option('--resume', 'skip cells already in DIR (same data and settings) and resume a checkpointed one');
   cmd.addHelpText('after', `
 Examples:
   awd sweep --data X.npy --grads G.npy --lambdas 0,0.01,0.1 --gammas 0,0.05 --out sweep/
   awd sweep --data X.npy --grads G.npy --lambdas 0,0.01,0.1 --gammas 0,0.05 --out part1/ --cell 3
   awd sweep merge part1/ part2/ --out merged.json`);
-  cmd.action(async (o: DataOpts & FitCliOpts & { lambdas?: string; gammas?: string; out?: string; cell?: string }, c: Command) => {
+  cmd.action(async (o: DataOpts & FitCliOpts & { lambdas?: string; gammas?: string; out?: string; cell?: string; checkpointEvery?: string; resume?: boolean }, c: Command) => {
     const ctx = contextOf(c);
     const grid: Grid = {
       lambdas: parseNumberList('--lambdas', required('--lambdas', o.lambdas, 'a comma-separated list such as 0,0.01,0.1')),
@@ -91,10 +94,18 @@ Examples:
     try {
       for (const [i, k] of cells.entries()) {
         const { lambda, gamma } = cellParams(grid, k);
-        const r = fitCell(X, { ...opts, teacherGrads: G, onProgress: (p) => bar.update(i * perCell + (p.epoch - 1) * p.batches + p.batch, undefined, `cell ${k} λ=${lambda} γ=${gamma}`) }, grid, k);
         const file = join(outDir, `cell-${k}.json`);
+        const done = o.resume && existsSync(file) ? finishedCell(file, fingerprint, k) : null;
+        if (done) {
+          results.push(done);
+          files.push(file);
+          continue;
+        }
+        const ckpt = checkpointFrom({ checkpointEvery: o.checkpointEvery, resume: o.resume }, join(outDir, `cell-${k}.ckpt`), [o.data, o.grads]);
+        const r = withCheckpointErrors(() => fitCell(X, { ...opts, teacherGrads: G, ...(ckpt ? { checkpoint: ckpt } : {}), onProgress: (p) => bar.update(i * perCell + (p.epoch - 1) * p.batches + p.batch, undefined, `cell ${k} λ=${lambda} γ=${gamma}`) }, grid, k));
         const point: CellPoint = { cell: k, lambda, gamma, start: fingerprint.starts[0], seed: fingerprint.seeds[0] };
         writeFileAtomic(file, cellFileText(fingerprint, point, r));
+        if (ckpt) removeCheckpoint(ckpt.path);
         results.push(r);
         files.push(file);
       }

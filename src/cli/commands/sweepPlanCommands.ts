@@ -14,17 +14,17 @@ import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic.ts';
 import { AwdError } from '../../util/checks.ts';
 import { tableToText } from '../../report/table.ts';
 import { parseChoice, parseInteger, parseNumber, parseNumberList, required } from '../args.ts';
-import { parseInterval } from '../checkpointOptions.ts';
+import { parseInterval, withCheckpointErrors } from '../checkpointOptions.ts';
 import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, startingFilter, type DataOpts, type FitCliOpts } from '../common.ts';
 import { contextOf, type Ctx } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { k8sManifests, shellQuote, slurmArrayScript, slurmMergeScript, slurmSubmitScript, type SlurmScriptOptions } from '../sweepScripts.ts';
-import { sweepTable } from './sweep.ts';
+import { sweepTable } from '../sweepTable.ts';
 
-/** Library errors about a sweep folder are bad input (exit 2): the folder or a file in it. */
+/** Library errors about a sweep folder or a cell's checkpoint are bad input (exit 2): the folder or a file in it. */
 function asUsage<T>(fn: () => T): T {
   try {
-    return fn();
+    return withCheckpointErrors(fn);
   } catch (e) {
     if (e instanceof AwdError && /^Error in sweep: /.test(e.message)) throw new UsageError(e.message.replace(/^Error in sweep: /, ''));
     throw e;
