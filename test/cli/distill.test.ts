@@ -87,6 +87,7 @@ test('awd distill / predict / evaluate: bad input is one line, exit 2, nothing w
   writeNpy(join(dir, 'y_one.npy'), ndarray(new Float64Array(160).fill(1), [160]));
   writeNpy(join(dir, 'Xt_other.npy'), ndarray(new Float64Array(80 * 16), [80, 16]));
   writeNpy(join(dir, 'yt_short.npy'), ndarray(new Float64Array(10), [10]));
+  writeNpy(join(dir, 'g3.npy'), ndarray(Float64Array.from({ length: 160 }, (_, i) => i % 3), [160]));
   const base = ['distill', '--data', 'X.npy', '--grads', 'G.npy', ...FAST];
   const cases: [string[], RegExp][] = [
     [[...base, '--target', 'y_short.npy', '--out', 'm1'], /y has 100 values but X has 160 samples/],
@@ -98,6 +99,8 @@ test('awd distill / predict / evaluate: bad input is one line, exit 2, nothing w
     [[...base, '--target', 'y.npy', '--out', 'm7', '--task', 'ordinal'], /--task must be one of/],
     [['distill', '--data', 'X.npy', '--target', 'y.npy', '--out', 'm8', ...FAST], /exactly one of --teacher/],
     [[...base, '--target', 'y.npy', '--out', 'm9', '--baselines', 'db99'], /db99/],
+    [[...base, '--target', 'y.npy', '--out', 'm10', '--groups', 'g3.npy'], /3 distinct groups, fewer than the 5 CV folds/],
+    [[...base, '--target', 'y.npy', '--out', 'm11', '--groups', 'yt.npy'], /--groups has 80 labels but --data has 160/],
   ];
   for (const [args, pattern] of cases) {
     const r = await awd(args, dir);

@@ -192,3 +192,18 @@ test('README example: Distiller from the package entry points (awd, awd/distill)
   assert.deepEqual(Array.from(awd.Distiller.load(file).predict(X)), Array.from(model.predict(X)));
   for (const n of ['Distiller', 'lassoCV', 'logisticCV', 'groupKFold', 'scaleFreeWeights', 'explainFigure']) assert.equal(typeof (awd as Record<string, unknown>)[n], 'function', n);
 });
+
+test('Distiller: three classes — labels, probabilities summing to 1, explanations of the predicted class', async () => {
+  const { X, y, G } = tinyRegression(240, 32, 6);
+  const labels = Float64Array.from(y, (v) => (v < -0.7 ? 3 : v > 0.7 ? 7 : 5));
+  const d = await new Distiller().fit(X, labels, { teacherGrads: G, ...fast, baselines: [] });
+  assert.deepEqual(d.fitted.classes, [3, 5, 7]);
+  const pred = d.predict(X);
+  assert.ok(pred.every((v) => v === 3 || v === 5 || v === 7));
+  const P = d.predictProba(X);
+  for (let i = 0; i < 240; i++) assert.ok(Math.abs(P[3 * i] + P[3 * i + 1] + P[3 * i + 2] - 1) < 1e-12);
+  assert.ok(d.score(X, labels) > 0.7, `accuracy ${d.score(X, labels)}`);
+  assert.equal(d.scores(X, labels).auc, null);
+  const ex = d.explain(sliceRows(X, 0, 2));
+  assert.equal(ex[0].prediction, pred[0]);
+});

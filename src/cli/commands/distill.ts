@@ -190,6 +190,8 @@ Examples:
       if (o.groups) {
         groups = readTargets('--groups', o.groups);
         if (groups.length !== X.shape[0]) throw new UsageError(`--groups has ${groups.length} labels but --data has ${X.shape[0]} samples`);
+        const distinct = new Set(groups).size;
+        if (distinct < folds) throw new UsageError(`--groups holds ${distinct} distinct groups, fewer than the ${folds} CV folds; use --cv ${Math.max(2, distinct)} or more groups`);
       }
       const seed = parseInteger('--seed', o.seed, 0, 2 ** 32 - 1);
       const baselines = o.baselines.trim() === '' || o.baselines === 'none' ? [] : o.baselines.split(',').map((s) => s.trim());

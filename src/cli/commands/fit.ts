@@ -1,6 +1,8 @@
 /** `awd fit`: fit an adaptive wavelet to data and teacher gradients, save it as JSON. */
 import type { Command } from 'commander';
-import { AdaptiveWavelet } from '../../awd/adaptive.ts';
+import { AdaptiveWavelet, initialFilter } from '../../awd/adaptive.ts';
+import { scaleFreeTerms, termScales } from '../../awd/loss.ts';
+import { Rng } from '../../util/rng.ts';
 import { saveWavelet } from '../../awd/serialize.ts';
 import { returnedRecord } from '../../awd/returned.ts';
 import { removeCheckpoint } from '../../awd/checkpoint.ts';
@@ -33,6 +35,12 @@ Examples:
     const loaded = await loadDataAndGrads(o, ctx);
     const { X, G, opts } = fitOptionsFrom(o, loaded.X, loaded.G, ctx);
     const n = X.shape[0];
+    // Each term's magnitude at the starting filter, raw and scale-free (docs/objective.md).
+    const startW = new AdaptiveWavelet(initialFilter(opts.wavelet ?? 'db5', 0, new Rng(0)), opts.levels ?? 4, opts.mode ?? 'zero');
+    const t0terms = startW.loss(X, G, {});
+    const C = startW.engineFor(X.shape.slice(1)).blockShapes.reduce((a, b) => a + b.reduce((p, q) => p * q, 1), 0);
+    const sf = scaleFreeTerms(t0terms, termScales(X.data, G.data, C, startW.levels));
+    ctx.say(`terms at the start: reconstruction ${formatCell(t0terms.reconstruction)}, l1_wave ${formatCell(t0terms.l1_wave)} (scale-free ${formatCell(sf.l1_wave)}), l1_attr ${formatCell(t0terms.l1_attr)} (scale-free ${formatCell(sf.l1_attr)}); λ, γ are ${opts.scaleFree ? 'scale-free' : "raw (the reference's units; --scale-free for units that carry over between data sets)"}`);
     const batches = Math.ceil(n / Math.min(opts.batchSize ?? 100, n));
     const bar = progressBar('fit', (opts.epochs ?? 50) * batches, ctx.bars);
     const t0 = performance.now();
