@@ -10,12 +10,11 @@
  * a single-threaded evaluation only by floating-point rounding (≈1e-16 relative).
  * @module
  */
-import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import { AwdError } from '../util/checks.ts';
 import type { Mode } from '../wavelets/modes.ts';
 import { awdLoss, TERM_NAMES, WEIGHTED_TERMS, type LossResult, type TermName, type Weights } from './loss.ts';
 import type { FilterBankEngine } from './engine.ts';
+import { threadHost, type LossThread } from './threadHost.ts';
 
 /** Control-block slots (Int32). */
 export const CTRL = { SEQ: 0, DONE: 1, READY: 2, STATUS: 3, B: 4, STOP: 5 } as const;
@@ -43,18 +42,20 @@ export interface WorkerInit {
 
 /** Threads worth using for a fit of this size ('auto'), or the requested count. */
 export function chooseThreads(requested: number | 'auto' | undefined, workPerEpoch: number, epochs: number): number {
-  const cores = Math.max(1, availableParallelism());
+  const host = threadHost();
+  const cores = host === null ? 1 : Math.max(1, Math.min(host.cores(), host.available() + 1));
   if (requested === undefined || requested === 'auto') {
     // Starting a worker costs ~1 s (it loads the library); only worth it for long fits.
     return workPerEpoch * epochs >= 5e7 ? Math.min(2, cores) : 1;
   }
   if (!Number.isInteger(requested) || requested < 1) throw new AwdError('fit', `threads must be an integer >= 1 or 'auto', got ${requested}`);
+  if (requested > 1 && host === null) throw new AwdError('fit', `threads: ${requested} needs worker threads, which this platform lacks (Node >= 20.16, or a cross-origin-isolated page after startBrowserThreads); use threads: 1`);
   return requested;
 }
 
 /** Evaluates awdLoss over a batch split across the main thread and worker threads. */
 export class ShardedLoss {
-  private readonly workers: { worker: Worker; ctrl: Int32Array; h: Float64Array; w: Float64Array; x: Float64Array; g: Float64Array; out: Float64Array; error: Uint8Array }[] = [];
+  private readonly workers: { worker: LossThread; ctrl: Int32Array; h: Float64Array; w: Float64Array; x: Float64Array; g: Float64Array; out: Float64Array; error: Uint8Array }[] = [];
   private seq = 0;
 
   constructor(
@@ -65,6 +66,10 @@ export class ShardedLoss {
   ) {
     const rowSize = engine.sampleSize;
     const shardMax = Math.ceil(maxBatch / threads);
+    const host = threadHost();
+    if (threads > 1 && (host === null || host.available() < threads - 1)) {
+      throw new AwdError('ShardedLoss', `${threads} threads requested but only ${host === null ? 1 : host.available() + 1} can start here; fit with threads: 1`);
+    }
     for (let t = 1; t < threads; t++) {
       const shared: WorkerShared = {
         ctrl: new SharedArrayBuffer(4 * CTRL_SIZE),
@@ -76,13 +81,12 @@ export class ShardedLoss {
         error: new SharedArrayBuffer(1024),
       };
       const init: WorkerInit = { shared, sampleShape: engine.sampleShape, filterLen, mode: engine.mode, levels: engine.levels };
-      const worker = new Worker(new URL('./lossWorkerBoot.mjs', import.meta.url), { workerData: init });
-      worker.unref();
+      const worker = host!.start(init);
       const ctrl = new Int32Array(shared.ctrl);
       // Block until the worker has loaded the library (or give up).
       const r = Atomics.wait(ctrl, CTRL.READY, 0, 60_000);
       if (r === 'timed-out' || Atomics.load(ctrl, CTRL.READY) !== 1) {
-        void worker.terminate();
+        worker.release();
         this.close();
         throw new AwdError('ShardedLoss', 'a worker thread did not start within 60 s; fit with threads: 1');
       }
@@ -146,7 +150,7 @@ export class ShardedLoss {
       Atomics.store(wk.ctrl, CTRL.STOP, 1);
       Atomics.add(wk.ctrl, CTRL.SEQ, 1);
       Atomics.notify(wk.ctrl, CTRL.SEQ);
-      void wk.worker.terminate();
+      wk.worker.release();
     }
     this.workers.length = 0;
   }
