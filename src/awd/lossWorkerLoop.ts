@@ -11,11 +11,11 @@ import { CTRL, type WorkerInit } from './parallel.ts';
 /** Serves shards of `init` until CTRL.STOP (blocks the calling thread; returns after the stop). */
 export function serveLoss(init: WorkerInit): void {
   const ctrl = new Int32Array(init.shared.ctrl);
-  const h = new Float64Array(init.shared.h);
+  const h = new Float64Array(init.shared.h, 0, init.filterLen);
   const w = new Float64Array(init.shared.weights);
   const x = new Float64Array(init.shared.x);
   const g = new Float64Array(init.shared.g);
-  const out = new Float64Array(init.shared.out);
+  const out = new Float64Array(init.shared.out, 0, TERM_NAMES.length + 1 + init.filterLen);
   const error = new Uint8Array(init.shared.error);
   const engine = makeEngine(init.sampleShape, init.filterLen, init.mode, init.levels);
   const rowSize = engine.sampleSize;

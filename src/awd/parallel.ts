@@ -82,7 +82,9 @@ export class ShardedLoss {
       };
       const init: WorkerInit = { shared, sampleShape: engine.sampleShape, filterLen, mode: engine.mode, levels: engine.levels };
       const worker = host!.start(init);
-      const ctrl = new Int32Array(shared.ctrl);
+      // A host may serve the shard from memory it shared with the worker beforehand (browsers).
+      const mem = worker.shared ?? shared;
+      const ctrl = new Int32Array(mem.ctrl);
       // Block until the worker has loaded the library (or give up).
       const r = Atomics.wait(ctrl, CTRL.READY, 0, 60_000);
       if (r === 'timed-out' || Atomics.load(ctrl, CTRL.READY) !== 1) {
@@ -91,8 +93,8 @@ export class ShardedLoss {
         throw new AwdError('ShardedLoss', 'a worker thread did not start within 60 s; fit with threads: 1');
       }
       this.workers.push({
-        worker, ctrl, h: new Float64Array(shared.h), w: new Float64Array(shared.weights), x: new Float64Array(shared.x),
-        g: new Float64Array(shared.g), out: new Float64Array(shared.out), error: new Uint8Array(shared.error),
+        worker, ctrl, h: new Float64Array(mem.h, 0, filterLen), w: new Float64Array(mem.weights), x: new Float64Array(mem.x),
+        g: new Float64Array(mem.g), out: new Float64Array(mem.out, 0, N_TERMS + 1 + filterLen), error: new Uint8Array(mem.error),
       });
     }
   }

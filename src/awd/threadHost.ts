@@ -10,12 +10,18 @@
  * - Elsewhere (no host): fits run on one thread.
  * @module
  */
-import type { WorkerInit } from './parallel.ts';
+import type { WorkerInit, WorkerShared } from './parallel.ts';
 
 /** A started loss worker. */
 export interface LossThread {
   /** Releases the worker (after `ShardedLoss` told it to stop). */
   release(): void;
+  /**
+   * The memory the worker serves from, where the host shared it with the worker in advance
+   * (browsers: a blocked thread cannot deliver messages to its workers); else `init.shared`.
+   * Its arrays may be longer than needed.
+   */
+  shared?: WorkerShared;
 }
 
 /** Starts loss workers on one platform. */
