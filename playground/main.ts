@@ -40,6 +40,8 @@ let lastH: number[] | null = null;
 let params: FitParams | null = null;
 let source: DataSource | null = null;
 let running = false;
+let stepOffset = 0;
+let exactRows = false;
 const steps: number[][] = [];
 const history = $<HTMLTableSectionElement>('history').querySelector('tbody')!;
 
@@ -89,6 +91,8 @@ function start(src: DataSource, p: FitParams, fresh: boolean): void {
     steps.length = 0;
     history.textContent = '';
   }
+  stepOffset = steps.length;
+  exactRows = false;
   lastJson = null;
   state.lastJson = null;
   state.fitSeconds = null;
@@ -126,18 +130,30 @@ function onMessage(m: FromWorker): void {
       state.threads = m.threads;
       status.textContent = 'Fitting…';
       break;
-    case 'progress':
-      for (const s of m.snapshot.steps) steps.push(s);
+    case 'progress': {
+      for (const s of m.snapshot.steps) steps.push([s[0] + stepOffset, ...s.slice(1)]);
+      const sn = m.snapshot;
+      if (sn.batch === sn.batches && steps.length >= sn.batches) {
+        // Provisional row: plain mean over the epoch's steps (the fit's own, size-weighted history replaces it at the end).
+        const last = steps.slice(-sn.batches);
+        const mean = (j: number) => last.reduce((a, r) => a + r[j], 0) / last.length;
+        const col = (name: string) => 2 + TERM_NAMES.indexOf(name as (typeof TERM_NAMES)[number]);
+        addRow([sn.epoch, mean(1), mean(col('reconstruction')), mean(col('l1_attr')), mean(col('l1_wave')), NaN]);
+      }
       state.snapshots++;
       if (pending === null) requestAnimationFrame(draw);
       pending = m.snapshot;
       lastH = m.snapshot.h;
       status.textContent = `Epoch ${m.snapshot.epoch} of ${m.snapshot.epochs}, batch ${m.snapshot.batch} of ${m.snapshot.batches}: loss ${steps[steps.length - 1][1].toPrecision(5)}`;
       break;
+    }
     case 'epoch': {
-      const tr = history.insertRow();
+      if (!exactRows) {
+        history.textContent = '';
+        exactRows = true;
+      }
       const t = m.train;
-      for (const v of [m.epoch, t.total, t.reconstruction, t.l1_attr, t.l1_wave, m.seconds]) tr.insertCell().textContent = typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(5) : String(v);
+      addRow([m.epoch, t.total, t.reconstruction, t.l1_attr, t.l1_wave, m.seconds]);
       break;
     }
     case 'paused':
@@ -167,6 +183,11 @@ function onMessage(m: FromWorker): void {
       fail(m.message);
       break;
   }
+}
+
+function addRow(values: number[]): void {
+  const tr = history.insertRow();
+  for (const v of values) tr.insertCell().textContent = Number.isNaN(v) ? '…' : Number.isInteger(v) ? String(v) : v.toPrecision(5);
 }
 
 const TERM_COLORS = ['#000', ...COLORS];

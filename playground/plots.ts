@@ -57,9 +57,15 @@ export function plot(canvas: HTMLCanvasElement, series: Series[], opts: { logY?:
   ctx.fillStyle = '#333';
   ctx.font = '11px system-ui, sans-serif';
   ctx.textAlign = 'right';
-  for (let k = 0; k <= 4; k++) {
-    const v = y0 + ((y1 - y0) * k) / 4;
-    ctx.fillText(opts.logY ? `1e${v.toFixed(1)}` : fmt(v), PAD.l - 4, py(v) + 4);
+  if (opts.logY) {
+    // Ticks at whole decades (every other one when there are many).
+    const step = y1 - y0 > 6 ? 2 : 1;
+    for (let e = Math.ceil(y0 / step) * step; e <= y1; e += step) ctx.fillText(`1e${e}`, PAD.l - 4, py(e) + 4);
+  } else {
+    for (let k = 0; k <= 4; k++) {
+      const v = y0 + ((y1 - y0) * k) / 4;
+      ctx.fillText(fmt(v), PAD.l - 4, py(v) + 4);
+    }
   }
   ctx.textAlign = 'center';
   for (let k = 0; k <= 4; k++) {

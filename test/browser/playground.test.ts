@@ -10,6 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,18 +21,23 @@ import { encodeNpy } from '../../src/data/npy.ts';
 import { ndarray } from '../../src/util/ndarray.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { builtinDataset } from '../../playground/data.ts';
-import { buildPlayground, launchChromium, requireChromium, serve } from './harness.ts';
+import { buildPlayground, launchChromium, requireChromium, ROOT, serve } from './harness.ts';
 
 interface PageState { phase: string; steps: number[][]; lastJson: string | null; fitSeconds: number | null; threads: number; isolated: boolean; error: string | null; snapshots: number }
 
 const stateOf = (page: Page) => page.evaluate(() => (globalThis as unknown as { awdPlayground: PageState }).awdPlayground);
+/** The state without its large arrays, for polling. */
+const phaseOf = (page: Page) => page.evaluate(() => {
+  const a = (globalThis as unknown as { awdPlayground: PageState }).awdPlayground;
+  return { ...a, steps: [], lastJson: null };
+});
 
 async function waitFor(page: Page, what: string, ok: (s: PageState) => boolean, timeoutMs = 60_000): Promise<PageState> {
   const t0 = Date.now();
   for (;;) {
-    const s = await stateOf(page);
+    const s = await phaseOf(page);
     if (s.error) throw new Error(`the page reports: ${s.error}`);
-    if (ok(s)) return s;
+    if (ok(s)) return stateOf(page);
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}; phase ${s.phase}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -136,4 +142,10 @@ test('the playground fits in headless Chromium and its wavelet file loads in Nod
     rmSync(out, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
+});
+
+test('the playground type-checks (strict, DOM and worker libraries)', () => {
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', join(ROOT, 'playground/tsconfig.json')], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `tsc: ${r.stdout}${r.stderr}`);
 });
