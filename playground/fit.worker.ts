@@ -10,6 +10,7 @@ import { startBrowserThreads } from '../src/awd/threadHost.browser.ts';
 import { waveletToJson } from '../src/awd/waveletFile.ts';
 import { filterBankFromLowpass } from '../src/wavelets/families.ts';
 import { wavefun } from '../src/wavelets/wavefun.ts';
+import { wasmKernelsAvailable } from '../src/wavelets/simdKernels.ts';
 import { ndarray, sizeOf, type NdArray } from '../src/util/ndarray.ts';
 import { builtinDataset, parseTable, type Dataset } from './data.ts';
 import { CONTROL, type FitParams, type FromWorker, type Snapshot, type ToWorker } from './protocol.ts';
@@ -78,7 +79,7 @@ function fit(msg: ToWorker, data: Dataset, threads: number | 'auto'): void {
         viewer.h.set(pr.h);
         if (pr.epoch !== lastEpochSeen) lastEpochSeen = pr.epoch;
         const endOfEpoch = pr.batch === pr.batches;
-        if (endOfEpoch || performance.now() - last > 100) send(pr);
+        if (endOfEpoch || performance.now() - last > p.updateMs) send(pr);
         if (ctrl) {
           if (Atomics.load(ctrl, CONTROL.STOP) === 1) throw new Stopped();
           if (Atomics.load(ctrl, CONTROL.PAUSE) === 1) {
@@ -113,7 +114,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
     const shardValues = Math.ceil(Math.min(msg.params.batchSize, data.X.shape[0]) / Math.max(1, wanted)) * rowSize;
     const available = await startBrowserThreads(wanted, { shardValues });
     const threads = msg.params.threads === 'auto' ? 'auto' : Math.min(available, msg.params.threads);
-    post({ type: 'data', description: data.description, shape: data.X.shape, threads: available, isolated: (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true });
+    post({ type: 'data', description: data.description, shape: data.X.shape, threads: available, isolated: (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true, simd: wasmKernelsAvailable() });
     fit(msg, data, threads);
   } catch (err) {
     post({ type: 'error', message: (err as Error).message ?? String(err) });

@@ -46,7 +46,7 @@ const steps: number[][] = [];
 const history = $<HTMLTableSectionElement>('history').querySelector('tbody')!;
 
 /** Test and automation hook: the state of the page. */
-const state = { phase: 'idle', steps, lastJson: null as string | null, fitSeconds: null as number | null, threads: 0, isolated, error: null as string | null, snapshots: 0 };
+const state = { phase: 'idle', simd: false, steps, lastJson: null as string | null, fitSeconds: null as number | null, threads: 0, isolated, error: null as string | null, snapshots: 0 };
 (globalThis as { awdPlayground?: typeof state }).awdPlayground = state;
 
 function num(id: string): number {
@@ -74,6 +74,7 @@ function readParams(): FitParams {
   return {
     wavelet: waveletSel.value, initNoise: num('initNoise'), levels: num('levels'), lambda: num('lambda'), gamma: num('gamma'), epochs: num('epochs'),
     batchSize: num('batchSize'), learningRate: num('learningRate'), seed: num('seed'), threads: t === 'auto' ? 'auto' : Number(t), sample: num('sample'),
+    updateMs: Number($<HTMLSelectElement>('updates').value),
   };
 }
 
@@ -126,8 +127,9 @@ let pending: Snapshot | null = null;
 function onMessage(m: FromWorker): void {
   switch (m.type) {
     case 'data':
-      $<HTMLParagraphElement>('dataInfo').textContent = `${m.description}; ${m.threads} thread${m.threads > 1 ? 's' : ''} available.`;
+      $<HTMLParagraphElement>('dataInfo').textContent = `${m.description}; ${m.threads} thread${m.threads > 1 ? 's' : ''} available; WebAssembly SIMD kernels ${m.simd ? 'on' : 'unavailable (JavaScript kernels)'}.`;
       state.threads = m.threads;
+      state.simd = m.simd;
       status.textContent = 'Fitting…';
       break;
     case 'progress': {

@@ -17,6 +17,8 @@ export interface FitParams {
   learningRate: number;
   seed: number;
   threads: number | 'auto';
+  /** Milliseconds between snapshots (Infinity: at the end of each epoch only). */
+  updateMs: number;
   /** Index of the sample whose coefficients and attributions are shown. */
   sample: number;
 }
@@ -47,7 +49,7 @@ export interface Snapshot {
 }
 
 export type FromWorker =
-  | { type: 'data'; description: string; shape: number[]; threads: number; isolated: boolean }
+  | { type: 'data'; description: string; shape: number[]; threads: number; isolated: boolean; simd: boolean }
   | { type: 'progress'; snapshot: Snapshot }
   | { type: 'epoch'; epoch: number; train: Record<string, number>; seconds: number }
   | { type: 'paused'; json: string }

@@ -23,7 +23,7 @@ import { Rng } from '../../src/util/rng.ts';
 import { builtinDataset } from '../../playground/data.ts';
 import { buildPlayground, launchChromium, requireChromium, ROOT, serve } from './harness.ts';
 
-interface PageState { phase: string; steps: number[][]; lastJson: string | null; fitSeconds: number | null; threads: number; isolated: boolean; error: string | null; snapshots: number }
+interface PageState { phase: string; simd: boolean; steps: number[][]; lastJson: string | null; fitSeconds: number | null; threads: number; isolated: boolean; error: string | null; snapshots: number }
 
 const stateOf = (page: Page) => page.evaluate(() => (globalThis as unknown as { awdPlayground: PageState }).awdPlayground);
 /** The state without its large arrays, for polling. */
@@ -99,6 +99,7 @@ test('the playground fits in headless Chromium and its wavelet file loads in Nod
     const paused = await waitFor(page, 'the pause', (s) => s.phase === 'paused' || s.phase === 'done');
     assert.equal(paused.phase, 'paused', 'the fit paused before it ended (30 epochs)');
     assert.equal(paused.threads, 2);
+    assert.equal(paused.simd, true, 'the WebAssembly SIMD kernels run in the browser');
     const mid = loadWavelet(await download(page, work));
     assert.equal(mid.h.length, 6);
     await page.click('#resume');
