@@ -41,6 +41,9 @@ let params: FitParams | null = null;
 let source: DataSource | null = null;
 let running = false;
 let stepOffset = 0;
+/** Epochs completed before this fit (a warm restart after Stop on a page that is not isolated). */
+let epochOffset = 0;
+let epochsCompleted = 0;
 let exactRows = false;
 const steps: number[][] = [];
 const history = $<HTMLTableSectionElement>('history').querySelector('tbody')!;
@@ -93,6 +96,8 @@ function start(src: DataSource, p: FitParams, fresh: boolean): void {
     history.textContent = '';
   }
   stepOffset = steps.length;
+  epochOffset = fresh ? 0 : epochsCompleted;
+  epochsCompleted = epochOffset;
   exactRows = false;
   lastJson = null;
   state.lastJson = null;
@@ -135,27 +140,29 @@ function onMessage(m: FromWorker): void {
     case 'progress': {
       for (const s of m.snapshot.steps) steps.push([s[0] + stepOffset, ...s.slice(1)]);
       const sn = m.snapshot;
+      epochsCompleted = epochOffset + (sn.batch === sn.batches ? sn.epoch : sn.epoch - 1);
       if (sn.batch === sn.batches && steps.length >= sn.batches) {
         // Provisional row: plain mean over the epoch's steps (the fit's own, size-weighted history replaces it at the end).
         const last = steps.slice(-sn.batches);
         const mean = (j: number) => last.reduce((a, r) => a + r[j], 0) / last.length;
         const col = (name: string) => 2 + TERM_NAMES.indexOf(name as (typeof TERM_NAMES)[number]);
-        addRow([sn.epoch, mean(1), mean(col('reconstruction')), mean(col('l1_attr')), mean(col('l1_wave')), NaN]);
+        addRow([epochOffset + sn.epoch, mean(1), mean(col('reconstruction')), mean(col('l1_attr')), mean(col('l1_wave')), NaN]);
       }
       state.snapshots++;
       if (pending === null) requestAnimationFrame(draw);
       pending = m.snapshot;
       lastH = m.snapshot.h;
-      status.textContent = `Epoch ${m.snapshot.epoch} of ${m.snapshot.epochs}, batch ${m.snapshot.batch} of ${m.snapshot.batches}: loss ${steps[steps.length - 1][1].toPrecision(5)}`;
+      status.textContent = `Epoch ${epochOffset + m.snapshot.epoch} of ${epochOffset + m.snapshot.epochs}, batch ${m.snapshot.batch} of ${m.snapshot.batches}: loss ${steps[steps.length - 1][1].toPrecision(5)}`;
       break;
     }
     case 'epoch': {
       if (!exactRows) {
-        history.textContent = '';
+        // Replace this fit's provisional rows (a warm restart keeps the earlier fit's rows).
+        while (history.rows.length > epochOffset) history.deleteRow(-1);
         exactRows = true;
       }
       const t = m.train;
-      addRow([m.epoch, t.total, t.reconstruction, t.l1_attr, t.l1_wave, m.seconds]);
+      addRow([epochOffset + m.epoch, t.total, t.reconstruction, t.l1_attr, t.l1_wave, m.seconds]);
       break;
     }
     case 'paused':
@@ -179,7 +186,9 @@ function onMessage(m: FromWorker): void {
       state.fitSeconds = m.fitSeconds;
       state.phase = 'done';
       setRunning(false);
-      status.textContent = `Done: ${params?.epochs} epochs in ${m.fitSeconds.toFixed(2)} s. Download the wavelet file, or change settings and fit again.`;
+      const total = params?.epochs ?? 0;
+      const restart = epochOffset > 0 ? ` (the last ${total - epochOffset} in a new fit from the stopped filter)` : '';
+      status.textContent = `Done: ${total} epochs${restart}, the last fit in ${m.fitSeconds.toFixed(2)} s. Download the wavelet file, or change settings and fit again.`;
       break;
     case 'error':
       fail(m.message);
@@ -260,7 +269,11 @@ resumeBtn.addEventListener('click', () => {
     status.textContent = 'Fitting…';
     return;
   }
-  if (source && params && lastH) start(source, { ...params, wavelet: lastH, initNoise: 0 }, false);
+  // Not isolated: a new fit from the last filter, for the epochs not completed (new Adam state).
+  if (source && params && lastH) {
+    const remaining = Math.max(1, params.epochs - epochsCompleted);
+    start(source, { ...params, wavelet: lastH, initNoise: 0, epochs: remaining }, false);
+  }
 });
 
 downloadBtn.addEventListener('click', () => {

@@ -136,6 +136,36 @@ test('the playground fits in headless Chromium and its wavelet file loads in Nod
     const dev = Math.max(...Array.from(b2.h, (v, i) => Math.abs(v - n2.h[i])));
     assert.ok(dev <= 1e-12, `built-in data and fit agree to 1e-12 (max |Δh| = ${dev})`);
     console.log(`# built-in molecular: max |Δh| browser vs Node = ${dev}`);
+
+    // Stop (the worker is ended) at the first snapshot, then Resume: a new fit from the last
+    // filter for the epochs not completed.
+    await fill(page2, { epochs: '300', batchSize: '50' });
+    await page2.evaluate(() => new Promise<void>((resolve) => {
+      const status = document.getElementById('status')!;
+      const seen = new MutationObserver(() => {
+        if (!status.textContent!.startsWith('Epoch')) return;
+        seen.disconnect();
+        (document.getElementById('stop') as HTMLButtonElement).click();
+        resolve();
+      });
+      seen.observe(status, { childList: true, characterData: true, subtree: true });
+      (document.getElementById('start') as HTMLButtonElement).click();
+    }));
+    const stopped = await waitFor(page2, 'the stop', (s) => s.phase === 'stopped' || s.phase === 'done');
+    assert.equal(stopped.phase, 'stopped', 'stopped before 300 epochs ended');
+    await page2.click('#resume');
+    const resumed = await waitFor(page2, 'the resumed fit', (s) => s.phase === 'done');
+    const r2 = loadWavelet(await download(page2, work));
+    assert.ok(Array.isArray(r2.settings?.init), 'the resumed fit started from the stopped filter');
+    assert.ok((r2.settings?.epochs ?? 0) >= 1 && (r2.settings?.epochs ?? 0) <= 300);
+    assert.ok(resumed.steps.length > r2.settings!.epochs * 3 - 1, 'the steps of both fits are kept');
+
+    // A built-in set of images: cosmology maps (2D AWD).
+    await fill(page2, { builtin: 'cosmology', n: '20', levels: '2', epochs: '1', batchSize: '10' });
+    await page2.click('#start');
+    await waitFor(page2, 'the 2D fit', (s) => s.phase === 'done');
+    const c2 = loadWavelet(await download(page2, work));
+    assert.deepEqual(c2.settings?.sampleShape, [32, 32]);
     assert.deepEqual(logs.filter((l) => /error/i.test(l)), [], 'no errors in the page');
   } finally {
     await chrome.close();
