@@ -168,12 +168,16 @@ function onMessage(m: FromWorker): void {
     case 'paused':
       offerDownload(m.json);
       state.phase = 'paused';
-      status.textContent = `Paused at step ${steps.length}. Resume continues the same fit; the file holds the current filter.`;
+      status.textContent = `Paused at step ${steps.length}. Resume continues the same fit; the file holds the current filter; Start fit begins a new one.`;
       stopBtn.disabled = true;
       resumeBtn.disabled = false;
+      startBtn.disabled = false;
+      form.querySelectorAll('fieldset').forEach((f) => (f.disabled = false));
       break;
     case 'resumed':
       state.phase = 'running';
+      startBtn.disabled = true;
+      form.querySelectorAll('fieldset').forEach((f) => (f.disabled = true));
       downloadBtn.disabled = true;
       stopBtn.disabled = false;
       resumeBtn.disabled = true;

@@ -81,7 +81,13 @@ export class ShardedLoss {
         error: new SharedArrayBuffer(1024),
       };
       const init: WorkerInit = { shared, sampleShape: engine.sampleShape, filterLen, mode: engine.mode, levels: engine.levels };
-      const worker = host!.start(init);
+      let worker: LossThread;
+      try {
+        worker = host!.start(init);
+      } catch (e) {
+        this.close();
+        throw e;
+      }
       // A host may serve the shard from memory it shared with the worker beforehand (browsers).
       const mem = worker.shared ?? shared;
       const ctrl = new Int32Array(mem.ctrl);
