@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
-
-/** The library's version, read from package.json. */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/**
+ * The library's version. A constant (not read from package.json at run time) so that the core
+ * loads without a file system, in browsers too; test/util/version.test.ts checks that it equals
+ * package.json's "version".
+ */
+export const VERSION: string = '0.1.0';

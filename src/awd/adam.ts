@@ -1,4 +1,19 @@
 /**
+ * base^n for an integer n ≥ 0 by repeated squaring: only IEEE-754 multiplications, so the same
+ * bits on every JavaScript engine (Math.pow, like Math.exp and Math.log, differs by an ulp between
+ * V8 versions, e.g. Node 20's and a current browser's, and fits would drift apart from there).
+ */
+export function powInt(base: number, n: number): number {
+  let result = 1;
+  let b = base;
+  for (let k = n; k > 0; k >>>= 1) {
+    if (k & 1) result *= b;
+    b *= b;
+  }
+  return result;
+}
+
+/**
  * Adam (Kingma & Ba, 2015) with bias correction, exactly as `torch.optim.Adam` with its defaults
  * (lr 1e-3, betas 0.9/0.999, eps 1e-8, no weight decay).
  */
@@ -36,8 +51,8 @@ export class Adam {
   /** Updates `params` in place with the gradient `grad`. */
   step(params: Float64Array, grad: ArrayLike<number>): void {
     this.t++;
-    const c1 = 1 - Math.pow(this.beta1, this.t);
-    const c2 = 1 - Math.pow(this.beta2, this.t);
+    const c1 = 1 - powInt(this.beta1, this.t);
+    const c2 = 1 - powInt(this.beta2, this.t);
     for (let i = 0; i < params.length; i++) {
       const g = grad[i];
       this.m[i] = this.beta1 * this.m[i] + (1 - this.beta1) * g;

@@ -79,6 +79,10 @@ export interface FitProgress {
   batch: number;
   batches: number;
   loss: number;
+  /** Every term of Eq. 8 on this batch (before the step). */
+  terms: Record<TermName, number>;
+  /** The filter after this batch's step: the live array, read it (or copy it) before returning. */
+  h: Readonly<Float64Array>;
 }
 
 /** Options of `AdaptiveWavelet.fit`. */
@@ -410,7 +414,7 @@ export class AdaptiveWavelet {
         for (const t of TERM_NAMES) sums[t] += r.terms[t] * b;
         sums.total += r.total * b;
         seen += b;
-        opts.onProgress?.({ epoch, epochs, batch: k, batches, loss: r.total });
+        opts.onProgress?.({ epoch, epochs, batch: k, batches, loss: r.total, terms: r.terms, h });
         if (ck?.due()) ck.save(snapshot({ epoch, batch: k, sums, seen, seconds: (performance.now() - t0) / 1000, shuffle: shuffleAtStart!, finished: false }));
       }
       if (seen === 0) throw new AwdError(where, `epoch ${epoch} had no batches`);

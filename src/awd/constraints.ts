@@ -14,6 +14,7 @@
  * conjugate-mirror-filter condition |H(ω)|² + |H(ω+π)|² = 2 and H(0) = √2).
  * @module
  */
+import { cosSinTurn } from '../util/twiddle.ts';
 
 /** A loss value with its gradient w.r.t. h. */
 export interface TermValue {
@@ -76,9 +77,10 @@ export function cmf(h: ArrayLike<number>): TermValue {
     let a = 0;
     let b = 0;
     for (let n = 0; n < N; n++) {
-      const phi = (-2 * Math.PI * ((k * n) % N)) / N;
-      a += h[n] * Math.cos(phi);
-      b += h[n] * Math.sin(phi);
+      // e^{iφ}, φ = −2πkn/N (engine-independent cos/sin: the same bits in Node and browsers)
+      const t = cosSinTurn((k * n) % N, N);
+      a += h[n] * t.cos;
+      b += h[n] * -t.sin;
     }
     re[k] = a;
     im[k] = b;
@@ -90,9 +92,9 @@ export function cmf(h: ArrayLike<number>): TermValue {
     value += 0.5 * r * r;
     // ∂|H_k|²/∂h_n = 2 Re(conj(H_k) e^{-2πikn/N}) = 2 (re_k cos φ + im_k sin φ), φ = −2πkn/N
     for (let n = 0; n < N; n++) {
-      const p1 = (-2 * Math.PI * ((k * n) % N)) / N;
-      const p2 = (-2 * Math.PI * (((k + half) * n) % N)) / N;
-      const d = 2 * (re[k] * Math.cos(p1) + im[k] * Math.sin(p1)) + 2 * (re[k + half] * Math.cos(p2) + im[k + half] * Math.sin(p2));
+      const t1 = cosSinTurn((k * n) % N, N);
+      const t2 = cosSinTurn(((k + half) * n) % N, N);
+      const d = 2 * (re[k] * t1.cos + im[k] * -t1.sin) + 2 * (re[k + half] * t2.cos + im[k + half] * -t2.sin);
       grad[n] += r * d;
     }
   }

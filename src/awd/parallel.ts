@@ -10,12 +10,11 @@
  * a single-threaded evaluation only by floating-point rounding (≈1e-16 relative).
  * @module
  */
-import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import { AwdError } from '../util/checks.ts';
 import type { Mode } from '../wavelets/modes.ts';
 import { awdLoss, TERM_NAMES, WEIGHTED_TERMS, type LossResult, type TermName, type Weights } from './loss.ts';
 import type { FilterBankEngine } from './engine.ts';
+import { threadHost, type LossThread } from './threadHost.ts';
 
 /**
  * Control-block slots (Int32). READY: 1 loaded, 2 failed to load (message in `error`); DEAD: 1
@@ -30,8 +29,8 @@ export const CTRL = { SEQ: 0, DONE: 1, READY: 2, STATUS: 3, B: 4, STOP: 5, DEAD:
  */
 export const LIVENESS = { pickupSeconds: 10, finishSeconds: 30, finishFactor: 50, loadSeconds: 60 };
 
-/** For tests: sees each worker started, and may replace the worker's entry file. */
-export const workerHooks: { onStart?: (worker: Worker) => void; bootUrl?: URL; exitAtJob?: number } = {};
+/** For tests: sees each worker started, may replace the worker's entry file (Node), or make it exit at a job. */
+export const workerHooks: { onStart?: (worker: LossThread) => void; bootUrl?: URL; exitAtJob?: number } = {};
 const CTRL_SIZE = 8;
 const N_TERMS = TERM_NAMES.length;
 
@@ -58,23 +57,25 @@ export interface WorkerInit {
 
 /** Threads worth using for a fit of this size ('auto'), or the requested count. */
 export function chooseThreads(requested: number | 'auto' | undefined, workPerEpoch: number, epochs: number): number {
-  const cores = Math.max(1, availableParallelism());
+  const host = threadHost();
+  const cores = host === null ? 1 : Math.max(1, Math.min(host.cores(), host.available() + 1));
   if (requested === undefined || requested === 'auto') {
     // Starting a worker costs ~1 s (it loads the library); only worth it for long fits.
     return workPerEpoch * epochs >= 5e7 ? Math.min(2, cores) : 1;
   }
   if (!Number.isInteger(requested) || requested < 1) throw new AwdError('fit', `threads must be an integer >= 1 or 'auto', got ${requested}`);
+  if (requested > 1 && host === null) throw new AwdError('fit', `threads: ${requested} needs worker threads, which this platform lacks (Node >= 20.16, or a cross-origin-isolated page after startBrowserThreads); use threads: 1`);
   return requested;
 }
 
 /** The UTF-8 message a worker left in its error buffer. */
-function decodeError(buf: SharedArrayBuffer): string {
+function decodeError(buf: ArrayBufferLike): string {
   return new TextDecoder().decode(new Uint8Array(buf).slice()).replace(/\0+$/, '').trim();
 }
 
 /** Evaluates awdLoss over a batch split across the main thread and worker threads. */
 export class ShardedLoss {
-  private readonly workers: { worker: Worker; ctrl: Int32Array; h: Float64Array; w: Float64Array; x: Float64Array; g: Float64Array; out: Float64Array; error: Uint8Array }[] = [];
+  private readonly workers: { worker: LossThread; ctrl: Int32Array; h: Float64Array; w: Float64Array; x: Float64Array; g: Float64Array; out: Float64Array; error: Uint8Array }[] = [];
   private seq = 0;
 
   constructor(
@@ -85,6 +86,10 @@ export class ShardedLoss {
   ) {
     const rowSize = engine.sampleSize;
     const shardMax = Math.ceil(maxBatch / threads);
+    const host = threadHost();
+    if (threads > 1 && (host === null || host.available() < threads - 1)) {
+      throw new AwdError('ShardedLoss', `${threads} threads requested but only ${host === null ? 1 : host.available() + 1} can start here; fit with threads: 1`);
+    }
     for (let t = 1; t < threads; t++) {
       const shared: WorkerShared = {
         ctrl: new SharedArrayBuffer(4 * CTRL_SIZE),
@@ -96,17 +101,24 @@ export class ShardedLoss {
         error: new SharedArrayBuffer(1024),
       };
       const init: WorkerInit = { shared, sampleShape: engine.sampleShape, filterLen, mode: engine.mode, levels: engine.levels, exitAtJob: workerHooks.exitAtJob };
-      const worker = new Worker(workerHooks.bootUrl ?? new URL('./lossWorkerBoot.mjs', import.meta.url), { workerData: init });
-      worker.unref();
-      const ctrl = new Int32Array(shared.ctrl);
+      let worker: LossThread;
+      try {
+        worker = host!.start(init, { bootUrl: workerHooks.bootUrl });
+      } catch (e) {
+        this.close();
+        throw e;
+      }
+      // A host may serve the shard from memory it shared with the worker beforehand (browsers).
+      const mem = worker.shared ?? shared;
+      const ctrl = new Int32Array(mem.ctrl);
       // Block until the worker has loaded the library, failed to (READY 2, with its error), or died.
       const deadline = performance.now() + LIVENESS.loadSeconds * 1000;
       while (Atomics.load(ctrl, CTRL.READY) === 0 && Atomics.load(ctrl, CTRL.DEAD) === 0 && performance.now() < deadline) {
         Atomics.wait(ctrl, CTRL.READY, 0, 100);
       }
       if (Atomics.load(ctrl, CTRL.READY) !== 1) {
-        const msg = decodeError(shared.error);
-        void worker.terminate();
+        const msg = decodeError(mem.error);
+        worker.release();
         this.close();
         if (Atomics.load(ctrl, CTRL.READY) === 2 || Atomics.load(ctrl, CTRL.DEAD) === 1) {
           throw new AwdError('ShardedLoss', `a worker thread failed to load: ${msg || 'it exited'}; fit with threads: 1`);
@@ -115,8 +127,8 @@ export class ShardedLoss {
       }
       workerHooks.onStart?.(worker);
       this.workers.push({
-        worker, ctrl, h: new Float64Array(shared.h), w: new Float64Array(shared.weights), x: new Float64Array(shared.x),
-        g: new Float64Array(shared.g), out: new Float64Array(shared.out), error: new Uint8Array(shared.error),
+        worker, ctrl, h: new Float64Array(mem.h, 0, filterLen), w: new Float64Array(mem.weights), x: new Float64Array(mem.x),
+        g: new Float64Array(mem.g), out: new Float64Array(mem.out, 0, N_TERMS + 1 + filterLen), error: new Uint8Array(mem.error),
       });
     }
   }
@@ -206,8 +218,10 @@ export class ShardedLoss {
       if (done === this.seq) return;
       const waited = performance.now() - t0;
       let why: string | null = null;
-      if (Atomics.load(wk.ctrl, CTRL.DEAD) === 1) why = `exited${decodeError(wk.error.buffer as SharedArrayBuffer) ? `: ${decodeError(wk.error.buffer as SharedArrayBuffer)}` : ''}`;
-      else if (Atomics.load(wk.ctrl, CTRL.PICKED) !== this.seq && waited > LIVENESS.pickupSeconds * 1000) why = `did not respond within ${LIVENESS.pickupSeconds} s (it was stopped or killed)`;
+      if (Atomics.load(wk.ctrl, CTRL.DEAD) === 1) {
+        const msg = decodeError(wk.error.buffer);
+        why = `exited${msg ? `: ${msg}` : ''}`;
+      } else if (Atomics.load(wk.ctrl, CTRL.PICKED) !== this.seq && waited > LIVENESS.pickupSeconds * 1000) why = `did not respond within ${LIVENESS.pickupSeconds} s (it was stopped or killed)`;
       else if (waited > finish) why = `did not finish its shard within ${(finish / 1000).toFixed(0)} s`;
       if (why !== null) {
         this.close();
@@ -223,7 +237,7 @@ export class ShardedLoss {
       Atomics.store(wk.ctrl, CTRL.STOP, 1);
       Atomics.add(wk.ctrl, CTRL.SEQ, 1);
       Atomics.notify(wk.ctrl, CTRL.SEQ);
-      void wk.worker.terminate();
+      wk.worker.release();
     }
     this.workers.length = 0;
   }

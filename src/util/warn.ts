@@ -4,5 +4,7 @@ const seen = new Set<string>();
 export function warnOnce(message: string): void {
   if (seen.has(message)) return;
   seen.add(message);
-  process.emitWarning(message, { type: 'AwdWarning' });
+  // Node: a process warning (stderr, --no-warnings, 'warning' events); browsers: the console.
+  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') process.emitWarning(message, { type: 'AwdWarning' });
+  else console.warn(`AwdWarning: ${message}`);
 }

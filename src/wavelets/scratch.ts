@@ -59,10 +59,15 @@ function fromArena(n: number, zeroed: boolean): Float64Array | null {
   return a;
 }
 
+/** Node's Buffer where it exists (feature-detected: the module also runs in browsers). */
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
 function allocate(n: number, zeroed: boolean): Float64Array {
   if (zeroed || n < POOLED_MIN) return new Float64Array(n);
+  // Browsers have no uninitialised allocation: a zeroed array (same numbers, one fill more).
+  if (NodeBuffer === undefined) return new Float64Array(n);
   // Its own ArrayBuffer, never Node's shared pool; contents unspecified.
-  const bytes = Buffer.allocUnsafeSlow(n * 8);
+  const bytes = NodeBuffer.allocUnsafeSlow(n * 8);
   return new Float64Array(bytes.buffer, bytes.byteOffset, n);
 }
 

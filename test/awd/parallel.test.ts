@@ -1,7 +1,7 @@
 /** The parallel fit never hangs: a dead worker or one that fails to load ends the fit in one line, within seconds. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Worker } from 'node:worker_threads';
+import type { LossThread } from '../../src/awd/threadHost.ts';
 import { AdaptiveWavelet } from '../../src/awd/adaptive.ts';
 import { LIVENESS, workerHooks } from '../../src/awd/parallel.ts';
 import { ndarray } from '../../src/util/ndarray.ts';
@@ -13,7 +13,7 @@ const G = ndarray(rng.fillNormal(new Float64Array(64 * 32)), [64, 32]);
 const OPTS = { teacherGrads: G, wavelet: 'db2', levels: 2, epochs: 3, batchSize: 16, seed: 1, threads: 2 };
 
 test('a worker killed mid-fit ends the fit with one error line within seconds', () => {
-  const workers: Worker[] = [];
+  const workers: LossThread[] = [];
   const saved = LIVENESS.pickupSeconds;
   LIVENESS.pickupSeconds = 3;
   workerHooks.onStart = (w) => workers.push(w);
