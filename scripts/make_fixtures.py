@@ -335,6 +335,24 @@ def packets(rng):
         'signals': signals, 'cases': cases, 'inputs': inputs, 'cases2': cases2})
 
 
+def axis_cases(rng):
+    x = rng.standard_normal((3, 10, 4))
+    y = rng.standard_normal((8, 3, 2))
+    out = {'x': {'shape': list(x.shape), 'data': lst(x)}, 'y': {'shape': list(y.shape), 'data': lst(y)}, 'cases': []}
+    for axis in (0, 1, -1):
+        c = pywt.wavedec(x, 'db2', 'symmetric', 2, axis=axis)
+        out['cases'].append({'fn': 'wavedec', 'axis': axis, 'coeffs': [{'shape': list(a.shape), 'data': lst(a)} for a in c],
+                             'waverec': {'shape': list(pywt.waverec(c, 'db2', 'symmetric', axis=axis).shape),
+                                         'data': lst(pywt.waverec(c, 'db2', 'symmetric', axis=axis))}})
+    for axis in (0, -1):
+        if y.shape[axis] % 4:
+            continue
+        c = pywt.swt(y, 'haar', 2, axis=axis, trim_approx=True)
+        out['cases'].append({'fn': 'swt', 'axis': axis, 'coeffs': [{'shape': list(a.shape), 'data': lst(a)} for a in c]})
+    write('axis.json', dict(meta=meta('pywt.wavedec / waverec (db2, symmetric, level 2) and pywt.swt (haar, level 2, '
+                                      'trim_approx) of 3D arrays along an axis'), **out))
+
+
 def wavefun():
     out = []
     for name in WAVEFUN:
@@ -401,6 +419,7 @@ def main():
     families(np.random.default_rng(SEED + 3))
     swt_cases(np.random.default_rng(SEED + 4))
     packets(np.random.default_rng(SEED + 5))
+    axis_cases(np.random.default_rng(SEED + 6))
 
 
 if __name__ == '__main__':
