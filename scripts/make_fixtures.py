@@ -7,9 +7,15 @@ fixtures too. Numbers are written by json with repr(), the shortest decimal that
 the same float64 (at most 17 significant digits), so the fixtures are exact.
 
 Files (all arrays are plain JSON lists; 2D arrays are row-major flat lists with their shape):
-  filters.json   dec_lo, dec_hi, rec_lo, rec_hi of every built-in family.
+  filters.json   dec_lo, dec_hi, rec_lo, rec_hi of every discrete family (106).
   dwt1d.json     dwt / idwt / dwt_coeff_len / wavedec / waverec, wavelets x modes x lengths.
   dwt2d.json     dwt2 / idwt2 / wavedec2 / waverec2, wavelets x modes x shapes.
+  dwt1d_more.json, dwt2d_more.json  the same for biorthogonal wavelets in every mode and for the
+                 modes smooth, antisymmetric, antireflect.
+  families.json  dwt of every family in every mode at lengths 7 and 16.
+  swt.json       swt / iswt / swt2 / iswt2 with level, start_level, trim_approx, norm.
+  packets.json   WaveletPacket / WaveletPacket2D: get_level (natural, freq), node data, reconstruct.
+  axis.json      wavedec / waverec / swt of 3D arrays along an axis.
   wavefun.json   Wavelet(name).wavefun(level): phi, psi, x.
   distance.json  the reference (awave) wavelet distance for a few pairs of filters.
 """
@@ -114,7 +120,6 @@ def dwt1d(rng, pairs=None, name='dwt1d.json'):
         pairs = [(w, m) for w in WAVELETS_1D for m in MODES]
     for wname, mode in pairs:
         w = pywt.Wavelet(wname)
-        print(f'  {name}: {wname} {mode}', file=sys.stderr, flush=True)
         if True:
             for n in LENGTHS_1D:
                 x = np.array(signals[str(n)])
@@ -163,7 +168,6 @@ def dwt2d(rng, pairs=None, shapes=SHAPES_2D, name='dwt2d.json'):
         pairs = [(w, m) for w in WAVELETS_2D for m in MODES]
     for wname, mode in pairs:
         w = pywt.Wavelet(wname)
-        print(f'  {name}: {wname} {mode}', file=sys.stderr, flush=True)
         if True:
             for r, c in shapes:
                 key = f'{r}x{c}'
@@ -335,6 +339,24 @@ def packets(rng):
         'signals': signals, 'cases': cases, 'inputs': inputs, 'cases2': cases2})
 
 
+def axis_cases(rng):
+    x = rng.standard_normal((3, 10, 4))
+    y = rng.standard_normal((8, 3, 2))
+    out = {'x': {'shape': list(x.shape), 'data': lst(x)}, 'y': {'shape': list(y.shape), 'data': lst(y)}, 'cases': []}
+    for axis in (0, 1, -1):
+        c = pywt.wavedec(x, 'db2', 'symmetric', 2, axis=axis)
+        out['cases'].append({'fn': 'wavedec', 'axis': axis, 'coeffs': [{'shape': list(a.shape), 'data': lst(a)} for a in c],
+                             'waverec': {'shape': list(pywt.waverec(c, 'db2', 'symmetric', axis=axis).shape),
+                                         'data': lst(pywt.waverec(c, 'db2', 'symmetric', axis=axis))}})
+    for axis in (0, -1):
+        if y.shape[axis] % 4:
+            continue
+        c = pywt.swt(y, 'haar', 2, axis=axis, trim_approx=True)
+        out['cases'].append({'fn': 'swt', 'axis': axis, 'coeffs': [{'shape': list(a.shape), 'data': lst(a)} for a in c]})
+    write('axis.json', dict(meta=meta('pywt.wavedec / waverec (db2, symmetric, level 2) and pywt.swt (haar, level 2, '
+                                      'trim_approx) of 3D arrays along an axis'), **out))
+
+
 def wavefun():
     out = []
     for name in WAVEFUN:
@@ -401,6 +423,7 @@ def main():
     families(np.random.default_rng(SEED + 3))
     swt_cases(np.random.default_rng(SEED + 4))
     packets(np.random.default_rng(SEED + 5))
+    axis_cases(np.random.default_rng(SEED + 6))
 
 
 if __name__ == '__main__':

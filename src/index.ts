@@ -76,6 +76,14 @@ export {
   waveletDistance, waveletDistanceToNamed, DISTANCE_LEVEL, setWasmKernels, wasmKernelsAvailable,
 } from './wavelets/index.ts';
 export type { Mode, FilterBank, Coeffs2, Image, Wavedec2Result, Wavedec2Batch, WasmKernelSetting } from './wavelets/index.ts';
+// Every PyWavelets discrete family and mode, the stationary transform, wavelet packets (issue 16).
+export {
+  BIORTHOGONAL_NAMES, wavelist, familyFilterBank, swt, iswt, swt2, iswt2, swtBatch, iswtBatch, swt2Batch, iswt2Batch,
+  swtMaxLevel, WaveletPacket, WaveletPacket2D, waveletPacketBatch, waveletPacket2DBatch, graycodeOrder,
+} from './wavelets/index.ts';
+export type {
+  SwtOptions, SwtLevel, Swt2Level, Swt2Trimmed, SwtBatchLevel, Swt2BatchLevel, PacketNode, PacketImage, PacketOrder, PacketLevelBatch,
+} from './wavelets/index.ts';
 
 // ── 4. Predictors: max-coefficient regression, peak counting, metrics ────────────────────────
 export { maxCoefficientFeatures, topKByMagnitude } from './predictors/maxCoefficients.ts';

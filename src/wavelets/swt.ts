@@ -27,6 +27,7 @@ import { warnOnce } from '../util/warn.ts';
 import { checkFinite } from './transform1d.ts';
 import { specializedKernelsEnabled } from './kernels.ts';
 import { uninitializedArray } from './scratch.ts';
+import { fromRows, normalizeAxis, rowsAlongAxis } from './axis.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
 
@@ -43,6 +44,8 @@ export interface SwtOptions {
   trimApprox?: boolean;
   /** Scale the filters by 1/√2 so the transform preserves energy (orthogonal wavelets). */
   norm?: boolean;
+  /** The axis to transform along (batched 1D functions; PyWavelets' `axis`, default −1). */
+  axis?: number;
 }
 
 /** One level of `swt`: approximation and detail, each as long as the signal. */
@@ -400,6 +403,13 @@ export function swt(x: ArrayLike<number>, w: WaveletLike, level?: number, opts: 
 export function swtBatch(X: NdArray, w: WaveletLike, level?: number, opts?: SwtOptions & { trimApprox?: false }): SwtBatchLevel[];
 export function swtBatch(X: NdArray, w: WaveletLike, level: number | undefined, opts: SwtOptions & { trimApprox: true }): NdArray[];
 export function swtBatch(X: NdArray, w: WaveletLike, level?: number, opts: SwtOptions = {}): SwtBatchLevel[] | NdArray[] {
+  const axis = opts.axis ?? -1;
+  if (X.shape.length !== 2 || normalizeAxis('swtBatch', axis, 2) !== 1) {
+    const rows = rowsAlongAxis('swtBatch', X, axis);
+    const back = (a: NdArray): NdArray => fromRows(a, X.shape, axis);
+    const r = swtBatch(rows, w, level, { ...opts, axis: -1 } as SwtOptions & { trimApprox: true });
+    return opts.trimApprox ? r.map(back) : (r as unknown as SwtBatchLevel[]).map((l) => ({ cA: back(l.cA), cD: back(l.cD) }));
+  }
   if (X.shape.length !== 2 || X.shape[0] < 1 || X.shape[1] < 1) throw new AwdError('swtBatch', `expected a batch of shape [n, length], got [${X.shape.join(', ')}]`);
   checkFinite('swtBatch', 'the signals', X.data);
   const [b, n] = X.shape;
@@ -454,10 +464,17 @@ export function iswt(coeffs: SwtLevel[] | ArrayLike<number>[], w: WaveletLike, o
   return iswtCore('iswt', Float64Array.from(approx), details.map((d) => Float64Array.from(d)), 1, n, w, opts.norm === true);
 }
 
-/** `iswt` of a batch decomposition (either form of `swtBatch`). */
-export function iswtBatch(coeffs: SwtBatchLevel[] | NdArray[], w: WaveletLike, opts: { norm?: boolean } = {}): NdArray {
+/** `iswt` of a batch decomposition (either form of `swtBatch`); `axis` as `swtBatch`'s. */
+export function iswtBatch(coeffs: SwtBatchLevel[] | NdArray[], w: WaveletLike, opts: { norm?: boolean; axis?: number } = {}): NdArray {
   if (coeffs.length === 0) throw new AwdError('iswtBatch', 'no coefficients given');
   const trimmed = !('cA' in (coeffs[0] as object));
+  const axis = opts.axis ?? -1;
+  const first = trimmed ? (coeffs as NdArray[])[0] : (coeffs as SwtBatchLevel[])[0].cA;
+  if (first.shape.length !== 2 || normalizeAxis('iswtBatch', axis, 2) !== 1) {
+    const rows = (a: NdArray): NdArray => rowsAlongAxis('iswtBatch', a, axis);
+    const moved = trimmed ? (coeffs as NdArray[]).map(rows) : (coeffs as SwtBatchLevel[]).map((l) => ({ cA: rows(l.cA), cD: rows(l.cD) }));
+    return fromRows(iswtBatch(moved as NdArray[], w, { norm: opts.norm }), first.shape, axis);
+  }
   const approx = trimmed ? (coeffs as NdArray[])[0] : (coeffs as SwtBatchLevel[])[0].cA;
   const details = trimmed ? (coeffs as NdArray[]).slice(1) : (coeffs as SwtBatchLevel[]).map((l) => l.cD);
   if (approx.shape.length !== 2) throw new AwdError('iswtBatch', `expected arrays of shape [n, length], got [${approx.shape.join(', ')}]`);

@@ -13,6 +13,13 @@ import { dwtMaxLevel, extensionMap, idwtOutputLen, parseMode, type ExtensionMap,
 import { analysis1d, analysis1dCoeffs, chunkRows, Plan1D } from './multilevel1d.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
+import { fromRows, normalizeAxis, rowsAlongAxis } from './axis.ts';
+
+/** True when X is already rows along its last axis (b × n with axis 1). */
+function isRows(where: string, shape: number[], axis: number): boolean {
+  if (shape.length === 0) throw new AwdError(where, 'expected an array with at least one axis');
+  return shape.length === 2 && normalizeAxis(where, axis, 2) === 1;
+}
 
 type WaveletLike = Wavelet | FilterBank | string;
 
@@ -152,9 +159,13 @@ function checkBatch(where: string, X: NdArray): void {
 
 /**
  * `wavedec` of every row of a batch (n × length) at once: returns `[cA_J, cD_J, …, cD_1]`, each
- * n × len_j.
+ * n × len_j. With `axis` (PyWavelets' semantics, default −1), X may have any number of axes: the
+ * transform runs along `axis`, every other axis is a batch axis, and the outputs keep X's axes.
  */
-export function wavedecBatch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetric', level?: number): NdArray[] {
+export function wavedecBatch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetric', level?: number, axis = -1): NdArray[] {
+  if (!isRows('wavedecBatch', X.shape, axis)) {
+    return wavedecBatch(rowsAlongAxis('wavedecBatch', X, axis), w, mode, level).map((c) => fromRows(c, X.shape, axis));
+  }
   checkBatch('wavedecBatch', X);
   const m = parseMode(mode, 'wavedecBatch');
   const wl = resolveWavelet(w);
@@ -167,8 +178,15 @@ export function wavedecBatch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetric
   return out;
 }
 
-/** `waverec` of a batch decomposition (`[cA_J, cD_J, …, cD_1]`, each n × len_j). */
-export function waverecBatch(coeffs: NdArray[], w: WaveletLike, mode: Mode = 'symmetric', length?: number): NdArray {
+/**
+ * `waverec` of a batch decomposition (`[cA_J, cD_J, …, cD_1]`, each n × len_j); with `axis`, of
+ * arrays of any number of axes transformed along `axis` (as `wavedecBatch`).
+ */
+export function waverecBatch(coeffs: NdArray[], w: WaveletLike, mode: Mode = 'symmetric', length?: number, axis = -1): NdArray {
+  if (coeffs.length > 0 && !isRows('waverecBatch', coeffs[0].shape, axis)) {
+    const rows = coeffs.map((c) => rowsAlongAxis('waverecBatch', c, axis));
+    return fromRows(waverecBatch(rows, w, mode, length), coeffs[0].shape, axis);
+  }
   const m = parseMode(mode, 'waverecBatch');
   const wl = resolveWavelet(w);
   if (coeffs.length < 2) throw new AwdError('waverecBatch', `need at least [cA, cD], got ${coeffs.length} array(s)`);
