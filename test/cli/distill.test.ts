@@ -27,7 +27,7 @@ test('two commands: awd distill, then awd predict (child processes); evaluate an
   assertOk(d);
   const res = JSON.parse(d.stdout);
   assert.equal(res.task, 'regression');
-  for (const f of ['model.json', 'report.html', 'tables/candidates.json', 'tables/candidates.md']) assert.ok(existsSync(join(dir, 'model', f)), f);
+  for (const f of ['model.json', 'report.html', 'results.json', 'tables/candidates.json', 'tables/candidates.md']) assert.ok(existsSync(join(dir, 'model', f)), f);
   assert.ok(res.candidates.some((c: { kind: string }) => c.kind === 'raw'));
   assert.ok(res.candidates.every((c: { kind: string; test: unknown }) => c.kind === 'teacher' || c.test !== null), 'test scores for every candidate');
   const html = readFileSync(join(dir, 'model', 'report.html'), 'utf8');
@@ -59,7 +59,7 @@ test('two commands: awd distill, then awd predict (child processes); evaluate an
   assert.equal(readFileSync(join(dir, 'model2', 'model.json'), 'utf8'), readFileSync(join(dir, 'model', 'model.json'), 'utf8'));
   const d3 = await awd(['distill', '--data', 'X.npy', '--target', 'y.npy', '--grads', 'G.npy', '--out', 'model3', ...FAST], dir);
   assertOk(d3);
-  for (const f of ['report.html', 'tables/candidates.md', 'tables/candidates.json']) {
+  for (const f of ['report.html', 'results.json', 'tables/candidates.md', 'tables/candidates.json']) {
     assert.equal(readFileSync(join(dir, 'model3', f), 'utf8'), readFileSync(join(dir, 'model2', f), 'utf8'), f);
   }
 });

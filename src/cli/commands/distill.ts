@@ -154,7 +154,7 @@ Examples:
       const sources = [o.teacher, o.grads, o.teacherKind].filter((v) => v !== undefined).length;
       if (sources !== 1) throw new UsageError('give exactly one of --teacher DIR, --grads G.npy or --teacher-kind mlp|lstm|cnn');
       const inputs = [dataPath, targetPath, o.grads, o.testData, o.testTarget, o.groups].filter((p): p is string => p !== undefined).map((p) => resolve(p));
-      for (const f of ['model.json', 'report.html', 'candidates.json', 'candidates.md', join('tables', 'candidates.json'), join('tables', 'candidates.md')]) {
+      for (const f of ['model.json', 'report.html', 'results.json', join('tables', 'candidates.json'), join('tables', 'candidates.md')]) {
         if (inputs.includes(resolve(out, f))) throw new UsageError(`--out '${out}' would overwrite the input ${join(out, f)}; choose another folder`);
       }
       if (inputs.includes(resolve(out))) throw new UsageError(`--out '${out}' is one of the input files; choose a folder for the outputs`);
@@ -254,6 +254,7 @@ Examples:
       const table = rankingTable(model, testResults);
       writeFileAtomic(join(out, 'model.json'), text);
       writeJsonAtomic(join(out, 'tables', 'candidates.json'), table);
+      writeJsonAtomic(join(out, 'results.json'), report.results); // the report points to it
       writeFileAtomic(join(out, 'tables', 'candidates.md'), tableToMarkdown(table));
       writeFileAtomic(join(out, 'report.html'), renderReport(report, { generated: `from data ${st.fingerprint.sha256.slice(0, 16)}` }));
       if (model.trainedTeacher) await model.trainedTeacher.save(join(out, 'teacher'));
