@@ -20,14 +20,35 @@
  * removeCheckpoint('fit.ckpt');   // only once the result is safely saved
  * @module
  */
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import type * as CryptoModule from 'node:crypto';
+import type * as FsModule from 'node:fs';
+import type * as PathModule from 'node:path';
 import { AwdError } from '../util/checks.ts';
 import type { NdArray } from '../util/ndarray.ts';
 import type { RngState } from '../util/rng.ts';
 import { VERSION } from '../version.ts';
 import type { AdamState } from './adam.ts';
+
+/**
+ * Node's built-in modules, found at run time (as `threadHost.ts` finds worker_threads): checkpoints
+ * are files, but the fit that offers them is part of the core, which imports no Node API and so
+ * bundles for browsers as is. Asking for a checkpoint where there is no file system is an error.
+ */
+function nodeBuiltin<T>(id: string): () => T {
+  let mod: T | undefined;
+  return () => {
+    if (mod === undefined) {
+      const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+      const m = typeof proc?.getBuiltinModule === 'function' ? proc.getBuiltinModule(id) : undefined;
+      if (!m) throw new AwdError('checkpoint', 'checkpoints are files: they need Node.js >= 20.16 (fit without a checkpoint here)');
+      mod = m as T;
+    }
+    return mod;
+  };
+}
+const nodeFs = nodeBuiltin<typeof FsModule>('node:fs');
+const nodePath = nodeBuiltin<typeof PathModule>('node:path');
+const nodeCrypto = nodeBuiltin<typeof CryptoModule>('node:crypto');
 
 export const CHECKPOINT_FORMAT = 'awd-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -87,7 +108,7 @@ export interface TrainSnapshot {
 
 /** SHA-256 of the bytes of arrays (in order) — the data part of a fit's fingerprint. */
 export function hashArrays(arrays: (NdArray | Float64Array | null | undefined)[]): string {
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   for (const a of arrays) {
     if (!a) {
       hash.update('none;');
@@ -114,7 +135,7 @@ const num = (x: number): number | string => (Number.isFinite(x) ? x : String(x))
 const unnum = (x: unknown): number => (typeof x === 'string' ? Number(x) : (x as number));
 
 function checksum(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return nodeCrypto().createHash('sha256').update(text).digest('hex');
 }
 
 /** The first setting that differs between two fingerprints, in words. */
@@ -162,24 +183,24 @@ function testPause(path: string): { n: number; ms: number } | null {
 function writeDurable(path: string, text: string, kill: { phase: string } | null): void {
   const tmp = `${path}.tmp-${process.pid}`;
   const bytes = Buffer.from(text, 'utf8');
-  mkdirSync(dirname(path), { recursive: true });
+  nodeFs().mkdirSync(nodePath().dirname(path), { recursive: true });
   try {
-    const fd = openSync(tmp, 'w');
+    const fd = nodeFs().openSync(tmp, 'w');
     try {
       if (kill?.phase === 'partial') {
-        writeSync(fd, bytes, 0, bytes.length >> 1);
-        fsyncSync(fd);
+        nodeFs().writeSync(fd, bytes, 0, bytes.length >> 1);
+        nodeFs().fsyncSync(fd);
         process.kill(process.pid, 'SIGKILL');
       }
-      writeSync(fd, bytes);
-      fsyncSync(fd);
+      nodeFs().writeSync(fd, bytes);
+      nodeFs().fsyncSync(fd);
     } finally {
-      closeSync(fd);
+      nodeFs().closeSync(fd);
     }
     if (kill?.phase === 'before-rename') process.kill(process.pid, 'SIGKILL');
-    renameSync(tmp, path);
+    nodeFs().renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    nodeFs().rmSync(tmp, { force: true });
     throw err;
   }
 }
@@ -215,7 +236,7 @@ export class Checkpointer {
    */
   load(): TrainSnapshot | null {
     const path = this.options.path;
-    if (!existsSync(path)) {
+    if (!nodeFs().existsSync(path)) {
       this.pause = testPause(path);
       return null;
     }
@@ -263,7 +284,7 @@ export class Checkpointer {
 export function readCheckpoint(path: string, where: string, expected: FitFingerprint): TrainSnapshot {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = nodeFs().readFileSync(path, 'utf8');
   } catch (e) {
     throw new CheckpointError(where, `cannot read checkpoint ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -300,17 +321,17 @@ export function readCheckpoint(path: string, where: string, expected: FitFingerp
 
 /** Deletes a checkpoint and any temporary files a killed save left beside it. */
 export function removeCheckpoint(path: string): void {
-  rmSync(path, { force: true });
-  const dir = dirname(path);
-  const prefix = `${basename(path)}.tmp-`;
-  if (!existsSync(dir)) return;
-  for (const f of readdirSync(dir)) if (f.startsWith(prefix)) rmSync(join(dir, f), { force: true });
+  nodeFs().rmSync(path, { force: true });
+  const dir = nodePath().dirname(path);
+  const prefix = `${nodePath().basename(path)}.tmp-`;
+  if (!nodeFs().existsSync(dir)) return;
+  for (const f of nodeFs().readdirSync(dir)) if (f.startsWith(prefix)) nodeFs().rmSync(nodePath().join(dir, f), { force: true });
 }
 
 /** Where a checkpoint stands (epoch in progress, batches done), or null when it is unreadable. No fingerprint check. */
 export function checkpointPosition(path: string): { epoch: number; batch: number; finished: boolean } | null {
   try {
-    const text = readFileSync(path, 'utf8');
+    const text = nodeFs().readFileSync(path, 'utf8');
     const m = /^\{"sha256":"([0-9a-f]{64})","body":([\s\S]*)\}\n$/.exec(text);
     if (!m || checksum(m[2]) !== m[1]) return null;
     const st = JSON.parse(m[2]).state;
