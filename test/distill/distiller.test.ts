@@ -207,3 +207,22 @@ test('Distiller: three classes — labels, probabilities summing to 1, explanati
   const ex = d.explain(sliceRows(X, 0, 2));
   assert.equal(ex[0].prediction, pred[0]);
 });
+
+test('select: bestBy keeps the first of equal scores; cvFolds is kFold or groupKFold; scorePredictor is the study\'s ridgeCV score', async () => {
+  const { bestBy, cvFolds, scorePredictor } = await import('../../src/distill/select.ts');
+  const { kFold } = await import('../../src/predictors/crossValidation.ts');
+  const { ridgeCV } = await import('../../src/predictors/linear.ts');
+  const { maxCoefficientFeatures } = await import('../../src/predictors/maxCoefficients.ts');
+  const { AdaptiveWavelet } = await import('../../src/awd/adaptive.ts');
+  assert.equal(bestBy([{ k: 'a', s: 1 }, { k: 'b', s: 2 }, { k: 'c', s: 2 }], (t) => t.s).k, 'b');
+  assert.throws(() => bestBy([], () => 0), /nothing to choose/);
+  assert.deepEqual(cvFolds(20, { folds: 4, seed: 3 }), kFold(20, 4, 3));
+  const { X, y } = tinyRegression(100, 32, 2);
+  const w = AdaptiveWavelet.fromName('db5', 3, 'zero');
+  const s = scorePredictor({ family: 'maxcoef', k: 6 }, w, X, y, 'regression', cvFolds(100, { folds: 5, seed: 0 }));
+  const r = ridgeCV(maxCoefficientFeatures(w.transform(X), 6), y, { folds: 5, seed: 0 });
+  const mean = y.reduce((a, b) => a + b, 0) / y.length;
+  const v = y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length;
+  assert.equal(s.cvScore, 1 - r.scores.find((x) => x.alpha === r.alpha)!.meanMse / v);
+  assert.deepEqual(s.head.coef, Array.from(r.model.coef));
+});
