@@ -159,7 +159,21 @@ function generated(F: number): SwtGenerated | null {
   const sum = (terms: string[]): string => terms.join(' + ');
   try {
     g = {
+      // Outputs k and k + s share F − 1 samples: when n is a multiple of 2s they are computed
+      // together (F + 1 loads for two outputs).
       rows: new Function('xp', 'n', 's', 'f0', 'f1', 'o0', 'o1', 'oo', `${taps('a', 'f0')} ${taps('b', 'f1')}
+        if (n % (2 * s) === 0) {
+          for (let k0 = 0; k0 < n; k0 += 2 * s) {
+            for (let k = k0; k < k0 + s; k++) {
+              ${[...us, F].map((u) => `const v${u} = xp[k + ${u} * s];`).join(' ')}
+              o0[oo + k] = ${sum(us.map((u) => `a${u} * v${u}`))};
+              o1[oo + k] = ${sum(us.map((u) => `b${u} * v${u}`))};
+              o0[oo + k + s] = ${sum(us.map((u) => `a${u} * v${u + 1}`))};
+              o1[oo + k + s] = ${sum(us.map((u) => `b${u} * v${u + 1}`))};
+            }
+          }
+          return;
+        }
         for (let k = 0; k < n; k++) {
           ${us.map((u) => `const v${u} = xp[k + ${u} * s];`).join(' ')}
           o0[oo + k] = ${sum(us.map((u) => `a${u} * v${u}`))};
