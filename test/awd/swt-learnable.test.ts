@@ -233,7 +233,7 @@ test('2D: the AWD objective on the SWT equals the brute-force reference (loops h
   for (let i = 0; i < b; i++) {
     const xi = x.slice(i * size, (i + 1) * size);
     const ui = u.subarray(i * size, (i + 1) * size);
-    let a = xi;
+    let a: Float64Array = xi;
     const blocks: Float64Array[] = new Array(nBlocks);
     for (let j = 1; j <= J; j++) {
       const [A, cH, cV, cD] = bruteSwt2Level(a, R, C, h, 2 ** (j - 1));
