@@ -16,6 +16,7 @@ Files (all arrays are plain JSON lists; 2D arrays are row-major flat lists with 
   swt.json       swt / iswt / swt2 / iswt2 with level, start_level, trim_approx, norm.
   packets.json   WaveletPacket / WaveletPacket2D: get_level (natural, freq), node data, reconstruct.
   axis.json      wavedec / waverec / swt of 3D arrays along an axis.
+  nd.json        dwtn / idwtn / wavedecn / waverecn of a 3D volume.
   wavefun.json   Wavelet(name).wavefun(level): phi, psi, x.
   distance.json  the reference (awave) wavelet distance for a few pairs of filters.
 """
@@ -357,6 +358,24 @@ def axis_cases(rng):
                                       'trim_approx) of 3D arrays along an axis'), **out))
 
 
+def nd_cases(rng):
+    x = rng.standard_normal((6, 9, 5))
+    out = {'x': {'shape': list(x.shape), 'data': lst(x)}, 'cases': []}
+    arr = lambda a: {'shape': list(a.shape), 'data': lst(a)}
+    for wname, mode, axes in [('db2', 'symmetric', None), ('haar', 'periodization', None), ('bior2.2', 'zero', [0, 2]),
+                              ('db1', 'smooth', [-1])]:
+        c = pywt.dwtn(x, wname, mode, axes=axes)
+        case = {'wavelet': wname, 'mode': mode, 'axes': axes,
+                'dwtn': {k: arr(v) for k, v in c.items()},
+                'idwtn': arr(pywt.idwtn(c, wname, mode, axes=axes))}
+        dec = pywt.wavedecn(x, wname, mode, level=2, axes=axes)
+        case['wavedecn'] = {'approx': arr(dec[0]), 'details': [{k: arr(v) for k, v in d.items()} for d in dec[1:]]}
+        case['waverecn'] = arr(pywt.waverecn(dec, wname, mode, axes=axes))
+        out['cases'].append(case)
+    write('nd.json', dict(meta=meta('pywt.dwtn / idwtn / wavedecn (level 2) / waverecn of a 6 x 9 x 5 volume; '
+                                    'axes None = all'), **out))
+
+
 def wavefun():
     out = []
     for name in WAVEFUN:
@@ -424,6 +443,7 @@ def main():
     swt_cases(np.random.default_rng(SEED + 4))
     packets(np.random.default_rng(SEED + 5))
     axis_cases(np.random.default_rng(SEED + 6))
+    nd_cases(np.random.default_rng(SEED + 7))
 
 
 if __name__ == '__main__':

@@ -80,9 +80,11 @@ export type { Mode, FilterBank, Coeffs2, Image, Wavedec2Result, Wavedec2Batch, W
 export {
   BIORTHOGONAL_NAMES, wavelist, familyFilterBank, swt, iswt, swt2, iswt2, swtBatch, iswtBatch, swt2Batch, iswt2Batch,
   swtMaxLevel, WaveletPacket, WaveletPacket2D, waveletPacketBatch, waveletPacket2DBatch, graycodeOrder,
+  dwtn, idwtn, wavedecn, waverecn,
 } from './wavelets/index.ts';
 export type {
   SwtOptions, SwtLevel, Swt2Level, Swt2Trimmed, SwtBatchLevel, Swt2BatchLevel, PacketNode, PacketImage, PacketOrder, PacketLevelBatch,
+  SubbandsN, WavedecN,
 } from './wavelets/index.ts';
 
 // ── 4. Predictors: max-coefficient regression, peak counting, metrics ────────────────────────

@@ -147,7 +147,7 @@ export interface FitOptions {
   /**
    * The transform to learn: 'dwt' (default, the paper's decimated transform) or 'swt', the
    * undecimated (stationary) transform — shift-invariant coefficients and attributions, every
-   * block as long as the signal; signals only (1D), length a multiple of 2^levels, periodic
+   * block the size of the sample; signals or images, sides multiples of 2^levels, periodic
    * boundaries; evaluated on one thread.
    */
   transform?: TransformKind;

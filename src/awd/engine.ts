@@ -14,7 +14,7 @@ import {
   analysis2d, analysisBackward2d, Plan2D, synthesis2d, synthesisBackward2d, synthesisFilterGrad2d,
   type Analysis2D, type Details2D, type Synthesis2D, type SynthesisTrace2D,
 } from '../wavelets/multilevel2d.ts';
-import { EngineSwt1D } from './engineSwt.ts';
+import { EngineSwt1D, EngineSwt2D } from './engineSwt.ts';
 
 /** Forward state kept for a backward pass. */
 export type ForwardState = { kind: 1; a: Analysis1D } | { kind: 2; a: Analysis2D };
@@ -46,12 +46,13 @@ export type TransformKind = 'dwt' | 'swt';
 
 /**
  * The engine for samples of shape [n] (1D) or [rows, cols] (2D). With `transform: 'swt'` the
- * undecimated transform (1D; `mode` is then ignored: the SWT is periodic).
+ * undecimated transform (`mode` is then ignored: the SWT is periodic).
  */
 export function makeEngine(sampleShape: number[], filterLen: number, mode: Mode, levels: number, transform: TransformKind = 'dwt'): FilterBankEngine {
   if (transform === 'swt') {
-    if (sampleShape.length !== 1) throw new AwdError('makeEngine', `the learnable SWT is implemented for signals (1D) only, got per-sample shape [${sampleShape.join(', ')}]; use transform 'dwt' for images`);
-    return new EngineSwt1D(sampleShape[0], filterLen, levels);
+    if (sampleShape.length === 1) return new EngineSwt1D(sampleShape[0], filterLen, levels);
+    if (sampleShape.length === 2) return new EngineSwt2D(sampleShape[0], sampleShape[1], filterLen, levels);
+    throw new AwdError('makeEngine', `samples must be 1D (signals) or 2D (images), got per-sample shape [${sampleShape.join(', ')}]`);
   }
   if (sampleShape.length === 1) return new Engine1D(sampleShape[0], filterLen, mode, levels);
   if (sampleShape.length === 2) return new Engine2D(sampleShape[0], sampleShape[1], filterLen, mode, levels);

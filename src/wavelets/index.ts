@@ -19,3 +19,5 @@ export type { SwtOptions, SwtLevel, Swt2Level, Swt2Trimmed, SwtBatchLevel, Swt2B
 export { GATHER_MODES } from './modes.ts';
 export { WaveletPacket, WaveletPacket2D, waveletPacketBatch, waveletPacket2DBatch, graycodeOrder } from './packets.ts';
 export type { PacketNode, PacketImage, PacketOrder, PacketLevelBatch } from './packets.ts';
+export { dwtn, idwtn, wavedecn, waverecn } from './nd.ts';
+export type { SubbandsN, WavedecN } from './nd.ts';

@@ -159,7 +159,21 @@ function generated(F: number): SwtGenerated | null {
   const sum = (terms: string[]): string => terms.join(' + ');
   try {
     g = {
+      // Outputs k and k + s share F − 1 samples: when n is a multiple of 2s they are computed
+      // together (F + 1 loads for two outputs).
       rows: new Function('xp', 'n', 's', 'f0', 'f1', 'o0', 'o1', 'oo', `${taps('a', 'f0')} ${taps('b', 'f1')}
+        if (n % (2 * s) === 0) {
+          for (let k0 = 0; k0 < n; k0 += 2 * s) {
+            for (let k = k0; k < k0 + s; k++) {
+              ${[...us, F].map((u) => `const v${u} = xp[k + ${u} * s];`).join(' ')}
+              o0[oo + k] = ${sum(us.map((u) => `a${u} * v${u}`))};
+              o1[oo + k] = ${sum(us.map((u) => `b${u} * v${u}`))};
+              o0[oo + k + s] = ${sum(us.map((u) => `a${u} * v${u + 1}`))};
+              o1[oo + k + s] = ${sum(us.map((u) => `b${u} * v${u + 1}`))};
+            }
+          }
+          return;
+        }
         for (let k = 0; k < n; k++) {
           ${us.map((u) => `const v${u} = xp[k + ${u} * s];`).join(' ')}
           o0[oo + k] = ${sum(us.map((u) => `a${u} * v${u}`))};
@@ -777,4 +791,219 @@ export function swtSynthesisFilterGrad1d(plan: SwtPlan1D, fwd: SwtSynthesis1D, b
     dilatedRowsFilterGrad(fwd.inputs[j - 1], g, b, plan.n, plan.step(j), plan.c, dLo, 0.5);
     dilatedRowsFilterGrad(fwd.details[j - 1], g, b, plan.n, plan.step(j), plan.c, dHi, 0.5);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2D: the batched multilevel operators of the learnable SWT on images
+// ---------------------------------------------------------------------------------------------
+
+/** Filter derivative along axis 0 of an n × W block: dF[u] += scale · Σ g[k, j] x[(k + s(u + c)) mod n, j]. */
+export function dilatedColsFilterGrad(g: Float64Array, gOff: number, x: Float64Array, xOff: number, n: number, W: number, s: number, c: number, dF: Float64Array, scale: number): void {
+  const F = dF.length;
+  for (let u = 0; u < F; u++) {
+    let sum = 0;
+    for (let k = 0; k < n; k++) {
+      const xr = xOff + mod(k + s * (u + c), n) * W;
+      const gr = gOff + k * W;
+      for (let j = 0; j < W; j++) sum += g[gr + j] * x[xr + j];
+    }
+    dF[u] += scale * sum;
+  }
+}
+
+/** Batched multilevel 2D SWT of b images R × C (both multiples of 2^levels). */
+export class SwtPlan2D {
+  constructor(readonly rows: number, readonly cols: number, readonly filterLen: number, readonly levels: number) {
+    if (!Number.isInteger(levels) || levels < 1) throw new AwdError('SwtPlan2D', `the number of levels must be an integer >= 1, got ${levels}`);
+    const m = 2 ** levels;
+    if (rows % m !== 0 || cols % m !== 0) {
+      throw new AwdError('SwtPlan2D', `the undecimated transform with ${levels} levels needs sides that are multiples of 2^${levels} = ${m}, got ${rows} × ${cols}; use fewer levels or pad the images`);
+    }
+  }
+  step(j: number): number {
+    return 2 ** (j - 1);
+  }
+  get c(): number {
+    return 1 - this.filterLen / 2;
+  }
+}
+
+/** One level's subbands (b × R × C each): cH = detail along axis 0, cV = along axis 1. */
+export interface SwtDetails2D {
+  cH: Float64Array;
+  cV: Float64Array;
+  cD: Float64Array;
+}
+
+/** Forward state of the 2D SWT. */
+export interface SwtAnalysis2D {
+  approx: Float64Array;
+  details: SwtDetails2D[];
+  /** approximations[j] = A_j; [0] is the input. */
+  approximations: Float64Array[];
+  /** The axis-0 pass of level j at j-1: lowpass La and highpass Ld (b × R × C). */
+  colPass: { La: Float64Array; Ld: Float64Array }[];
+}
+
+function colsOf(x: Float64Array, b: number, R: number, C: number, f0: Float64Array, f1: Float64Array, s: number, c: number, o0: Float64Array, o1: Float64Array): void {
+  for (let i = 0; i < b; i++) dilatedCols(x, i * R * C, R, C, f0, f1, s, c, o0, o1, i * R * C);
+}
+
+function colsSumOf(a: Float64Array, d: Float64Array, b: number, R: number, C: number, g0: Float64Array, g1: Float64Array, s: number, c: number, scale: number, out: Float64Array): void {
+  for (let i = 0; i < b; i++) dilatedColsSum(a, d, i * R * C, R, C, g0, g1, s, c, scale, out, i * R * C);
+}
+
+function colsGradOf(g: Float64Array, x: Float64Array, b: number, R: number, C: number, s: number, c: number, dF: Float64Array, scale: number): void {
+  for (let i = 0; i < b; i++) dilatedColsFilterGrad(g, i * R * C, x, i * R * C, R, C, s, c, dF, scale);
+}
+
+/** J levels of the 2D SWT (axis 0, then axis 1, as `swt2`). */
+export function swtAnalysis2d(plan: SwtPlan2D, x: Float64Array, b: number, lo: Float64Array, hi: Float64Array): SwtAnalysis2D {
+  const { rows: R, cols: C } = plan;
+  const size = b * R * C;
+  const approximations = [x];
+  const details: SwtDetails2D[] = [];
+  const colPass: { La: Float64Array; Ld: Float64Array }[] = [];
+  for (let j = 1; j <= plan.levels; j++) {
+    const s = plan.step(j);
+    const La = new Float64Array(size), Ld = new Float64Array(size);
+    colsOf(approximations[j - 1], b, R, C, lo, hi, s, plan.c, La, Ld);
+    const A = new Float64Array(size), cV = new Float64Array(size), cH = new Float64Array(size), cD = new Float64Array(size);
+    dilatedRows(La, b * R, C, lo, hi, s, plan.c, A, cV);
+    dilatedRows(Ld, b * R, C, lo, hi, s, plan.c, cH, cD);
+    approximations.push(A);
+    details.push({ cH, cV, cD });
+    colPass.push({ La, Ld });
+  }
+  return { approx: approximations[plan.levels], details, approximations, colPass };
+}
+
+/** Backward of `swtAnalysis2d`: filter gradients into dLo, dHi (and the input gradient when asked). */
+export function swtAnalysisBackward2d(
+  plan: SwtPlan2D, fwd: SwtAnalysis2D, b: number, gApprox: Float64Array, gDetails: SwtDetails2D[],
+  lo: Float64Array, hi: Float64Array, dLo: Float64Array, dHi: Float64Array, wantInput = false,
+): Float64Array | null {
+  const { rows: R, cols: C } = plan;
+  const size = b * R * C;
+  const rlo = lo.slice().reverse();
+  const rhi = hi.slice().reverse();
+  const c0 = -plan.filterLen / 2;
+  let g = gApprox;
+  for (let j = plan.levels; j >= 1; j--) {
+    const s = plan.step(j);
+    const { La, Ld } = fwd.colPass[j - 1];
+    const gd = gDetails[j - 1];
+    // Row pass (axis 1): A = Lr La, cV = Hr La, cH = Lr Ld, cD = Hr Ld.
+    dilatedRowsFilterGrad(g, La, b * R, C, s, plan.c, dLo, 1);
+    dilatedRowsFilterGrad(gd.cH, Ld, b * R, C, s, plan.c, dLo, 1);
+    dilatedRowsFilterGrad(gd.cV, La, b * R, C, s, plan.c, dHi, 1);
+    dilatedRowsFilterGrad(gd.cD, Ld, b * R, C, s, plan.c, dHi, 1);
+    const gLa = new Float64Array(size), gLd = new Float64Array(size);
+    dilatedRowsSum(g, gd.cV, b * R, C, rlo, rhi, s, c0, 1, gLa, false);
+    dilatedRowsSum(gd.cH, gd.cD, b * R, C, rlo, rhi, s, c0, 1, gLd, false);
+    // Column pass (axis 0): La = Lc x, Ld = Hc x.
+    const src = fwd.approximations[j - 1];
+    colsGradOf(gLa, src, b, R, C, s, plan.c, dLo, 1);
+    colsGradOf(gLd, src, b, R, C, s, plan.c, dHi, 1);
+    if (j === 1 && !wantInput) return null;
+    const prev = new Float64Array(size);
+    colsSumOf(gLa, gLd, b, R, C, rlo, rhi, s, c0, 1, prev);
+    g = prev;
+  }
+  return g;
+}
+
+/** Forward state of the 2D inverse SWT. */
+export interface SwtSynthesis2D {
+  out: Float64Array;
+  /** inputs[j-1]: the approximation entering level j. */
+  inputs: Float64Array[];
+  details: SwtDetails2D[];
+  /** The row-pass outputs of level j at j-1 (approximation and detail along axis 0). */
+  rowPass: { L: Float64Array; H: Float64Array }[];
+}
+
+/** The inverse 2D SWT: per level L = ½(Lrᵀ A + Hrᵀ cV), H = ½(Lrᵀ cH + Hrᵀ cD), y = ½(Lcᵀ L + Hcᵀ H). */
+export function swtSynthesis2d(plan: SwtPlan2D, approx: Float64Array, details: SwtDetails2D[], b: number, lo: Float64Array, hi: Float64Array): SwtSynthesis2D {
+  const { rows: R, cols: C } = plan;
+  const size = b * R * C;
+  const rlo = lo.slice().reverse();
+  const rhi = hi.slice().reverse();
+  const c0 = -plan.filterLen / 2;
+  const inputs: Float64Array[] = new Array(plan.levels);
+  const rowPass: { L: Float64Array; H: Float64Array }[] = new Array(plan.levels);
+  let cur = approx;
+  for (let j = plan.levels; j >= 1; j--) {
+    const s = plan.step(j);
+    const d = details[j - 1];
+    inputs[j - 1] = cur;
+    const L = new Float64Array(size), H = new Float64Array(size);
+    dilatedRowsSum(cur, d.cV, b * R, C, rlo, rhi, s, c0, 0.5, L, false);
+    dilatedRowsSum(d.cH, d.cD, b * R, C, rlo, rhi, s, c0, 0.5, H, false);
+    rowPass[j - 1] = { L, H };
+    const next = new Float64Array(size);
+    colsSumOf(L, H, b, R, C, rlo, rhi, s, c0, 0.5, next);
+    cur = next;
+  }
+  return { out: cur, inputs, details, rowPass };
+}
+
+/** Per-level gradients of a 2D synthesis adjoint pass (for `swtSynthesisFilterGrad2d`). */
+export interface SwtTrace2D {
+  g: Float64Array;
+  gL: Float64Array;
+  gH: Float64Array;
+}
+
+function filterGradLevel2d(plan: SwtPlan2D, fwd: SwtSynthesis2D, b: number, j: number, t: SwtTrace2D, dLo: Float64Array, dHi: Float64Array): void {
+  const { rows: R, cols: C } = plan;
+  const s = plan.step(j);
+  const { L, H } = fwd.rowPass[j - 1];
+  const d = fwd.details[j - 1];
+  colsGradOf(L, t.g, b, R, C, s, plan.c, dLo, 0.5);
+  colsGradOf(H, t.g, b, R, C, s, plan.c, dHi, 0.5);
+  dilatedRowsFilterGrad(fwd.inputs[j - 1], t.gL, b * R, C, s, plan.c, dLo, 0.5);
+  dilatedRowsFilterGrad(d.cV, t.gL, b * R, C, s, plan.c, dHi, 0.5);
+  dilatedRowsFilterGrad(d.cH, t.gH, b * R, C, s, plan.c, dLo, 0.5);
+  dilatedRowsFilterGrad(d.cD, t.gH, b * R, C, s, plan.c, dHi, 0.5);
+}
+
+/** Backward of `swtSynthesis2d` (the adjoint Sᵀ with fwd = null and no filters). */
+export function swtSynthesisBackward2d(
+  plan: SwtPlan2D, fwd: SwtSynthesis2D | null, b: number, gOut: Float64Array, lo: Float64Array, hi: Float64Array,
+  dLo: Float64Array | null, dHi: Float64Array | null, trace?: SwtTrace2D[],
+): { approx: Float64Array; details: SwtDetails2D[] } {
+  const { rows: R, cols: C } = plan;
+  const size = b * R * C;
+  const details: SwtDetails2D[] = new Array(plan.levels);
+  let g = gOut;
+  for (let j = 1; j <= plan.levels; j++) {
+    const s = plan.step(j);
+    const gL = new Float64Array(size), gH = new Float64Array(size);
+    colsOf(g, b, R, C, lo, hi, s, plan.c, gL, gH);
+    for (let i = 0; i < size; i++) {
+      gL[i] *= 0.5;
+      gH[i] *= 0.5;
+    }
+    const t = { g, gL, gH };
+    trace?.push(t);
+    if (fwd && dLo && dHi) filterGradLevel2d(plan, fwd, b, j, t, dLo, dHi);
+    const gA = new Float64Array(size), cV = new Float64Array(size), cH = new Float64Array(size), cD = new Float64Array(size);
+    dilatedRows(gL, b * R, C, lo, hi, s, plan.c, gA, cV);
+    dilatedRows(gH, b * R, C, lo, hi, s, plan.c, cH, cD);
+    for (let i = 0; i < size; i++) {
+      gA[i] *= 0.5;
+      cV[i] *= 0.5;
+      cH[i] *= 0.5;
+      cD[i] *= 0.5;
+    }
+    details[j - 1] = { cH, cV, cD };
+    g = gA;
+  }
+  return { approx: g, details };
+}
+
+/** ∂⟨g, S c⟩/∂(lo, hi) for the 2D synthesis `fwd` of c, from the trace of g's adjoint pass. */
+export function swtSynthesisFilterGrad2d(plan: SwtPlan2D, fwd: SwtSynthesis2D, b: number, trace: SwtTrace2D[], dLo: Float64Array, dHi: Float64Array): void {
+  for (let j = 1; j <= plan.levels; j++) filterGradLevel2d(plan, fwd, b, j, trace[j - 1], dLo, dHi);
 }

@@ -191,3 +191,107 @@ test('fit with transform: "swt" lowers the objective, keeps the setting, and tra
   for (const blk of blocks) assert.deepEqual(blk.shape, [N, n]);
   assert.throws(() => AdaptiveWavelet.fit(ndarray(rand(4 * 12), [4, 12]), { teacherGrads: ndarray(rand(4 * 12), [4, 12]), levels: 3, epochs: 1, transform: 'swt' }), /multiple of 2\^3 = 8, got 12/);
 });
+
+// ------------------------------------------------------------------------------------------ 2D
+
+/** Brute force 2D: level j along axis 0 then axis 1 with explicit modulo loops (as pywt.swt2). */
+function bruteSwt2Level(x: Float64Array, R: number, C: number, h: Float64Array, s: number): Float64Array[] {
+  const g = highpassOf(h);
+  const F = h.length;
+  const along0 = (f: Float64Array): Float64Array => {
+    const o = new Float64Array(R * C);
+    for (let k = 0; k < R; k++) for (let j = 0; j < C; j++) for (let u = 0; u < F; u++) o[k * C + j] += f[u] * x[mod(k + s * (u + 1 - F / 2), R) * C + j];
+    return o;
+  };
+  const along1 = (y: Float64Array, f: Float64Array): Float64Array => {
+    const o = new Float64Array(R * C);
+    for (let k = 0; k < R; k++) for (let j = 0; j < C; j++) for (let u = 0; u < F; u++) o[k * C + j] += f[u] * y[k * C + mod(j + s * (u + 1 - F / 2), C)];
+    return o;
+  };
+  const La = along0(h), Ld = along0(g);
+  return [along1(La, h), along1(Ld, h), along1(La, g), along1(Ld, g)]; // A, cH, cV, cD
+}
+
+test('2D: the AWD objective on the SWT equals the brute-force reference (loops here; Sᵀu from an explicit matrix of the library iswt2, which matches PyWavelets)', async () => {
+  const { iswt2 } = await import('../../src/wavelets/swt.ts');
+  const R = 8, C = 4, J = 2, b = 2;
+  const h = filter();
+  const x = rand(b * R * C);
+  const u = rand(b * R * C);
+  const engine = makeEngine([R, C], h.length, 'zero', J, 'swt');
+  const r = awdLoss(engine, h, x, u, b, { weights: { l1_wave: 0.3, l1_attr: 0.2 }, outputs: true });
+  const bank = { decLo: h.slice().reverse(), decHi: highpassOf(h).reverse(), recLo: h, recHi: highpassOf(h) };
+  const size = R * C;
+  const nBlocks = 3 * J + 1;
+  // Synthesis of reference-order blocks [A_J, cH_1, cV_1, cD_1, …] through iswt2 (levels coarsest first).
+  const synth = (blocks: Float64Array[]): Float64Array =>
+    iswt2(Array.from({ length: J }, (_, k) => {
+      const j = J - k; // level
+      return { cA: k === 0 ? blocks[0] : new Float64Array(size), cH: blocks[1 + 3 * (j - 1)], cV: blocks[2 + 3 * (j - 1)], cD: blocks[3 + 3 * (j - 1)], rows: R, cols: C };
+    }), bank).data;
+  let recon = 0, l1w = 0, l1a = 0;
+  for (let i = 0; i < b; i++) {
+    const xi = x.slice(i * size, (i + 1) * size);
+    const ui = u.subarray(i * size, (i + 1) * size);
+    let a: Float64Array = xi;
+    const blocks: Float64Array[] = new Array(nBlocks);
+    for (let j = 1; j <= J; j++) {
+      const [A, cH, cV, cD] = bruteSwt2Level(a, R, C, h, 2 ** (j - 1));
+      blocks[1 + 3 * (j - 1)] = cH;
+      blocks[2 + 3 * (j - 1)] = cV;
+      blocks[3 + 3 * (j - 1)] = cD;
+      a = A;
+    }
+    blocks[0] = a;
+    const rec = synth(blocks);
+    for (let k = 0; k < size; k++) recon += (xi[k] - rec[k]) ** 2;
+    for (const blk of blocks) for (const v of blk) l1w += Math.abs(v);
+    for (let col = 0; col < nBlocks * size; col++) {
+      const e = Array.from({ length: nBlocks }, () => new Float64Array(size));
+      e[Math.floor(col / size)][col % size] = 1;
+      const Se = synth(e);
+      let dot = 0;
+      for (let k = 0; k < size; k++) dot += Se[k] * ui[k];
+      l1a += Math.abs(dot);
+    }
+  }
+  recon /= b;
+  // The reference's normalisation (loss.ts): the ℓ1 terms are divided by J + 1 and the batch size.
+  l1w /= (J + 1) * b;
+  l1a /= (J + 1) * b;
+  const close = (a: number, e: number, what: string): void => assert.ok(Math.abs(a - e) <= 1e-10 * (1 + Math.abs(e)), `${what}: ${a} vs brute force ${e}`);
+  close(r.terms.reconstruction, recon, 'reconstruction');
+  close(r.terms.l1_wave, l1w, 'l1_wave');
+  close(r.terms.l1_attr, l1a, 'l1_attr');
+  assert.ok(r.terms.reconstruction > 1e-6);
+  assert.equal(r.coeffs!.length, nBlocks);
+});
+
+test('2D: the SWT objective\'s gradient matches central finite differences, term by term; adjoint ⟨S c, y⟩ = ⟨c, Sᵀ y⟩', () => {
+  const R = 8, C = 8, J = 2, b = 2;
+  const h = filter();
+  const x = rand(b * R * C);
+  const u = rand(b * R * C);
+  const engine = makeEngine([R, C], h.length, 'zero', J, 'swt');
+  const weights = { l1_wave: 0.3, l1_attr: 0.2 };
+  const r = awdLoss(engine, h, x, u, b, { weights, termGrads: true });
+  const eps = 1e-6;
+  for (const term of ['reconstruction', 'l1_wave', 'l1_attr'] as const) {
+    for (let i = 0; i < h.length; i++) {
+      const hp = Float64Array.from(h); hp[i] += eps;
+      const hm = Float64Array.from(h); hm[i] -= eps;
+      const fd = (awdLoss(engine, hp, x, u, b, { weights }).terms[term] - awdLoss(engine, hm, x, u, b, { weights }).terms[term]) / (2 * eps);
+      const an = r.termGrads![term][i];
+      assert.ok(Math.abs(fd - an) <= 1e-5 * (1 + Math.abs(fd)), `${term} ∂/∂h[${i}]: analytic ${an} vs finite difference ${fd}`);
+    }
+  }
+  const g = highpassOf(h);
+  const c = Array.from({ length: 3 * J + 1 }, () => rand(b * R * C));
+  const y = rand(b * R * C);
+  const Sc = engine.synthesize(c, b, h, g).out;
+  const STy = engine.synthesizeBackward(null, b, y, h, g, null, null);
+  let lhs = 0, rhs = 0;
+  for (let i = 0; i < y.length; i++) lhs += Sc[i] * y[i];
+  c.forEach((blk, k) => { for (let i = 0; i < blk.length; i++) rhs += blk[i] * STy[k][i]; });
+  assert.ok(Math.abs(lhs - rhs) <= 1e-12 * (1 + Math.abs(lhs)), `${lhs} vs ${rhs}`);
+});
