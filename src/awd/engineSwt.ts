@@ -13,7 +13,7 @@ import {
   SwtPlan2D, swtAnalysis2d, swtAnalysisBackward2d, swtSynthesis2d, swtSynthesisBackward2d, swtSynthesisFilterGrad2d,
   type SwtAnalysis1D, type SwtSynthesis1D, type SwtAnalysis2D, type SwtSynthesis2D, type SwtDetails2D, type SwtTrace2D,
 } from '../wavelets/swt.ts';
-import type { AdjointTrace, FilterBankEngine, ForwardState, SynthesisState } from './engine.ts';
+import type { AdjointTrace, FilterBankEngine, ForwardState, SynthesisState } from './engineTypes.ts';
 
 /** The engine's states, carried through the engine interface's opaque state types. */
 type SwtForward = { kind: 'swt'; a: SwtAnalysis1D };

@@ -14,7 +14,7 @@ import { AwdError } from '../util/checks.ts';
 import type { Mode } from '../wavelets/modes.ts';
 import { awdLoss, TERM_NAMES, WEIGHTED_TERMS, type LossResult, type TermName, type Weights } from './loss.ts';
 import type { FilterBankEngine } from './engine.ts';
-import { threadHost, type LossThread } from './threadHost.ts';
+import { threadHost, type LossThread, type WorkerInit, type WorkerShared } from './threadHost.ts';
 
 /**
  * Control-block slots (Int32). READY: 1 loaded, 2 failed to load (message in `error`); DEAD: 1
@@ -34,26 +34,7 @@ export const workerHooks: { onStart?: (worker: LossThread) => void; bootUrl?: UR
 const CTRL_SIZE = 8;
 const N_TERMS = TERM_NAMES.length;
 
-/** The shared memory of one worker. */
-export interface WorkerShared {
-  ctrl: SharedArrayBuffer; // Int32 × CTRL_SIZE
-  h: SharedArrayBuffer; // Float64 × N
-  weights: SharedArrayBuffer; // Float64 × 7
-  x: SharedArrayBuffer; // Float64 × maxB × rowSize
-  g: SharedArrayBuffer;
-  out: SharedArrayBuffer; // Float64 × (N_TERMS + 1 + N): terms, total, grad
-  error: SharedArrayBuffer; // Uint8 × 1024: UTF-8 error message
-}
-
-export interface WorkerInit {
-  shared: WorkerShared;
-  sampleShape: number[];
-  filterLen: number;
-  mode: Mode;
-  levels: number;
-  /** For tests: the worker exits (code 7) when it picks up this job, as a crashing worker would. */
-  exitAtJob?: number;
-}
+export type { WorkerInit, WorkerShared } from './threadHost.ts';
 
 /** Threads worth using for a fit of this size ('auto'), or the requested count. */
 export function chooseThreads(requested: number | 'auto' | undefined, workPerEpoch: number, epochs: number): number {

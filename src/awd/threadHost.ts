@@ -10,7 +10,28 @@
  * - Elsewhere (no host): fits run on one thread.
  * @module
  */
-import type { WorkerInit, WorkerShared } from './parallel.ts';
+import type { Mode } from '../wavelets/modes.ts';
+
+/** The shared memory of one worker. */
+export interface WorkerShared {
+  ctrl: SharedArrayBuffer; // Int32 × CTRL_SIZE
+  h: SharedArrayBuffer; // Float64 × N
+  weights: SharedArrayBuffer; // Float64 × 7
+  x: SharedArrayBuffer; // Float64 × maxB × rowSize
+  g: SharedArrayBuffer;
+  out: SharedArrayBuffer; // Float64 × (N_TERMS + 1 + N): terms, total, grad
+  error: SharedArrayBuffer; // Uint8 × 1024: UTF-8 error message
+}
+
+export interface WorkerInit {
+  shared: WorkerShared;
+  sampleShape: number[];
+  filterLen: number;
+  mode: Mode;
+  levels: number;
+  /** For tests: the worker exits (code 7) when it picks up this job, as a crashing worker would. */
+  exitAtJob?: number;
+}
 
 /** A started loss worker. */
 export interface LossThread {

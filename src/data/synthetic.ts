@@ -5,11 +5,11 @@
  * too); the study itself is `studies/synthetic.ts`.
  * @module
  */
-import { AdaptiveWavelet } from '../awd/adaptive.ts';
 import { AwdError, assertInt } from '../util/checks.ts';
 import { ndarray, sliceRows, type NdArray } from '../util/ndarray.ts';
 import { Rng } from '../util/rng.ts';
-import { WAVELET_NAMES } from '../wavelets/families.ts';
+import { familyLowpass, WAVELET_NAMES } from '../wavelets/families.ts';
+import { analysis1d, Plan1D } from '../wavelets/multilevel1d.ts';
 
 
 /** Options of {@link generateSyntheticData}; defaults are the paper's. */
@@ -83,7 +83,7 @@ export function generateSyntheticData(opts: SyntheticDataOptions = {}): Syntheti
   const xRng = rng.fork();
   const epsRng = rng.fork();
   const X = ndarray(xRng.fillNormal(new Float64Array(s.n * s.d)), [s.n, s.d]);
-  const coeffs = AdaptiveWavelet.fromName(s.wavelet, s.levels, 'zero').transform(X);
+  const coeffs = coefficientBlocks(s.wavelet, s.levels, X);
   const beta = coeffs.map((c) => new Float64Array(c.shape[1]));
   const len = beta[s.scaleIndex].length;
   if (s.center - s.window < 0 || s.center + s.window >= len) {
@@ -129,7 +129,7 @@ export function oracleGradient(data: SyntheticData): Float64Array {
   const { d, wavelet, levels } = data.settings;
   const eye = new Float64Array(d * d);
   for (let i = 0; i < d; i++) eye[i * d + i] = 1;
-  const cols = AdaptiveWavelet.fromName(wavelet, levels, 'zero').transform(ndarray(eye, [d, d]));
+  const cols = coefficientBlocks(wavelet, levels, ndarray(eye, [d, d]));
   const g = new Float64Array(d);
   cols.forEach((c, k) => {
     const m = c.shape[1];
@@ -143,4 +143,21 @@ export function oracleGradient(data: SyntheticData): Float64Array {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The coefficient blocks of rows of X in the reference's order [approx_J, detail_1, …, detail_J]
+ * (mode zero, h = the family's rec_lo, g[n] = (−1)ⁿ h[N−1−n]): the same kernels, in the same order,
+ * as `AdaptiveWavelet.fromName(name, levels, 'zero').transform(X)` — data do not depend on the
+ * AWD module.
+ */
+function coefficientBlocks(name: string, levels: number, X: NdArray): NdArray[] {
+  const h = familyLowpass(name);
+  const N = h.length;
+  const g = new Float64Array(N);
+  for (let k = 0; k < N; k++) g[k] = (k % 2 === 0 ? 1 : -1) * h[N - 1 - k];
+  const [n, d] = X.shape;
+  const plan = new Plan1D(d, N, 'zero', levels);
+  const a = analysis1d(plan, X.data, n, h, g);
+  return [a.approx, ...a.details].map((b, k) => ndarray(b, [n, plan.lens[k === 0 ? levels : k]]));
 }
