@@ -100,7 +100,7 @@ function fit(msg: ToWorker, data: Dataset, threads: number | 'auto'): void {
     throw e;
   }
   const fitSeconds = (performance.now() - t0) / 1000;
-  for (const r of model.history) post({ type: 'epoch', epoch: r.epoch, train: r.train, seconds: r.seconds });
+  for (const r of model.history) post({ type: 'epoch', epoch: r.epoch, train: r.train, seconds: r.seconds ?? 0 });
   post({ type: 'done', json: waveletToJson(model), fitSeconds, h: Array.from(model.h) });
 }
 

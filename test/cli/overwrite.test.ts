@@ -78,6 +78,8 @@ function fixtures(dir: string): void {
     },
     join(dir, 'run'),
   );
+  mkdirSync(join(dir, 'model'));
+  writeFileSync(join(dir, 'model', 'model.json'), '{"format": "awd-distilled-model"}\n');
   mkdirSync(join(dir, 'cells'));
   writeFileSync(join(dir, 'cells', 'cell-0.json'), '{"format": "awd-sweep-cell"}\n');
   writeFileSync(join(dir, 'cells', 'cell-1.json'), '{"format": "awd-sweep-cell"}\n');
@@ -96,6 +98,11 @@ const CASES: Case[] = [
   { args: ['inspect', 'w.json', '--plot', '{OUT}'], inputs: ['w.json'] },
   { args: ['report', 'run', '--out', '{OUT}'], inputs: ['run/run.json', 'run/results.json', 'run/settings.json', 'run/figures/fig.svg', 'run/artifacts/w.json'] },
   { args: ['demo', 'synthetic', '--size', 'tiny', '--out', '{OUT}'], inputs: ['X.npy'] },
+  { args: ['sweep', 'plan', '--data', 'X.npy', '--grads', 'G.npy', '--wavelet', 'w.json', '--lambdas', '0', '--gammas', '0', '--out', '{OUT}'], inputs: ['X.npy', 'G.npy', 'w.json'], writes: ['plan.json'] },
+  { args: ['teacher', 'predict', '--teacher', 'teacher', '--data', 'X.npy', '--out', '{OUT}'], inputs: ['X.npy', 'teacher/teacher.json', 'teacher/weights.bin'] },
+  { args: ['distill', '--data', 'X.npy', '--target', 'y.npy', '--grads', 'G.npy', '--out', '{OUT}'], inputs: ['X.npy', 'y.npy', 'G.npy'], writes: ['model.json', 'report.html'] },
+  { args: ['predict', '--model', 'model', '--data', 'X.npy', '--out', '{OUT}'], inputs: ['X.npy', 'model/model.json'] },
+  { args: ['explain', '--model', 'model', '--data', 'X.npy', '--plot', '{OUT}'], inputs: ['X.npy', 'model/model.json'] },
 ];
 
 /** The ways an output can be aimed at input `rel` inside `dir`: the path, a symlink, a hard link, and (for folder outputs) a folder holding it. */
@@ -174,7 +181,7 @@ test('every command that writes a file (--out, --plot, --save-grads) is covered 
     for (const sub of cmd.commands) walk(sub, name);
   };
   walk(buildProgram(), []);
-  const covered = new Set(CASES.map((c) => (c.args[0] === 'sweep' && c.args[1] === 'merge') || c.args[0] === 'teacher' ? c.args.slice(0, 2).join(' ') : c.args[0]));
+  const covered = new Set(CASES.map((c) => (c.args[0] === 'sweep' && ['merge', 'plan'].includes(c.args[1])) || c.args[0] === 'teacher' ? c.args.slice(0, 2).join(' ') : c.args[0]));
   const missing = writers.filter((w) => !covered.has(w));
   assert.deepEqual(missing, [], `commands with an output but no case in test/cli/overwrite.test.ts (add one, and refuseOverwrite in the command): ${missing.join(', ')}`);
   assert.ok(writers.length >= 9, `found ${writers.length} writing commands: ${writers.join(', ')}`);

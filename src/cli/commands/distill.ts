@@ -23,6 +23,7 @@ import { familyLowpass } from '../../wavelets/families.ts';
 import { checkSamples, existingDir, parseChoice, parseInteger, parseNumberList, readNpyOption, required } from '../args.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { outputDir, refuseOverwrite } from '../paths.ts';
 import { phaseBars } from '../progress.ts';
 
 /** Runs `fn`, turning a library input error into a bad-input error (exit 2). */
@@ -153,6 +154,12 @@ Examples:
       const out = required('--out', o.out, 'a folder for the model and the report, e.g. --out model/');
       const sources = [o.teacher, o.grads, o.teacherKind].filter((v) => v !== undefined).length;
       if (sources !== 1) throw new UsageError('give exactly one of --teacher DIR, --grads G.npy or --teacher-kind mlp|lstm|cnn');
+      refuseOverwrite(
+        [['--data', dataPath], ['--target', targetPath], ['--grads', o.grads], ['--teacher', o.teacher], ['--test-data', o.testData], ['--test-target', o.testTarget], ['--groups', o.groups]]
+          .filter((e): e is [string, string] => e[1] !== undefined).map(([option, path]) => ({ option, path })),
+        ['model.json', 'report.html', 'results.json', join('tables', 'candidates.json'), join('tables', 'candidates.md'), join('teacher', 'teacher.json'), join('teacher', 'weights.bin')].map((f) => ({ option: '--out', path: join(out, f) })),
+      );
+      outputDir('--out', out);
       const inputs = [dataPath, targetPath, o.grads, o.testData, o.testTarget, o.groups].filter((p): p is string => p !== undefined).map((p) => resolve(p));
       for (const f of ['model.json', 'report.html', 'results.json', join('tables', 'candidates.json'), join('tables', 'candidates.md')]) {
         if (inputs.includes(resolve(out, f))) throw new UsageError(`--out '${out}' would overwrite the input ${join(out, f)}; choose another folder`);
@@ -282,7 +289,7 @@ Examples:
       const spec = required('--model', o.model, 'the folder written by awd distill');
       const dataPath = required('--data', o.data, 'the samples as .npy');
       const out = required('--out', o.out, 'where to write the predictions, e.g. yhat.npy');
-      if ([resolve(dataPath), resolve(modelPath(spec))].includes(resolve(out))) throw new UsageError(`--out '${out}' is an input file; choose another path`);
+      refuseOverwrite([{ option: '--data', path: dataPath }, { option: '--model', path: spec }], [{ option: '--out', path: out }]);
       const model = loadModel(spec);
       const X = readSamples('--data', dataPath);
       checkInputFor(model, '--data', dataPath, X);
@@ -339,7 +346,7 @@ Examples:
       const ctx = contextOf(c);
       const spec = required('--model', o.model, 'the folder written by awd distill');
       const dataPath = required('--data', o.data, 'the samples as .npy');
-      if (o.plot && [resolve(dataPath), resolve(modelPath(spec))].includes(resolve(o.plot))) throw new UsageError(`--plot '${o.plot}' is an input file; choose another path`);
+      if (o.plot) refuseOverwrite([{ option: '--data', path: dataPath }, { option: '--model', path: spec }], [{ option: '--plot', path: o.plot }]);
       const model = loadModel(spec);
       const X = readSamples('--data', dataPath);
       checkInputFor(model, '--data', dataPath, X);

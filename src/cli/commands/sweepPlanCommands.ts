@@ -15,9 +15,10 @@ import { AwdError } from '../../util/checks.ts';
 import { tableToText } from '../../report/table.ts';
 import { parseChoice, parseInteger, parseNumber, parseNumberList, required } from '../args.ts';
 import { parseInterval, withCheckpointErrors } from '../checkpointOptions.ts';
-import { addDataOptions, addFitOptions, fitOptionsFrom, loadDataAndGrads, startingFilter, type DataOpts, type FitCliOpts } from '../common.ts';
+import { addDataOptions, addFitOptions, refuseDataOverwrite, fitOptionsFrom, loadDataAndGrads, startingFilter, type DataOpts, type FitCliOpts } from '../common.ts';
 import { contextOf, type Ctx } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { outputDir } from '../paths.ts';
 import { k8sManifests, shellQuote, slurmArrayScript, slurmMergeScript, slurmSubmitScript, type SlurmScriptOptions } from '../sweepScripts.ts';
 import { sweepTable } from '../sweepTable.ts';
 
@@ -99,6 +100,8 @@ Cells are numbered start-major, then seed, λ, γ. Then run the cells with any e
     const o = optionsOf<DataOpts & FitCliOpts & { lambdas?: string; gammas?: string; starts?: string; seeds?: string; threads: string; checkpointEvery: string; out?: string }>(c);
     const ctx = contextOf(c);
     const dir = required('--out', o.out, 'a new folder for the sweep, e.g. --out sweep/');
+    refuseDataOverwrite(o, ['plan.json', join('data', 'X.npy'), join('data', 'G.npy')].map((f) => ({ option: '--out', path: join(dir, f) })));
+    outputDir('--out', dir);
     if (existsSync(join(dir, 'plan.json'))) throw new UsageError(`'${dir}' already holds a sweep plan; plan into a new folder`);
     const grid = {
       lambdas: parseNumberList('--lambdas', required('--lambdas', o.lambdas, 'a comma-separated list such as 0,0.01,0.1')),

@@ -232,7 +232,7 @@ Example:
       const dir = required('--teacher', o.teacher, 'the folder of a saved teacher');
       const dataPath = required('--data', o.data, 'the samples as .npy');
       const out = required('--out', o.out, 'e.g. --out yhat.npy');
-      if (resolve(out) === resolve(dataPath)) throw new UsageError(`--out '${out}' is the --data file; write the predictions to another file`);
+      refuseOverwrite([{ option: '--teacher', path: dir }, { option: '--data', path: dataPath }], [{ option: '--out', path: out }]);
       const teacher = await loadTeacherArg(dir);
       try {
         const X = await readDataOption('--data', dataPath);
