@@ -15,6 +15,12 @@ export interface Ctx {
   bars: boolean;
   /** A line of human-readable output. */
   say(text: string): void;
+  /**
+   * A diagnostic line on stderr, `awd: info: …` (e.g. the loss terms at the start of a fit): shown
+   * as work starts, apart from the results on stdout, so a command that then fails still prints
+   * nothing on stdout. Silenced by --quiet.
+   */
+  info(text: string): void;
   /** The machine-readable result (printed only under --json). */
   result(value: unknown): void;
 }
@@ -33,6 +39,9 @@ export function contextOf(cmd: Command): Ctx {
       if (quiet) return;
       if (json) process.stderr.write(text.endsWith('\n') ? text : text + '\n');
       else process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    },
+    info(text) {
+      if (!quiet) process.stderr.write(`awd: info: ${text}\n`);
     },
     result(value) {
       if (json) process.stdout.write(JSON.stringify(value, jsonReplacer, 2) + '\n');

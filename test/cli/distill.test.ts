@@ -122,7 +122,7 @@ test('awd distill / predict / evaluate: bad input is one line, exit 2, nothing w
     [['predict', '--model', 'model', '--data', 'Xt_other.npy', '--out', 'c.npy'], /shape \[16\] but the model was fitted on \[32\]/],
     [['predict', '--model', 'nowhere', '--data', 'Xt.npy', '--out', 'd.npy'], /does not exist/],
     [['evaluate', '--model', 'model', '--data', 'Xt.npy', '--target', 'y.npy'], /y has 160 values but X has 80/],
-    [['predict', '--model', 'model', '--data', 'Xt.npy', '--out', 'Xt.npy'], /is an input file/],
+    [['predict', '--model', 'model', '--data', 'Xt.npy', '--out', 'Xt.npy'], /--out 'Xt\.npy' is the input --data 'Xt\.npy'; writing it would destroy the input/],
   ];
   for (const [args, pattern] of bad) {
     const r = await awd(args, dir);

@@ -47,9 +47,9 @@ export function tempDir(prefix = 'awd-cli-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Error lines of stderr (warnings excluded). */
+/** Error lines of stderr (warnings and info lines excluded). */
 export function errorLines(r: Run): string[] {
-  return r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('awd: warning:'));
+  return r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('awd: warning:') && !l.startsWith('awd: info:'));
 }
 
 /** Asserts a failed run: non-zero exit, exactly one `awd: …` line on stderr matching `pattern`, no stack trace, nothing on stdout. */

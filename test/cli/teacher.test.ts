@@ -88,7 +88,7 @@ test('awd teacher predict / evaluate / train options: bad inputs give one line a
     [['teacher', 'predict', '--teacher', 'nowhere', '--data', 'X.npy', '--out', 'p.npy'], /--teacher: folder 'nowhere' does not exist/],
     [['teacher', 'predict', '--teacher', 'broken', '--data', 'X.npy', '--out', 'p.npy'], /--teacher 'broken' cannot be loaded/],
     [['teacher', 'predict', '--teacher', 'teacher-bad', '--data', 'X2.npy', '--out', 'p.npy'], /--data 'X2\.npy' has shape \[4, 16, 16\] but the mlp teacher takes \[n, 16\]/],
-    [['teacher', 'predict', '--teacher', 'teacher-bad', '--data', 'X.npy', '--out', 'X.npy'], /--out 'X\.npy' is the --data file/],
+    [['teacher', 'predict', '--teacher', 'teacher-bad', '--data', 'X.npy', '--out', 'X.npy'], /--out 'X\.npy' is the input --data 'X\.npy'; writing it would destroy the input/],
     [['teacher', 'predict', '--teacher', 'teacher-bad', '--data', 'X.npy'], /--out is required/],
     [['teacher', 'evaluate', '--teacher', 'teacher-bad', '--data', 'X.npy', '--target', 'y29.npy'], /--target 'y29\.npy' has shape \[29\]; expected \[30\] or \[30, 1\]/],
     [['teacher', 'evaluate', '--teacher', 'teacher-bad', '--data', 'X.npy', '--target', 'ynan.npy'], /--target 'ynan\.npy' contains NaN at index 0/],

@@ -40,7 +40,7 @@ Examples:
     const t0terms = startW.loss(X, G, {});
     const C = startW.engineFor(X.shape.slice(1)).blockShapes.reduce((a, b) => a + b.reduce((p, q) => p * q, 1), 0);
     const sf = scaleFreeTerms(t0terms, termScales(X.data, G.data, C, startW.levels));
-    ctx.say(`terms at the start: reconstruction ${formatCell(t0terms.reconstruction)}, l1_wave ${formatCell(t0terms.l1_wave)} (scale-free ${formatCell(sf.l1_wave)}), l1_attr ${formatCell(t0terms.l1_attr)} (scale-free ${formatCell(sf.l1_attr)}); λ, γ are ${opts.scaleFree ? 'scale-free' : "raw (the reference's units; --scale-free for units that carry over between data sets)"}`);
+    ctx.info(`terms at the start: reconstruction ${formatCell(t0terms.reconstruction)}, l1_wave ${formatCell(t0terms.l1_wave)} (scale-free ${formatCell(sf.l1_wave)}), l1_attr ${formatCell(t0terms.l1_attr)} (scale-free ${formatCell(sf.l1_attr)}); λ, γ are ${opts.scaleFree ? 'scale-free' : "raw (the reference's units; --scale-free for units that carry over between data sets)"}`);
     const batches = Math.ceil(n / Math.min(opts.batchSize ?? 100, n));
     const bar = progressBar('fit', (opts.epochs ?? 50) * batches, ctx.bars);
     const t0 = performance.now();
