@@ -380,15 +380,26 @@ function swtCore(where: string, x: Float64Array, b: number, n: number, w: Wavele
   const start = opts.startLevel ?? 0;
   const J = checkLevels(where, n, level, start);
   const t = swtTaps(where, wl, opts.norm === true);
+  // Every value of the outputs is written by the kernels. With trimApprox the intermediate
+  // approximations are not returned: they live in two small work buffers.
+  const keep = opts.trimApprox !== true;
   const levels: { cA: Float64Array; cD: Float64Array }[] = [];
-  let a = x;
-  for (let i = start; i < start + J; i++) {
-    // Every value is written by the kernel.
-    const cA = uninitializedArray(b * n);
-    const cD = uninitializedArray(b * n);
-    swtLevelRows(a, b, n, t, 2 ** i, cA, cD);
-    levels.push({ cA, cD });
-    a = cA;
+  for (let i = 0; i < J; i++) {
+    levels.push({ cA: keep || i === J - 1 ? uninitializedArray(b * n) : new Float64Array(0), cD: uninitializedArray(b * n) });
+  }
+  // All levels on a chunk of signals at a time, so each level reads what the previous one wrote
+  // while it is still in cache.
+  const chunk = Math.max(1, Math.floor(16384 / n));
+  const work = keep ? [] : [new Float64Array(Math.min(chunk, b) * n), new Float64Array(Math.min(chunk, b) * n)];
+  for (let r0 = 0; r0 < b; r0 += chunk) {
+    const rc = Math.min(chunk, b - r0);
+    let src = x.subarray(r0 * n, (r0 + rc) * n);
+    for (let i = 0; i < J; i++) {
+      const lv = levels[i];
+      const dst = keep || i === J - 1 ? lv.cA.subarray(r0 * n, (r0 + rc) * n) : work[i & 1].subarray(0, rc * n);
+      swtLevelRows(src, rc, n, t, 2 ** (start + i), dst, lv.cD.subarray(r0 * n, (r0 + rc) * n));
+      src = dst;
+    }
   }
   return { levels: levels.reverse(), J };
 }
