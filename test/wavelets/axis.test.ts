@@ -60,3 +60,17 @@ test('wavedec2Batch / waverec2Batch over axes (0, 2) of a 3D array = pywt.wavede
   same(waverec2Batch(ref, 'db2', 'symmetric', c.axes!), c.waverec2!, 'waverec2');
   assert.throws(() => wavedec2Batch(nd(fx.z), 'db2', 'symmetric', 1, [1, 1]), /the two axes must differ/);
 });
+
+test('swt2Batch over axes (0, 2) equals swt2Batch of the transposed images', async () => {
+  const { swt2Batch } = await import('../../src/wavelets/swt.ts');
+  const { transpose } = await import('../../src/wavelets/axis.ts');
+  const Z = nd(fx.z); // 6 × 2 × 8
+  const got = swt2Batch(Z, 'db2', 1, { axes: [0, 2] });
+  const imgs = transpose(Z, [1, 0, 2]); // 2 × 6 × 8
+  const ref = swt2Batch(imgs, 'db2', 1);
+  for (const band of ['cA', 'cH', 'cV', 'cD'] as const) {
+    const back = transpose(ref[0][band], [1, 0, 2]);
+    assert.deepEqual(got[0][band].shape, [6, 2, 8]);
+    assert.deepEqual(Array.from(got[0][band].data), Array.from(back.data), band);
+  }
+});
