@@ -354,8 +354,16 @@ def axis_cases(rng):
             continue
         c = pywt.swt(y, 'haar', 2, axis=axis, trim_approx=True)
         out['cases'].append({'fn': 'swt', 'axis': axis, 'coeffs': [{'shape': list(a.shape), 'data': lst(a)} for a in c]})
+    z = rng.standard_normal((6, 2, 8))
+    out['z'] = {'shape': list(z.shape), 'data': lst(z)}
+    c = pywt.wavedec2(z, 'db2', 'symmetric', 1, axes=(0, 2))
+    out['cases'].append({'fn': 'wavedec2', 'axes': [0, 2], 'approx': {'shape': list(c[0].shape), 'data': lst(c[0])},
+                         'details': [{k: {'shape': list(a.shape), 'data': lst(a)} for k, a in zip(('cH', 'cV', 'cD'), d)} for d in c[1:]],
+                         'waverec2': {'shape': list(pywt.waverec2(c, 'db2', 'symmetric', axes=(0, 2)).shape),
+                                      'data': lst(pywt.waverec2(c, 'db2', 'symmetric', axes=(0, 2)))}})
     write('axis.json', dict(meta=meta('pywt.wavedec / waverec (db2, symmetric, level 2) and pywt.swt (haar, level 2, '
-                                      'trim_approx) of 3D arrays along an axis'), **out))
+                                      'trim_approx) of 3D arrays along an axis; wavedec2 / waverec2 (db2, level 1) '
+                                      'over axes (0, 2)'), **out))
 
 
 def nd_cases(rng):

@@ -63,6 +63,13 @@
  * SIMD results agree with the loops to rounding (≈1e-16), and do not depend on whether the arrays
  * were in place or copied (tested bit for bit).
  *
+ * ## Affine modes
+ *
+ * smooth, antisymmetric and antireflect extend by linear combinations of samples, which a gather
+ * map cannot express. Their maps carry an `affine` description (`modes.ts`): every kernel then
+ * extends a block of signals explicitly (`affine.ts`), runs the same generated / SIMD code on the
+ * identity map of the extended buffer, and folds adjoints back through the extension's transpose.
+ *
  * Batched forms (`analyzeRows`, `scatterRows`, `filterGradRows`) run many signals of a batch in
  * one call, so per-call costs (map lookups, loading the taps) are paid once per batch. The loops
  * are allocation-free. Callers allocate outputs that the kernels write entirely with

@@ -12,7 +12,7 @@
  * | `periodic`      | `3 1 2 3 | 1 2 3 | 1 2 3 1`     |
  * | `periodization` | like `periodic`, but the transform keeps only ceil(N/2) coefficients (an odd signal is first extended by repeating its last sample) |
  * | `smooth`        | `-3 -2 -1 0 | 1 2 3 | 4 5 6 7` (linear: first-order extrapolation) |
- * | `antisymmetric` | `-3 -2 -1 -1 | 1 2 3 | -3 -2 -1 -1` (symmetric, negated)     |
+ * | `antisymmetric` | `3 -3 -2 -1 | 1 2 3 | -3 -2 -1 1` (symmetric, negated every other period) |
  * | `antireflect`   | `-3 -2 -1 0 | 1 2 3 | 4 5 6 7` (point reflection about the edge sample: `2·x₀ − x_k`) |
  *
  * The last three are not a gather of samples but linear combinations of them; they match

@@ -27,7 +27,7 @@ import { warnOnce } from '../util/warn.ts';
 import { checkFinite } from './transform1d.ts';
 import { specializedKernelsEnabled } from './kernels.ts';
 import { uninitializedArray } from './scratch.ts';
-import { fromRows, normalizeAxis, rowsAlongAxis } from './axis.ts';
+import { fromRows, inversePerm, normalizeAxis, rowsAlongAxis, toEndPerm, transpose } from './axis.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
 
@@ -380,15 +380,26 @@ function swtCore(where: string, x: Float64Array, b: number, n: number, w: Wavele
   const start = opts.startLevel ?? 0;
   const J = checkLevels(where, n, level, start);
   const t = swtTaps(where, wl, opts.norm === true);
+  // Every value of the outputs is written by the kernels. With trimApprox the intermediate
+  // approximations are not returned: they live in two small work buffers.
+  const keep = opts.trimApprox !== true;
   const levels: { cA: Float64Array; cD: Float64Array }[] = [];
-  let a = x;
-  for (let i = start; i < start + J; i++) {
-    // Every value is written by the kernel.
-    const cA = uninitializedArray(b * n);
-    const cD = uninitializedArray(b * n);
-    swtLevelRows(a, b, n, t, 2 ** i, cA, cD);
-    levels.push({ cA, cD });
-    a = cA;
+  for (let i = 0; i < J; i++) {
+    levels.push({ cA: keep || i === J - 1 ? uninitializedArray(b * n) : new Float64Array(0), cD: uninitializedArray(b * n) });
+  }
+  // All levels on a chunk of signals at a time, so each level reads what the previous one wrote
+  // while it is still in cache.
+  const chunk = Math.max(1, Math.floor(16384 / n));
+  const work = keep ? [] : [new Float64Array(Math.min(chunk, b) * n), new Float64Array(Math.min(chunk, b) * n)];
+  for (let r0 = 0; r0 < b; r0 += chunk) {
+    const rc = Math.min(chunk, b - r0);
+    let src = x.subarray(r0 * n, (r0 + rc) * n);
+    for (let i = 0; i < J; i++) {
+      const lv = levels[i];
+      const dst = keep || i === J - 1 ? lv.cA.subarray(r0 * n, (r0 + rc) * n) : work[i & 1].subarray(0, rc * n);
+      swtLevelRows(src, rc, n, t, 2 ** (start + i), dst, lv.cD.subarray(r0 * n, (r0 + rc) * n));
+      src = dst;
+    }
   }
   return { levels: levels.reverse(), J };
 }
@@ -582,8 +593,26 @@ export function swt2(x: ArrayLike<number>, rows: number, cols: number, w: Wavele
   return levels.map((l) => ({ ...l, rows, cols }));
 }
 
-/** `swt2` of every image of a batch (b × rows × cols). */
-export function swt2Batch(X: NdArray, w: WaveletLike, level: number, opts: SwtOptions & { trimApprox?: false } = {}): Swt2BatchLevel[] {
+/**
+ * `swt2` of every image of a batch (b × rows × cols). With `axes` (PyWavelets', default [−2, −1])
+ * X may have any number of axes; the outputs keep X's axes.
+ */
+export function swt2Batch(X: NdArray, w: WaveletLike, level: number, opts: SwtOptions & { trimApprox?: false; axes?: [number, number] } = {}): Swt2BatchLevel[] {
+  const axes = opts.axes ?? [-2, -1];
+  const nd = X.shape.length;
+  const ax = axes.map((a) => normalizeAxis('swt2Batch', a, nd));
+  if (ax[0] === ax[1]) throw new AwdError('swt2Batch', `the two axes must differ, got [${axes.join(', ')}]`);
+  if (!(nd === 3 && ax[0] === 1 && ax[1] === 2)) {
+    const perm = toEndPerm(nd, ax);
+    const moved = transpose(X, perm);
+    const [R, C] = moved.shape.slice(nd - 2);
+    const lead = moved.shape.slice(0, nd - 2);
+    const inv = inversePerm(perm);
+    const back = (a: NdArray): NdArray => transpose(ndarray(a.data, [...lead, R, C]), inv);
+    return swt2Batch(ndarray(moved.data, [moved.data.length / (R * C), R, C]), w, level, { ...opts, axes: undefined }).map((l) => ({
+      cA: back(l.cA), cH: back(l.cH), cV: back(l.cV), cD: back(l.cD),
+    }));
+  }
   if (X.shape.length !== 3 || X.shape.some((d) => d < 1)) throw new AwdError('swt2Batch', `expected a batch of shape [n, rows, cols], got [${X.shape.join(', ')}]`);
   checkFinite('swt2Batch', 'the images', X.data);
   const [b, R, C] = X.shape;

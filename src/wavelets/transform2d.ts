@@ -13,6 +13,32 @@ import { analysis2d, analysis2dCoeffs, Plan2D } from './multilevel2d.ts';
 import { checkFinite, checkLevel } from './transform1d.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
+import { inversePerm, normalizeAxis, toEndPerm, transpose } from './axis.ts';
+
+/**
+ * PyWavelets' `axes` for the batched 2D functions: the permutation that brings the two axes to
+ * the end (null when X is already b × rows × cols with axes (1, 2)).
+ */
+function axesPerm(where: string, ndim: number, axes: [number, number]): number[] | null {
+  if (ndim < 2) throw new AwdError(where, `expected an array with at least two axes, got ${ndim}`);
+  const a = axes.map((x) => normalizeAxis(where, x, ndim));
+  if (a[0] === a[1]) throw new AwdError(where, `the two axes must differ, got [${axes.join(', ')}]`);
+  if (ndim === 3 && a[0] === 1 && a[1] === 2) return null;
+  return toEndPerm(ndim, a);
+}
+
+/** X with its transform axes moved to the end and its other axes flattened into one batch axis. */
+function toImages(X: NdArray, perm: number[]): { imgs: NdArray; lead: number[] } {
+  const moved = transpose(X, perm);
+  const nd = moved.shape.length;
+  const [R, C] = moved.shape.slice(nd - 2);
+  return { imgs: ndarray(moved.data, [moved.data.length / (R * C), R, C]), lead: moved.shape.slice(0, nd - 2) };
+}
+
+/** The inverse of `toImages` for images of a (possibly) different size. */
+function fromImages(a: NdArray, lead: number[], perm: number[]): NdArray {
+  return transpose(ndarray(a.data, [...lead, a.shape[1], a.shape[2]]), inversePerm(perm));
+}
 
 type WaveletLike = Wavelet | FilterBank | string;
 
@@ -151,8 +177,19 @@ export interface Wavedec2Batch {
   details: Array<{ cH: NdArray; cV: NdArray; cD: NdArray }>;
 }
 
-/** `wavedec2` of every image of a batch (b × rows × cols) at once. */
-export function wavedec2Batch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetric', level?: number): Wavedec2Batch {
+/**
+ * `wavedec2` of every image of a batch (b × rows × cols) at once. With `axes` (PyWavelets'
+ * semantics, default [−2, −1]) X may have any number of axes; the transform runs over the two
+ * axes and the outputs keep X's axes.
+ */
+export function wavedec2Batch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetric', level?: number, axes: [number, number] = [-2, -1]): Wavedec2Batch {
+  const perm = axesPerm('wavedec2Batch', X.shape.length, axes);
+  if (perm) {
+    const { imgs, lead } = toImages(X, perm);
+    const r = wavedec2Batch(imgs, w, mode, level);
+    const back = (a: NdArray): NdArray => fromImages(a, lead, perm);
+    return { approx: back(r.approx), details: r.details.map((d) => ({ cH: back(d.cH), cV: back(d.cV), cD: back(d.cD) })) };
+  }
   if (X.shape.length !== 3) throw new AwdError('wavedec2Batch', `expected a batch of shape [n, rows, cols], got [${X.shape.join(', ')}]`);
   const [b, rows, cols] = X.shape;
   if (b < 1 || rows < 1 || cols < 1) throw new AwdError('wavedec2Batch', `the batch is empty (shape [${X.shape.join(', ')}])`);
@@ -172,8 +209,15 @@ export function wavedec2Batch(X: NdArray, w: WaveletLike, mode: Mode = 'symmetri
   return { approx: ndarray(fwd.approx, [b, rJ, cJ]), details };
 }
 
-/** `waverec2` of a batch decomposition. */
-export function waverec2Batch(c: Wavedec2Batch, w: WaveletLike, mode: Mode = 'symmetric'): NdArray {
+/** `waverec2` of a batch decomposition; `axes` as `wavedec2Batch`'s. */
+export function waverec2Batch(c: Wavedec2Batch, w: WaveletLike, mode: Mode = 'symmetric', axes: [number, number] = [-2, -1]): NdArray {
+  const perm = axesPerm('waverec2Batch', c.approx.shape.length, axes);
+  if (perm) {
+    const im = (a: NdArray): NdArray => toImages(a, perm).imgs;
+    const { lead } = toImages(c.approx, perm);
+    const r = waverec2Batch({ approx: im(c.approx), details: c.details.map((d) => ({ cH: im(d.cH), cV: im(d.cV), cD: im(d.cD) })) }, w, mode);
+    return fromImages(r, lead, perm);
+  }
   const m = parseMode(mode, 'waverec2Batch');
   const wl = resolveWavelet(w);
   if (c.details.length < 1) throw new AwdError('waverec2Batch', 'need at least one level of details');

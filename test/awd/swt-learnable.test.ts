@@ -295,3 +295,24 @@ test('2D: the SWT objective\'s gradient matches central finite differences, term
   c.forEach((blk, k) => { for (let i = 0; i < blk.length; i++) rhs += blk[i] * STy[k][i]; });
   assert.ok(Math.abs(lhs - rhs) <= 1e-12 * (1 + Math.abs(lhs)), `${lhs} vs ${rhs}`);
 });
+
+test('a fitted SWT wavelet keeps its transform through saveWavelet / loadWavelet', async () => {
+  const { saveWavelet, loadWavelet } = await import('../../src/awd/serialize.ts');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'awd-swt-'));
+  try {
+    const X = ndarray(rand(20 * 16), [20, 16]);
+    const w = AdaptiveWavelet.fit(X, { teacherGrads: ndarray(rand(20 * 16), [20, 16]), levels: 2, epochs: 1, wavelet: 'db2', transform: 'swt' });
+    saveWavelet(w, join(dir, 'w.json'));
+    const back = loadWavelet(join(dir, 'w.json'));
+    assert.equal(back.transformKind, 'swt');
+    const a = w.transform(X);
+    const b = back.transform(X);
+    assert.equal(b.length, 3);
+    a.forEach((blk, k) => assert.deepEqual(Array.from(b[k].data), Array.from(blk.data), `block ${k}`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

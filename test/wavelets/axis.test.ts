@@ -9,10 +9,12 @@ import { readFileSync } from 'node:fs';
 import { ndarray, type NdArray } from '../../src/util/ndarray.ts';
 import { wavedecBatch, waverecBatch } from '../../src/wavelets/transform1d.ts';
 import { iswtBatch, swtBatch } from '../../src/wavelets/swt.ts';
+import { wavedec2Batch, waverec2Batch } from '../../src/wavelets/transform2d.ts';
 
 interface Arr { shape: number[]; data: number[] }
 const fx = JSON.parse(readFileSync(new URL('../../fixtures/pywt/axis.json', import.meta.url), 'utf8')) as {
-  x: Arr; y: Arr; cases: { fn: string; axis: number; coeffs: Arr[]; waverec?: Arr }[];
+  x: Arr; y: Arr; z: Arr;
+  cases: { fn: string; axis: number; coeffs: Arr[]; waverec?: Arr; axes?: [number, number]; approx?: Arr; details?: Record<'cH' | 'cV' | 'cD', Arr>[]; waverec2?: Arr }[];
 };
 const nd = (a: Arr): NdArray => ndarray(Float64Array.from(a.data), a.shape);
 
@@ -45,4 +47,30 @@ test('swtBatch / iswtBatch along an axis of a 3D array = pywt.swt(axis=), and in
 
 test('an axis out of range is refused', () => {
   assert.throws(() => wavedecBatch(nd(fx.x), 'db2', 'symmetric', 1, 3), /axis 3 is out of range for an array of 3 dimension\(s\)/);
+});
+
+test('wavedec2Batch / waverec2Batch over axes (0, 2) of a 3D array = pywt.wavedec2 / waverec2(axes=)', () => {
+  const c = fx.cases.find((k) => k.fn === 'wavedec2')!;
+  const got = wavedec2Batch(nd(fx.z), 'db2', 'symmetric', 1, c.axes!);
+  same(got.approx, c.approx!, 'approx');
+  c.details!.forEach((d, j) => {
+    for (const band of ['cH', 'cV', 'cD'] as const) same(got.details[j][band], d[band], `details[${j}].${band}`);
+  });
+  const ref = { approx: nd(c.approx!), details: c.details!.map((d) => ({ cH: nd(d.cH), cV: nd(d.cV), cD: nd(d.cD) })) };
+  same(waverec2Batch(ref, 'db2', 'symmetric', c.axes!), c.waverec2!, 'waverec2');
+  assert.throws(() => wavedec2Batch(nd(fx.z), 'db2', 'symmetric', 1, [1, 1]), /the two axes must differ/);
+});
+
+test('swt2Batch over axes (0, 2) equals swt2Batch of the transposed images', async () => {
+  const { swt2Batch } = await import('../../src/wavelets/swt.ts');
+  const { transpose } = await import('../../src/wavelets/axis.ts');
+  const Z = nd(fx.z); // 6 × 2 × 8
+  const got = swt2Batch(Z, 'db2', 1, { axes: [0, 2] });
+  const imgs = transpose(Z, [1, 0, 2]); // 2 × 6 × 8
+  const ref = swt2Batch(imgs, 'db2', 1);
+  for (const band of ['cA', 'cH', 'cV', 'cD'] as const) {
+    const back = transpose(ref[0][band], [1, 0, 2]);
+    assert.deepEqual(got[0][band].shape, [6, 2, 8]);
+    assert.deepEqual(Array.from(got[0][band].data), Array.from(back.data), band);
+  }
 });
