@@ -36,6 +36,7 @@ import { writeFileAtomic } from '../src/util/atomic.ts';
 import { ndarray, sliceRows, type NdArray } from '../src/util/ndarray.ts';
 import { familyLowpass } from '../src/wavelets/families.ts';
 import { waveletDistanceToNamed } from '../src/wavelets/distance.ts';
+import { orthDefect } from '../test/awd/helpers/orthDefect.ts';
 
 const { values } = parseArgs({
   options: {
@@ -62,16 +63,6 @@ const meanSd = (v: number[]): string => {
 };
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 
-/** max_k |Σ_n h[n] h[n−2k] − δ_k| */
-function orthDefect(h: ArrayLike<number>): number {
-  let d = 0;
-  for (let lag = 0; lag < h.length; lag += 2) {
-    let c = 0;
-    for (let n = lag; n < h.length; n++) c += h[n] * h[n - lag];
-    d = Math.max(d, Math.abs(c - (lag === 0 ? 1 : 0)));
-  }
-  return d;
-}
 
 /** max |x − S_h W_h x| over the samples. */
 function prError(w: AdaptiveWavelet, X: NdArray): number {

@@ -15,17 +15,8 @@ import { waveletFromJson, waveletToJson } from '../../src/awd/serialize.ts';
 import { ndarray, type NdArray } from '../../src/util/ndarray.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { familyLowpass, WAVELET_NAMES } from '../../src/wavelets/families.ts';
+import { orthDefect } from './helpers/orthDefect.ts';
 
-/** The largest |Σ_n h[n] h[n−2k] − δ_k| over every even lag: 0 for an orthonormal filter. */
-function orthDefect(h: ArrayLike<number>): number {
-  let d = 0;
-  for (let lag = 0; lag < h.length; lag += 2) {
-    let c = 0;
-    for (let n = lag; n < h.length; n++) c += h[n] * h[n - lag];
-    d = Math.max(d, Math.abs(c - (lag === 0 ? 1 : 0)));
-  }
-  return d;
-}
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);

@@ -7,20 +7,12 @@ import { loadWavelet } from '../../src/awd/serialize.ts';
 import { waveletFromJson } from '../../src/awd/serialize.ts';
 import { awd, assertFails, assertOk, tempDir } from './helpers.ts';
 import { writeTinyData } from './data.ts';
+import { orthDefect } from '../awd/helpers/orthDefect.ts';
 
 const dir = tempDir();
 writeTinyData(dir);
 const FIT = ['--epochs', '2', '--batch-size', '20', '--levels', '2', '--wavelet', 'db2'];
 
-function orthDefect(h: ArrayLike<number>): number {
-  let d = 0;
-  for (let lag = 0; lag < h.length; lag += 2) {
-    let c = 0;
-    for (let n = lag; n < h.length; n++) c += h[n] * h[n - lag];
-    d = Math.max(d, Math.abs(c - (lag === 0 ? 1 : 0)));
-  }
-  return d;
-}
 
 test('awd fit --parametrization lattice saves an orthogonal wavelet with its angles; a bad form is refused', async () => {
   const r = await awd(['fit', '--data', 'X.npy', '--grads', 'G.npy', ...FIT, '--lambda', '50', '--lr', '0.05', '--parametrization', 'lattice', '--out', 'wl.json'], dir);
