@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy, writeNpy } from '../../src/data/npy.ts';
+import { encodeNpz, parseNpz } from '../../src/data/npz.ts';
 import { ndarray, sliceRows } from '../../src/util/ndarray.ts';
 import { tinyRegression } from '../distill/fixtures.ts';
 import { assertFails, assertOk, awd, tempDir } from './helpers.ts';
@@ -42,6 +43,10 @@ test('two commands: awd distill, then awd predict (child processes); evaluate an
   const m = yt.reduce((a, b) => a + b, 0) / yt.length;
   for (let i = 0; i < 80; i++) { ss += (yt[i] - yhat.data[i]) ** 2; st += (yt[i] - m) ** 2; }
   assert.ok(1 - ss / st > 0.9, `test R² ${1 - ss / st}`);
+  // Every data format reaches distill's commands: the same samples from an .npz, predictions to an .npz.
+  writeFileSync(join(dir, 'Xt.npz'), encodeNpz({ Xt: readNpy(join(dir, 'Xt.npy')) }));
+  assertOk(await awd(['predict', '--model', 'model', '--data', 'Xt.npz:Xt', '--out', 'yhat.npz'], dir));
+  assert.deepEqual(Array.from(parseNpz(readFileSync(join(dir, 'yhat.npz'))).data), Array.from(yhat.data));
   const chosen = res.candidates.find((c: { name: string }) => c.name === res.chosen);
   assert.ok(Math.abs(chosen.test.r2 - (1 - ss / st)) < 1e-12, 'the report\'s test score is the predict command\'s');
   const e = await awd(['evaluate', '--model', 'model', '--data', 'Xt.npy', '--target', 'yt.npy', '--json'], dir);

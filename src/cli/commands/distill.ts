@@ -7,7 +7,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeNpy } from '../../data/npy.ts';
 import { Distiller, DEFAULT_BASELINES, checkXy, inferTask, scorePredictions, type Scores } from '../../distill/distiller.ts';
 import { explainFigure } from '../../distill/explainFigure.ts';
 import { distillReport, rankingTable } from '../../distill/report.ts';
@@ -20,9 +19,10 @@ import { AwdError } from '../../util/checks.ts';
 import { ndarray, type NdArray } from '../../util/ndarray.ts';
 import { Rng } from '../../util/rng.ts';
 import { familyLowpass } from '../../wavelets/families.ts';
-import { checkSamples, existingDir, parseChoice, parseInteger, parseNumberList, readNpyOption, required } from '../args.ts';
+import { checkSamples, existingDir, parseChoice, parseInteger, parseNumberList, required } from '../args.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { readDataOption, writeDataOption } from '../data.ts';
 import { outputDir, refuseOverwrite } from '../paths.ts';
 import { phaseBars } from '../progress.ts';
 
@@ -36,17 +36,18 @@ function asUsage<T>(fn: () => T): T {
   }
 }
 
-/** Targets from a .npy file: n values (n or n × 1). */
-function readTargets(option: string, path: string): Float64Array {
-  const y = readNpyOption(option, path);
+/** Targets from a data file (.npy, .npz:key, .h5:/ds, FITS, CSV): n values (n or n × 1). */
+async function readTargets(option: string, path: string): Promise<Float64Array> {
+  const y = await readDataOption(option, path);
   if (!(y.shape.length === 1 || (y.shape.length === 2 && y.shape[1] === 1))) {
     throw new UsageError(`${option} '${path}' has shape [${y.shape.join(', ')}]; expected one target per sample (n or n × 1)`);
   }
   return y.data;
 }
 
-function readSamples(option: string, path: string): NdArray {
-  const X = readNpyOption(option, path);
+/** Samples from a data file (every format `readDataOption` reads). */
+async function readSamples(option: string, path: string): Promise<NdArray> {
+  const X = await readDataOption(option, path);
   checkSamples(option, path, X);
   return X;
 }
@@ -166,26 +167,26 @@ Examples:
       }
       if (inputs.includes(resolve(out))) throw new UsageError(`--out '${out}' is one of the input files; choose a folder for the outputs`);
       if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out '${out}' is a file; give a folder`);
-      const X = readSamples('--data', dataPath);
-      const y = readTargets('--target', targetPath);
+      const X = await readSamples('--data', dataPath);
+      const y = await readTargets('--target', targetPath);
       const task = o.task === undefined ? undefined : parseChoice('--task', o.task, ['regression', 'classification'] as const);
       const yy = asUsage(() => checkXy('--target', X, y, task));
       const resolvedTask = task ?? inferTask(yy);
       let test: { X: NdArray; y: Float64Array } | null = null;
       if ((o.testData === undefined) !== (o.testTarget === undefined)) throw new UsageError('give --test-data and --test-target together');
       if (o.testData && o.testTarget) {
-        const Xt = readSamples('--test-data', o.testData);
+        const Xt = await readSamples('--test-data', o.testData);
         if (Xt.shape.length !== X.shape.length || Xt.shape.slice(1).some((v, i) => v !== X.shape[i + 1])) {
           throw new UsageError(`--test-data '${o.testData}' has samples of shape [${Xt.shape.slice(1).join(', ')}] but --data has [${X.shape.slice(1).join(', ')}]`);
         }
-        const yt = readTargets('--test-target', o.testTarget);
+        const yt = await readTargets('--test-target', o.testTarget);
         if (yt.length !== Xt.shape[0]) throw new UsageError(`--test-target has ${yt.length} values but --test-data has ${Xt.shape[0]} samples`);
         asUsage(() => checkXy('--test-target', Xt, yt, 'regression'));
         test = { X: Xt, y: yt };
       }
       let G: NdArray | undefined;
       if (o.grads) {
-        G = readNpyOption('--grads', o.grads);
+        G = await readDataOption('--grads', o.grads);
         if (G.shape.length !== X.shape.length || G.shape.some((v, i) => v !== X.shape[i])) {
           throw new UsageError(`--grads '${o.grads}' has shape [${G.shape.join(', ')}] but --data has [${X.shape.join(', ')}]; the gradients must be taken at the samples`);
         }
@@ -195,7 +196,7 @@ Examples:
       const folds = parseInteger('--cv', o.cv, 2, Math.max(2, Math.floor(X.shape[0] / 2)));
       let groups: Float64Array | undefined;
       if (o.groups) {
-        groups = readTargets('--groups', o.groups);
+        groups = await readTargets('--groups', o.groups);
         if (groups.length !== X.shape[0]) throw new UsageError(`--groups has ${groups.length} labels but --data has ${X.shape[0]} samples`);
         const distinct = new Set(groups).size;
         if (distinct < folds) throw new UsageError(`--groups holds ${distinct} distinct groups, fewer than the ${folds} CV folds; use --cv ${Math.max(2, distinct)} or more groups`);
@@ -284,17 +285,17 @@ Examples:
     .option('--model <DIR|model.json>', 'the folder written by awd distill')
     .option('--data <X.npy>', 'samples of the shape the model was fitted on')
     .option('--out <yhat.npy>', 'where to write the predictions (values, or class labels)')
-    .action((o: { model?: string; data?: string; out?: string }, c: Command) => {
+    .action(async (o: { model?: string; data?: string; out?: string }, c: Command) => {
       const ctx = contextOf(c);
       const spec = required('--model', o.model, 'the folder written by awd distill');
       const dataPath = required('--data', o.data, 'the samples as .npy');
       const out = required('--out', o.out, 'where to write the predictions, e.g. yhat.npy');
       refuseOverwrite([{ option: '--data', path: dataPath }, { option: '--model', path: spec }], [{ option: '--out', path: out }]);
       const model = loadModel(spec);
-      const X = readSamples('--data', dataPath);
+      const X = await readSamples('--data', dataPath);
       checkInputFor(model, '--data', dataPath, X);
       const pred = model.predict(X);
-      writeNpy(out, ndarray(pred, [pred.length]));
+      await writeDataOption('--out', out, ndarray(pred, [pred.length]));
       ctx.say(`${pred.length} predictions (${model.fitted.task}) written to ${out}`);
       ctx.result({ out, n: pred.length, task: model.fitted.task });
     });
@@ -306,13 +307,13 @@ Examples:
     .option('--data <X.npy>', 'samples')
     .option('--target <y.npy>', 'their targets')
     .option('--seed <n>', 'seed of the bootstrap', '1')
-    .action((o: { model?: string; data?: string; target?: string; seed: string }, c: Command) => {
+    .action(async (o: { model?: string; data?: string; target?: string; seed: string }, c: Command) => {
       const ctx = contextOf(c);
       const model = loadModel(required('--model', o.model, 'the folder written by awd distill'));
       const dataPath = required('--data', o.data, 'the samples as .npy');
-      const X = readSamples('--data', dataPath);
+      const X = await readSamples('--data', dataPath);
       checkInputFor(model, '--data', dataPath, X);
-      const y = readTargets('--target', required('--target', o.target, 'the targets as .npy'));
+      const y = await readTargets('--target', required('--target', o.target, 'the targets as .npy'));
       const st = model.fitted;
       const yy = asUsage(() => checkXy('--target', X, y, 'regression'));
       if (st.task === 'classification') {
@@ -342,13 +343,13 @@ Examples:
     .option('--top <n>', 'contributions per prediction', '5')
     .option('--samples <n>', 'samples shown in the text output and the plot', '3')
     .option('--plot <f.svg>', 'also write the figure (atoms on the input, contributions)')
-    .action((o: { model?: string; data?: string; top: string; samples: string; plot?: string }, c: Command) => {
+    .action(async (o: { model?: string; data?: string; top: string; samples: string; plot?: string }, c: Command) => {
       const ctx = contextOf(c);
       const spec = required('--model', o.model, 'the folder written by awd distill');
       const dataPath = required('--data', o.data, 'the samples as .npy');
       if (o.plot) refuseOverwrite([{ option: '--data', path: dataPath }, { option: '--model', path: spec }], [{ option: '--plot', path: o.plot }]);
       const model = loadModel(spec);
-      const X = readSamples('--data', dataPath);
+      const X = await readSamples('--data', dataPath);
       checkInputFor(model, '--data', dataPath, X);
       const top = parseInteger('--top', o.top, 1);
       const samples = parseInteger('--samples', o.samples, 1);
