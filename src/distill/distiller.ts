@@ -24,7 +24,10 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashArrays, removeCheckpoint } from '../awd/checkpoint.ts';
+import { waveletFromJson, waveletToJson } from '../awd/waveletFile.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { VERSION } from '../version.ts';
 import { AdaptiveWavelet } from '../awd/adaptive.ts';
@@ -105,10 +108,57 @@ export interface DistillOptions {
   families?: FeatureDef[];
   /** Named wavelets compared through the same path (default db5, sym5, coif2, haar). */
   baselines?: string[];
+  /**
+   * Checkpoints of the AWD phase (the long one), in the folder `dir`: each finished cell's wavelet
+   * (checksummed, tied to the data and settings) and the cell in progress (`AdaptiveWavelet`'s own
+   * checkpoint, every `everySteps` steps or `everySeconds` s). With `resume`, finished cells are
+   * read back and the interrupted one continues: the result is bit-identical to a straight fit.
+   * Without `resume` a folder holding cells is an error. The teacher phase is rerun (seeded:
+   * the same teacher). Remove the folder after a successful fit (`removeDistillCheckpoints`).
+   */
+  checkpoint?: DistillCheckpoint;
   /** Phase progress: (phase, done, total). */
   onProgress?: (phase: string, done: number, total: number) => void;
   /** Human-readable log lines (term magnitudes, choices). */
   onLog?: (line: string) => void;
+}
+
+/** Where and how often the AWD phase of `Distiller.fit` checkpoints (see `DistillOptions.checkpoint`). */
+export interface DistillCheckpoint {
+  dir: string;
+  resume?: boolean;
+  everySteps?: number;
+  everySeconds?: number;
+}
+
+const CELL_FORMAT = 'awd-distill-cell';
+
+/** A finished cell of the AWD phase, tied to its fit (`id`: data and settings) and checksummed. */
+function writeDistillCell(path: string, id: string, w: AdaptiveWavelet): void {
+  const body = { format: CELL_FORMAT, library: VERSION, id, wavelet: waveletToJson(w) };
+  writeFileAtomic(path, JSON.stringify({ ...body, sha256: createHash('sha256').update(JSON.stringify(body)).digest('hex') }) + '\n');
+}
+
+/** A finished cell written by `writeDistillCell` for the fit `id`, or an error naming what is wrong. */
+function readDistillCell(path: string, id: string): AdaptiveWavelet {
+  const where = 'Distiller.fit';
+  let obj: { format?: string; library?: string; id?: string; wavelet?: string; sha256?: string };
+  try {
+    obj = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new AwdError(where, `checkpoint cell '${path}' is unreadable (${(e as Error).message}); remove the checkpoint folder and fit again`);
+  }
+  const { sha256, ...body } = obj;
+  if (obj.format !== CELL_FORMAT || sha256 !== createHash('sha256').update(JSON.stringify(body)).digest('hex')) {
+    throw new AwdError(where, `checkpoint cell '${path}' is not an intact distill cell (edited or corrupted); remove the checkpoint folder and fit again`);
+  }
+  if (obj.id !== id) throw new AwdError(where, `checkpoint cell '${path}' belongs to another fit (other data or settings); use another checkpoint folder, or remove it`);
+  return waveletFromJson(obj.wavelet as string, path);
+}
+
+/** Removes a distill checkpoint folder's files (after the model is saved). */
+export function removeDistillCheckpoints(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** What a candidate is. */
@@ -428,15 +478,36 @@ export class Distiller {
     };
     const total = starts.length * seeds.length * grid.lambdas.length * grid.gammas.length;
     let done = 0;
+    const ck = opts.checkpoint;
+    // What ties a checkpointed cell to this fit: the data, the gradients and every AWD setting.
+    const dataId = ck ? hashArrays([X, G]) : '';
+    if (ck) {
+      mkdirSync(ck.dir, { recursive: true });
+      if (!ck.resume && readdirSync(ck.dir).length > 0) throw new AwdError(where, `checkpoint folder '${ck.dir}' holds an earlier run's files; resume it (resume: true, --resume) or remove it`);
+    }
     progress('awd', 0, total);
     for (const start of starts) {
       for (const seed of seeds) {
         for (const lambda of grid.lambdas) {
           for (const gamma of grid.gammas) {
-            const w = AdaptiveWavelet.fit(X, {
+            const fitOpts = {
               teacherGrads: G, lambda, gamma, scaleFree: scaleFree ? scales : false, wavelet: start, initNoise, levels, mode,
               epochs, batchSize, learningRate, seed, threads: opts.threads,
-            });
+            } as const;
+            let w: AdaptiveWavelet;
+            if (ck) {
+              const k = done;
+              const { teacherGrads: _g, ...settings } = fitOpts;
+              const id = createHash('sha256').update(`${VERSION};${dataId};${JSON.stringify(settings)}`).digest('hex');
+              const cellPath = join(ck.dir, `cell-${k}.json`);
+              if (ck.resume && existsSync(cellPath)) w = readDistillCell(cellPath, id);
+              else {
+                const ckptPath = join(ck.dir, `cell-${k}.ckpt`);
+                w = AdaptiveWavelet.fit(X, { ...fitOpts, checkpoint: { path: ckptPath, resume: ck.resume === true, everySteps: ck.everySteps, everySeconds: ck.everySeconds } });
+                writeDistillCell(cellPath, id, w);
+                removeCheckpoint(ckptPath);
+              }
+            } else w = AdaptiveWavelet.fit(X, fitOpts);
             const info = { h: Array.from(w.h), levels, mode, start, lambda, gamma, seed };
             const tag = `${starts.length > 1 ? `${start} ` : ''}${seeds.length > 1 ? `seed ${seed} ` : ''}λ=${lambda} γ=${gamma}`;
             scoreWavelet(w, info, lambda > 0 ? 'awd' : 'awd-lambda0', `AWD ${tag}`);

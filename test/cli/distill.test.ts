@@ -8,7 +8,8 @@ import { readNpy, writeNpy } from '../../src/data/npy.ts';
 import { encodeNpz, parseNpz } from '../../src/data/npz.ts';
 import { ndarray, sliceRows } from '../../src/util/ndarray.ts';
 import { tinyRegression } from '../distill/fixtures.ts';
-import { assertFails, assertOk, awd, tempDir } from './helpers.ts';
+import { spawn } from 'node:child_process';
+import { assertFails, assertOk, awd, BIN, tempDir } from './helpers.ts';
 
 const FAST = ['--epochs', '2', '--levels', '3', '--lambdas', '0,0.1', '--gammas', '0', '--baselines', 'db5,haar'];
 
@@ -159,4 +160,29 @@ test('awd inspect / transform read sweep cell files, merged sweeps (#K) and mode
     assertFails(r, /checksum|not valid JSON|not an awd wavelet file/);
     assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}`);
   }
+});
+
+test('awd distill killed in its AWD phase (SIGKILL mid-cell, after a finished cell), then --resume: the same model.json as a straight run', async () => {
+  const dir = tempDir();
+  writeData(dir);
+  const args = ['distill', '--data', 'X.npy', '--target', 'y.npy', '--grads', 'G.npy', ...FAST];
+  assertOk(await awd([...args, '--out', 'straight'], dir));
+  // 2 cells × 4 steps, a checkpoint every step. The second cell pauses after its 2nd save (test
+  // hook), and the process is killed then: cell 0 finished, cell 1 half done.
+  const child = spawn(process.execPath, [BIN, ...args, '--out', 'm', '--checkpoint-every', '1'], { cwd: dir, stdio: 'ignore', env: { ...process.env, AWD_CHECKPOINT_TEST_PAUSE: 'cell-1.ckpt:2:30000' } });
+  const ckpt = join(dir, 'm', 'checkpoints', 'cell-1.ckpt');
+  const t0 = Date.now();
+  while (!existsSync(ckpt) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 300)); // into the pause after the 2nd save
+  const closed = new Promise<string | null>((r) => child.on('close', (_code, signal) => r(signal)));
+  child.kill('SIGKILL');
+  assert.equal(await closed, 'SIGKILL');
+  assert.ok(existsSync(join(dir, 'm', 'checkpoints', 'cell-0.json')), 'the first cell was saved');
+  assert.ok(existsSync(ckpt), 'the second cell has a checkpoint');
+  assert.equal(existsSync(join(dir, 'm', 'model.json')), false, 'no model from a killed run');
+  // Without --resume the earlier run's checkpoints are never overwritten silently.
+  assertFails(await awd([...args, '--out', 'm', '--checkpoint-every', '1'], dir), /holds an earlier run's files; resume it/);
+  assertOk(await awd([...args, '--out', 'm', '--checkpoint-every', '1', '--resume'], dir));
+  assert.ok(readFileSync(join(dir, 'm', 'model.json')).equals(readFileSync(join(dir, 'straight', 'model.json'))), 'resumed model.json is byte-identical to the straight run');
+  assert.equal(existsSync(join(dir, 'm', 'checkpoints')), false, 'checkpoints removed once the model is saved');
 });

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Distiller, DEFAULT_BASELINES, checkXy, inferTask, scorePredictions, type Scores } from '../../distill/distiller.ts';
+import { Distiller, DEFAULT_BASELINES, removeDistillCheckpoints, checkXy, inferTask, scorePredictions, type Scores } from '../../distill/distiller.ts';
 import { explainFigure } from '../../distill/explainFigure.ts';
 import { distillReport, rankingTable } from '../../distill/report.ts';
 import type { FeatureDef } from '../../distill/features.ts';
@@ -22,6 +22,8 @@ import { familyLowpass } from '../../wavelets/families.ts';
 import { checkSamples, existingDir, parseChoice, parseInteger, parseNumberList, required } from '../args.ts';
 import { contextOf } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { parseInterval } from '../checkpointOptions.ts';
+import { CheckpointError } from '../../awd/checkpoint.ts';
 import { readDataOption, writeDataOption } from '../data.ts';
 import { outputDir, refuseOverwrite } from '../paths.ts';
 import { phaseBars } from '../progress.ts';
@@ -96,7 +98,7 @@ interface DistillCli {
   data?: string; target?: string; teacher?: string; grads?: string; teacherKind?: string; out?: string;
   testData?: string; testTarget?: string; baselines: string; task?: string; cv: string; groups?: string; seed: string;
   lambdas?: string; gammas?: string; epochs: string; levels: string; families?: string; start: string;
-  rawLambda?: boolean; teacherEpochs?: string; batchSize: string; fitSeeds?: string;
+  rawLambda?: boolean; teacherEpochs?: string; batchSize: string; fitSeeds?: string; checkpointEvery?: string; resume?: boolean;
 }
 
 const FAMILY_CHOICES = ['maxcoef', 'maxabs', 'maxcoef-ref', 'coefficients', 'peaks'] as const;
@@ -125,6 +127,8 @@ export function addDistillCommands(program: Command): void {
     .option('--teacher-kind <kind>', 'train a teacher here: mlp, lstm or cnn')
     .option('--teacher-epochs <n>', 'with --teacher-kind: training epochs (default: the kind\'s)')
     .option('--out <DIR>', 'folder for model.json, report.html and tables/')
+    .option('--checkpoint-every <N|Ts|Tm>', 'checkpoint the AWD phase in DIR/checkpoints/ every N steps, or seconds (30s) / minutes (5m); removed when the model is saved')
+    .option('--resume', 'continue a killed awd distill from DIR/checkpoints/ (finished cells read back, the interrupted one resumed): the same model as a straight run')
     .option('--test-data <X.npy>', 'held-out samples, scored after every choice (never used to choose)')
     .option('--test-target <y.npy>', 'held-out targets')
     .option('--baselines <list>', 'named wavelets compared through the same path', DEFAULT_BASELINES.join(','))
@@ -220,6 +224,8 @@ Examples:
       const batchSize = parseInteger('--batch-size', o.batchSize, 1);
       const teacherEpochs = o.teacherEpochs === undefined ? undefined : parseInteger('--teacher-epochs', o.teacherEpochs, 0);
 
+      const checkpointDir = o.checkpointEvery !== undefined || o.resume ? join(out, 'checkpoints') : null;
+      if (o.checkpointEvery !== undefined) parseInterval(o.checkpointEvery);
       // ---- the work ----
       const bars = phaseBars(ctx.bars, (line) => ctx.say(line));
       let model: Distiller;
@@ -231,10 +237,12 @@ Examples:
         }
         model = await new Distiller().fit(X, yy, {
           teacherGrads: G, teacher, teacherKind, teacherOptions: { seed, ...(teacherEpochs !== undefined ? { epochs: teacherEpochs } : {}) },
+          ...(checkpointDir ? { checkpoint: { dir: checkpointDir, resume: o.resume === true, ...(o.checkpointEvery === undefined ? { everySeconds: 60 } : parseInterval(o.checkpointEvery)) } } : {}),
           task: resolvedTask, grid, scaleFree: !o.rawLambda, starts, seeds: fitSeeds ?? [seed], levels, epochs, batchSize,
           cv: { folds, seed, groups }, families, baselines,
-          onProgress: bars.onProgress, onLog: (l) => ctx.say(l),
+          onProgress: bars.onProgress, onLog: (l) => ctx.info(l),
         }).catch((e) => {
+          if (e instanceof CheckpointError) throw new UsageError(e.message.replace(/^Error in [^:]+: /, ''));
           if (e instanceof AwdError && /^Error in Distiller\.fit/.test(e.message) && !/loss became/.test(e.message)) throw new UsageError(e.message.replace(/^Error in [^:]+: /, ''));
           throw e;
         });
@@ -266,6 +274,7 @@ Examples:
       writeFileAtomic(join(out, 'tables', 'candidates.md'), tableToMarkdown(table));
       writeFileAtomic(join(out, 'report.html'), renderReport(report, { generated: `from data ${st.fingerprint.sha256.slice(0, 16)}` }));
       if (model.trainedTeacher) await model.trainedTeacher.save(join(out, 'teacher'));
+      if (checkpointDir) removeDistillCheckpoints(checkpointDir);
       teacher?.dispose();
       model.trainedTeacher?.dispose();
       ctx.say(tableToText(table));
