@@ -10,7 +10,8 @@
  *    training data only (seeded folds, or grouped folds);
  * 5. scores the comparison rows through the same features, heads and folds: AWD with λ = 0, the
  *    named wavelets (default db5, sym5, coif2, haar), a linear model on the raw inputs, and the
- *    teacher (its validation score; the teacher is not cross-validated here);
+ *    teacher — a teacher trained here (`teacherKind`) is cross-validated on the same folds (one
+ *    teacher per fold, `teacherCv`, default on); a given teacher has no training-CV score;
  * 6. keeps the best λ > 0 candidate, its head refitted on all training data.
  *
  * Test data never enter `fit`; score them afterwards with `score` / `scoreCandidates`.
@@ -38,7 +39,7 @@ import { r2Score } from '../predictors/metrics.ts';
 import { classesOf } from '../predictors/logistic.ts';
 import type { Teacher, TeacherKind, TrainOptions } from '../teachers/index.ts';
 import { AwdError, assertFinite, assertInt } from '../util/checks.ts';
-import { ndarray, sizeOf, type NdArray } from '../util/ndarray.ts';
+import { ndarray, sizeOf, takeRows, type NdArray } from '../util/ndarray.ts';
 import { parseMode, type Mode } from '../wavelets/modes.ts';
 import { familyLowpass } from '../wavelets/families.ts';
 import { computeFeatures, featureName, type FeatureDef } from './features.ts';
@@ -84,6 +85,12 @@ export interface DistillOptions {
   teacherKind?: TeacherKind;
   /** Options passed to the teacher training (seed, epochs, hidden, …). */
   teacherOptions?: TrainOptions;
+  /**
+   * With `teacherKind`: score the teacher by the same K-fold CV as every other candidate (one
+   * teacher trained per fold, on the fold's training part; default true). False: its R² on its
+   * own 10 % validation split (regression only).
+   */
+  teacherCv?: boolean;
   /** 'regression' or 'classification'; inferred from y when absent (integer labels, ≤ 10 classes → classification). */
   task?: Task;
   /** (λ, γ) grid (scale-free units unless `scaleFree: false`); λ = 0 is added when missing. */
@@ -121,6 +128,22 @@ export interface DistillOptions {
   onProgress?: (phase: string, done: number, total: number) => void;
   /** Human-readable log lines (term magnitudes, choices). */
   onLog?: (line: string) => void;
+}
+
+/**
+ * A teacher's outputs as predictions of the task: regression → output 0; classification → the
+ * class of the largest output (one output: ≥ 0.5 is the second class).
+ */
+export function teacherPredictions(task: Task, classes: number[] | null, P: NdArray): Float64Array {
+  const n = P.shape[0];
+  const k = P.shape[1] ?? 1;
+  if (task === 'regression') return Float64Array.from({ length: n }, (_, i) => P.data[i * k]);
+  if (k === 1) return Float64Array.from({ length: n }, (_, i) => (P.data[i] >= 0.5 ? classes![1] : classes![0]));
+  return Float64Array.from({ length: n }, (_, i) => {
+    let b = 0;
+    for (let j = 1; j < k; j++) if (P.data[i * k + j] > P.data[i * k + b]) b = j;
+    return classes![b];
+  });
 }
 
 /** Where and how often the AWD phase of `Distiller.fit` checkpoints (see `DistillOptions.checkpoint`). */
@@ -228,7 +251,7 @@ export interface DistillSettings {
   cv: { folds: number; seed: number; grouped: boolean };
   families: FeatureDef[];
   baselines: string[];
-  teacher: { source: 'grads' | 'teacher' | 'trained'; kind: string | null; valScore: number | null };
+  teacher: { source: 'grads' | 'teacher' | 'trained'; kind: string | null; valScore: number | null; cvScore?: number | null };
   termScales: TermScales | null;
 }
 
@@ -413,6 +436,22 @@ export class Distiller {
         valScore = task === 'regression' ? r.valR2 : null; // for labels it is an R², not an accuracy
         teacherInfo = { source: 'trained', kind: opts.teacherKind!, valScore };
         log(`teacher: ${opts.teacherKind} trained on ${n} samples, validation R² ${valScore === null ? '—' : valScore.toFixed(3)}`);
+        if (opts.teacherCv !== false) {
+          // The same folds as every candidate: one teacher per fold, scored on the fold's held-out part.
+          let sum = 0;
+          for (const [fi, f] of folds.entries()) {
+            progress('teacher CV', fi, folds.length);
+            const rf = await t.trainTeacher(opts.teacherKind!, takeRows(X, f.train), takeRows(Y, f.train), { seed: 0, ...(opts.teacherOptions ?? {}) });
+            const P = await rf.teacher.predict(takeRows(X, f.test));
+            rf.teacher.dispose();
+            const yv = Array.from(f.test, (i) => yy[i]);
+            const s = scorePredictions(task, yv, teacherPredictions(task, classes, P));
+            sum += (task === 'regression' ? s.r2 : s.accuracy) ?? NaN;
+          }
+          progress('teacher CV', folds.length, folds.length);
+          teacherInfo.cvScore = sum / folds.length;
+          log(`teacher: ${folds.length}-fold CV ${task === 'regression' ? 'R²' : 'accuracy'} ${teacherInfo.cvScore.toFixed(4)} (the candidates' folds)`);
+        }
       }
       progress('gradients', 0, n);
       if (task === 'classification' && classes!.length > 2 && teacher.outputDim === classes!.length) {
@@ -531,7 +570,7 @@ export class Distiller {
     }
     progress('baselines', baselines.length + 1, baselines.length + 1);
     if (teacherInfo.source !== 'grads') {
-      candidates.push({ name: `teacher (${teacherInfo.kind})`, kind: 'teacher', wavelet: null, features: null, head: null, cvScore: teacherInfo.valScore, nonzeros: null });
+      candidates.push({ name: `teacher (${teacherInfo.kind})`, kind: 'teacher', wavelet: null, features: null, head: null, cvScore: teacherInfo.cvScore ?? teacherInfo.valScore, nonzeros: null });
     }
 
     // ---- choice: the best λ > 0 candidate by training CV (ties → the earlier one) ----

@@ -45,7 +45,9 @@ export function rankingTable(model: Distiller, test?: TestResults): Table {
   });
   const notes = [
     `Every candidate goes through the same ${st.settings.cv.folds}-fold ${st.settings.cv.grouped ? 'grouped ' : ''}cross-validation (seed ${st.settings.cv.seed}) on the training data only; ★ marks the chosen model (the best AWD λ > 0 candidate).`,
-    st.settings.teacher.source === 'trained' && st.task === 'regression' ? "The teacher's training column is its R² on its own 10 % validation split (it is not cross-validated here)." : 'The teacher has no training-CV score here (given teachers and classification teachers, trained as regressors on the labels, are scored on test data only).',
+    st.settings.teacher.cvScore !== undefined && st.settings.teacher.cvScore !== null
+      ? `The teacher's training column is its ${st.settings.cv.folds}-fold CV score on the same folds (one teacher trained per fold).`
+      : st.settings.teacher.source === 'trained' && st.task === 'regression' ? "The teacher's training column is its R² on its own 10 % validation split (not cross-validated: teacherCv off)." : 'The teacher has no training-CV score here (a given teacher was trained on all the data; it is scored on test data only).',
     test ? `Test columns: ${test.n} held-out samples, scored after every choice was made.` : 'No test data were given: no test scores.',
   ];
   return { title: `Candidates ranked by training CV ${metric}`, columns, rows, notes };

@@ -78,6 +78,12 @@ test('awd distill --teacher-kind mlp trains the teacher, scores it on the test d
   const res = JSON.parse(d.stdout);
   const t = res.candidates.find((c: { kind: string }) => c.kind === 'teacher');
   assert.ok(t && typeof t.test.r2 === 'number');
+  // The teacher is scored by the candidates' own CV folds (one teacher per fold), not its validation split.
+  const saved = JSON.parse(readFileSync(join(dir, 'model', 'model.json'), 'utf8'));
+  const teacherCv = saved.state?.settings?.teacher?.cvScore ?? saved.settings?.teacher?.cvScore;
+  assert.equal(typeof teacherCv, 'number', 'the model file records the teacher\'s CV score');
+  assert.equal(t.cvScore, teacherCv);
+  assert.notEqual(teacherCv, saved.state?.settings?.teacher?.valScore ?? saved.settings?.teacher?.valScore);
   assert.ok(existsSync(join(dir, 'model', 'teacher')));
   assertOk(await awd(['predict', '--model', 'model', '--data', 'Xt.npy', '--out', 'yhat.npy'], dir));
 });

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Distiller, DEFAULT_BASELINES, removeDistillCheckpoints, checkXy, inferTask, scorePredictions, type Scores } from '../../distill/distiller.ts';
+import { Distiller, DEFAULT_BASELINES, removeDistillCheckpoints, teacherPredictions, checkXy, inferTask, scorePredictions, type Scores } from '../../distill/distiller.ts';
 import { explainFigure } from '../../distill/explainFigure.ts';
 import { distillReport, rankingTable } from '../../distill/report.ts';
 import type { FeatureDef } from '../../distill/features.ts';
@@ -102,19 +102,6 @@ interface DistillCli {
 }
 
 const FAMILY_CHOICES = ['maxcoef', 'maxabs', 'maxcoef-ref', 'coefficients', 'peaks'] as const;
-
-/** Teacher predictions as model outputs for a task (labels for classification). */
-function teacherOutputs(task: Task, classes: number[] | null, P: NdArray): Float64Array {
-  const n = P.shape[0];
-  const k = P.shape[1] ?? 1;
-  if (task === 'regression') return Float64Array.from({ length: n }, (_, i) => P.data[i * k]);
-  if (k === 1) return Float64Array.from({ length: n }, (_, i) => (P.data[i] >= 0.5 ? classes![1] : classes![0]));
-  return Float64Array.from({ length: n }, (_, i) => {
-    let b = 0;
-    for (let j = 1; j < k; j++) if (P.data[i * k + j] > P.data[i * k + b]) b = j;
-    return classes![b];
-  });
-}
 
 export function addDistillCommands(program: Command): void {
   program
@@ -258,7 +245,7 @@ Examples:
         const ti = st.candidates.findIndex((x) => x.kind === 'teacher');
         if (tch && ti >= 0) {
           const P = await tch.predict(test.X);
-          scores[ti] = scorePredictions(st.task, test.y, teacherOutputs(st.task, st.classes, P));
+          scores[ti] = scorePredictions(st.task, test.y, teacherPredictions(st.task, st.classes, P));
         }
         testResults = { scores, n: test.X.shape[0] };
       }
