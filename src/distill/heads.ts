@@ -14,8 +14,11 @@ import { lassoCV } from '../predictors/lasso.ts';
 import { columnStats, logisticCV, logisticProba, logisticPredict, type LogisticModel } from '../predictors/logistic.ts';
 
 export type Task = 'regression' | 'classification';
-/** ridge: L2, α by CV; ols: unregularised least squares; lasso: L1 path by CV; logistic: L2 multinomial, α by CV. */
-export type HeadKind = 'ridge' | 'ols' | 'lasso' | 'logistic';
+/**
+ * ridge: L2, α by CV; ols: unregularised least squares; lasso: L1 path by CV; logistic: L2
+ * multinomial, α by CV; l1logistic: L1 multinomial (sparse weights), α by CV.
+ */
+export type HeadKind = 'ridge' | 'ols' | 'lasso' | 'logistic' | 'l1logistic';
 
 /** A fitted linear head on the original feature scale (plain data, stored in the model file). */
 export interface LinearHead {
@@ -51,7 +54,8 @@ function variance(y: ArrayLike<number>): number {
 
 /** The head kind a family uses for a task (`maxcoef-ref` → unregularised least squares, the reference's). */
 export function headFor(family: string, task: Task): HeadKind {
-  if (task === 'classification') return 'logistic';
+  // The position-keeping family over all coefficients needs a sparse head to stay readable.
+  if (task === 'classification') return family === 'coefficients' ? 'l1logistic' : 'logistic';
   if (family === 'maxcoef-ref') return 'ols';
   if (family === 'coefficients') return 'lasso';
   return 'ridge';
@@ -64,8 +68,8 @@ export function fitHeadCV(kind: HeadKind, task: Task, F: NdArray, y: ArrayLike<n
   const featureMean = Array.from(stats.mean);
   const featureStd = Array.from(stats.std);
   if (task === 'classification') {
-    if (kind !== 'logistic') throw new AwdError(where, `a classification head must be logistic, got ${kind}`);
-    const r = logisticCV(F, y, folds);
+    if (kind !== 'logistic' && kind !== 'l1logistic') throw new AwdError(where, `a classification head must be logistic or l1logistic, got ${kind}`);
+    const r = logisticCV(F, y, folds, undefined, kind === 'l1logistic' ? 'l1' : 'l2');
     const best = r.scores.find((s) => s.alpha === r.alpha)!;
     return { head: { kind, task, coef: Array.from(r.model.coef), intercept: Array.from(r.model.intercept), alpha: r.alpha, classes: r.model.classes, featureMean, featureStd }, cvScore: best.accuracy };
   }

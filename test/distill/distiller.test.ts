@@ -64,6 +64,11 @@ test('Distiller: classification inferred from integer labels; accuracy and AUC',
   assert.ok(s.auc! > 0.9);
   const pred = d.predict(X);
   assert.ok(pred.every((v) => v === 0 || v === 1));
+  // The position-keeping family over all coefficients gets the sparse (L1) head for classes too.
+  const coefRows = d.fitted.candidates.filter((c) => c.features?.family === 'coefficients');
+  assert.ok(coefRows.length > 0 && coefRows.every((c) => c.head!.kind === 'l1logistic'), 'coefficients family → l1logistic');
+  const p = coefRows[0].head!.coef.length;
+  assert.ok(coefRows.some((c) => c.nonzeros! < p), `some coefficients head is sparse (nonzeros ${coefRows.map((c) => c.nonzeros).join(', ')} of ${p})`);
   assert.equal(rocAuc([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4]), 1);
   assert.equal(rocAuc([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]), 0.5);
 });

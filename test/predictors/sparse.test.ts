@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kFold } from '../../src/predictors/crossValidation.ts';
 import { fitLasso, lassoCV, lassoPredict } from '../../src/predictors/lasso.ts';
-import { fitLogistic, lbfgs, logisticCV, logisticPredict, logisticProba } from '../../src/predictors/logistic.ts';
+import { columnStats, fitLogistic, lbfgs, logisticCV, logisticPredict, logisticProba } from '../../src/predictors/logistic.ts';
 import { ndarray } from '../../src/util/ndarray.ts';
 import { Rng } from '../../src/util/rng.ts';
 
@@ -80,6 +80,44 @@ test('logistic regression: gradient at the optimum is zero (first-order conditio
   const acc = logisticPredict(r.model, X).reduce((a, v, i) => a + (v === y[i] ? 1 : 0), 0) / n;
   assert.ok(acc > 0.7, `accuracy ${acc}`);
   assert.throws(() => logisticCV(X, new Float64Array(n), kFold(n, 5, 1)), /only one class/);
+});
+
+test('L1 logistic regression: the KKT conditions hold (|∂CE/∂w| ≤ α off the support, = −α·sign on it), sparser as α grows; CV picks a sparse model', () => {
+  const n = 200, p = 12;
+  const { X, rng } = data(n, p, 21);
+  // Three classes driven by features 0 and 1 only.
+  const y = new Float64Array(n).map((_, i) => {
+    const s = [X.data[i * p], X.data[i * p + 1], -X.data[i * p] - X.data[i * p + 1]].map((v) => v + 0.3 * rng.normal());
+    return s.indexOf(Math.max(...s));
+  });
+  const { mean, std } = columnStats(X);
+  const nonzeros: number[] = [];
+  for (const alpha of [0.1, 0.03, 0.01]) {
+    const m = fitLogistic(X, y, alpha, undefined, 'l1');
+    assert.equal(m.penalty, 'l1');
+    const P = logisticProba(m, X);
+    let nz = 0;
+    for (let k = 0; k < 3; k++) {
+      for (let j = 0; j < p; j++) {
+        let g = 0;
+        for (let i = 0; i < n; i++) g += (P[i * 3 + k] - (y[i] === k ? 1 : 0)) * (X.data[i * p + j] - mean[j]) / std[j];
+        g /= n;
+        const w = m.coef[k * p + j] * std[j]; // the weight on the standardised feature
+        if (w === 0) assert.ok(Math.abs(g) <= alpha + 1e-6, `α ${alpha}, class ${k}, feature ${j}: |g| ${Math.abs(g)} > α off the support`);
+        else {
+          nz++;
+          assert.ok(Math.abs(g + alpha * Math.sign(w)) < 1e-5, `α ${alpha}, class ${k}, feature ${j}: g ${g}, w ${w}`);
+        }
+      }
+    }
+    nonzeros.push(nz);
+  }
+  assert.ok(nonzeros[0] < nonzeros[2], `nonzeros at α = 0.1, 0.03, 0.01: ${nonzeros.join(', ')}`);
+  assert.ok(nonzeros[0] <= 6, `α = 0.1 keeps only the informative features' weights, got ${nonzeros[0]}`);
+  const r = logisticCV(X, y, kFold(n, 5, 1), undefined, 'l1');
+  const acc = logisticPredict(r.model, X).reduce((a, v, i) => a + (v === y[i] ? 1 : 0), 0) / n;
+  assert.ok(acc > 0.8, `accuracy ${acc}`);
+  assert.ok(Array.from(r.model.coef).filter((v) => v !== 0).length < 3 * p, 'the chosen model is sparse');
 });
 
 test('ridge in dual form (more features than samples) equals the primal ridgeCV', async () => {
