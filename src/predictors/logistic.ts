@@ -20,10 +20,10 @@ export function defaultLogisticAlphas(): number[] {
 /**
  * The default α grid of the L1 penalty ({@link logisticCV} with `penalty: 'l1'`): on standardised
  * features the largest useful α is below ≈ 0.5 (the cross-entropy's gradient at zero weights), so
- * 0.3 … 1e-3 runs from a few nonzero weights to nearly none penalised.
+ * 0.3 … 3e-3 runs from no nonzero weight to most (smaller α: dense, slow, and what the L2 head is for).
  */
 export function defaultL1LogisticAlphas(): number[] {
-  return [0.3, 0.1, 0.03, 0.01, 0.003, 0.001];
+  return [0.3, 0.1, 0.03, 0.01, 0.003];
 }
 
 /** 'l2' (ridge, smooth: L-BFGS) or 'l1' (lasso: sparse weights, proximal gradient). */
@@ -225,8 +225,9 @@ function fitStandardised(Z: Float64Array, n: number, p: number, K: number, yIdx:
 
 /**
  * The L1-penalised fit on standardised rows: mean cross-entropy + α Σ|w| (intercepts free), by
- * FISTA (accelerated proximal gradient) with backtracking on the step; returns θ as
- * `fitStandardised`. Converged when no parameter moves by more than 1e-9 in a step.
+ * FISTA (accelerated proximal gradient) with backtracking on the step and an adaptive restart of
+ * the momentum when the objective rises (O'Donoghue & Candès); returns θ as `fitStandardised`.
+ * Converged when no parameter moves by more than 1e-8 in a step (at most 3,000 steps).
  */
 function fitStandardisedL1(Z: Float64Array, n: number, p: number, K: number, yIdx: Int32Array, alpha: number, warm?: Float64Array): Float64Array {
   const m = K * p + K;
@@ -237,7 +238,13 @@ function fitStandardisedL1(Z: Float64Array, n: number, p: number, K: number, yId
   const next = new Float64Array(m);
   let L = 1;
   let t = 1;
-  for (let iter = 0; iter < 2000; iter++) {
+  const penalised = (th: Float64Array, f: number): number => {
+    let l1 = 0;
+    for (let i = 0; i < K * p; i++) l1 += Math.abs(th[i]);
+    return f + alpha * l1;
+  };
+  let fPrev = Infinity;
+  for (let iter = 0; iter < 3000; iter++) {
     const fy = objective(Z, n, p, K, yIdx, 0, yv, g);
     for (;;) {
       for (let i = 0; i < m; i++) next[i] = yv[i] - g[i] / L;
@@ -253,6 +260,15 @@ function fitStandardisedL1(Z: Float64Array, n: number, p: number, K: number, yId
       if (fn <= fy + lin + 0.5 * L * sq + 1e-15 * Math.abs(fy)) break;
       L *= 2;
     }
+    const fNow = penalised(next, objective(Z, n, p, K, yIdx, 0, next, gNext));
+    if (fNow > fPrev) {
+      // Momentum overshot: restart it from the current point.
+      t = 1;
+      yv = Float64Array.from(theta);
+      fPrev = Infinity;
+      continue;
+    }
+    fPrev = fNow;
     const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
     let moved = 0;
     const nextY = new Float64Array(m);
@@ -263,7 +279,7 @@ function fitStandardisedL1(Z: Float64Array, n: number, p: number, K: number, yId
     theta = Float64Array.from(next);
     yv = nextY;
     t = tNext;
-    if (moved <= 1e-9) break;
+    if (moved <= 1e-8) break;
   }
   return theta;
 }
