@@ -8,6 +8,7 @@
  * - timing      — timing matters: d = 64, a Gaussian bump (width 2) of amplitude a ~ U(1, 2) at t0 ~ U(8, 56) on N(0, 0.3²) noise; y = a·(t0 − 32)/24 + N(0, 0.05²); 2,000 / 1,000.
  * - bursts      — classification: d = 64, an oscillation burst (8 samples, random phase) at a random position, class 0 period 4, class 1 period 8, amplitude U(0.7, 1.5), on N(0, 0.5²) noise; 2,000 / 1,000.
  * - smalln      — noisy small-n: n = 400 train / 1,000 test, d = 48, x = AR(1) (φ = 0.8); y = x̄[10..14] − x̄[30..34] + N(0, 1²) (signal-to-noise ≈ 0.5).
+ * - spots       — a 2D counting task (microscopy-like): 32 × 32 images of N(0, 0.5²) noise with k ~ U{0..6} Gaussian spots (σ = 1 pixel, amplitude U(1.5, 2.5)) at uniform positions 3 pixels from the border; y = k; 600 train / 300 test. (Added after the first runs of the six sets above, its settings fixed before its first AWD run.)
  *
  * Usage: npx tsx scripts/make_distill_sets.ts OUT_DIR
  * @module
@@ -91,3 +92,20 @@ save(out, 'cosmology', { X: cat(cos.train.X, cos.validation.X), y: cy }, { X: co
 save(out, 'timing', gen(2000, 64, rng.fork(), timing), gen(1000, 64, rng.fork(), timing));
 save(out, 'bursts', gen(2000, 64, rng.fork(), bursts), gen(1000, 64, rng.fork(), bursts));
 save(out, 'smalln', gen(400, 48, rng.fork(), smalln), gen(1000, 48, rng.fork(), smalln));
+const spotsGen = (n: number, r: Rng): Split => {
+  const S = 32;
+  const X = new Float64Array(n * S * S);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const img = X.subarray(i * S * S, (i + 1) * S * S);
+    for (let p = 0; p < img.length; p++) img[p] = 0.5 * r.normal();
+    const k = Math.floor(r.uniform() * 7);
+    for (let s = 0; s < k; s++) {
+      const cy = 3 + r.uniform() * (S - 7), cx = 3 + r.uniform() * (S - 7), a = 1.5 + r.uniform();
+      for (let u = 0; u < S; u++) for (let v = 0; v < S; v++) img[u * S + v] += a * Math.exp(-((u - cy) ** 2 + (v - cx) ** 2) / 2);
+    }
+    y[i] = k;
+  }
+  return { X: ndarray(X, [n, S, S]), y };
+};
+save(out, 'spots', spotsGen(600, rng.fork()), spotsGen(300, rng.fork()));

@@ -7,13 +7,14 @@
 set -e
 DATA=$1; OUT=$2; shift 2
 AWD="node $(dirname "$0")/../bin/awd.js"
-NAMES=${*:-"synthetic molecular timing bursts smalln cosmology"}
+NAMES=${*:-"synthetic molecular timing bursts smalln cosmology spots"}
 for name in $NAMES; do
   d=$DATA/$name
   extra=""
   kind=mlp
   [ "$name" = molecular ] && extra="--groups $d/groups.npy"
   [ "$name" = cosmology ] && kind=cnn && extra="--levels 3"
+  [ "$name" = spots ] && kind=cnn && extra="--levels 3 --task regression"
   start=$(date +%s)
   nice -n 10 $AWD distill --data $d/X.npy --target $d/y.npy --teacher-kind $kind --out $OUT/$name \
     --test-data $d/Xt.npy --test-target $d/yt.npy --epochs 30 --seed 0 $extra --json > $OUT/$name.json 2> $OUT/$name.log
