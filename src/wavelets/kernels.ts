@@ -662,6 +662,24 @@ function inRowChunks(rows: number, xStride: number, chunk: (r0: number, rc: numb
 }
 
 /**
+ * Affine modes: runs `fn(xe, r0, rc)` on blocks of `rc` rows (from row `r0`) of x, each extended
+ * explicitly into `xe` (rows of `em.affine.len`), so the ordinary kernels run on the identity map.
+ */
+function inExtendedRowBlocks(
+  x: Float64Array, xOff: number, xStride: number, rows: number, em: ExtensionMap,
+  fn: (xe: Float64Array, r0: number, rc: number) => void,
+): void {
+  const len = em.affine!.len;
+  const blk = affineRowBlock(len);
+  const xe = new Float64Array(Math.min(blk, rows) * len);
+  for (let r0 = 0; r0 < rows; r0 += blk) {
+    const rc = Math.min(blk, rows - r0);
+    extendRows(x, xOff + r0 * xStride, xStride, rc, em, xe);
+    fn(xe, r0, rc);
+  }
+}
+
+/**
  * Analysis of `rows` signals: signal r is `x[xOff + r·xStride …]` (length `em.n`); its
  * coefficients go to `cA[aOff + r·aStride …]` and `cD[dOff + r·dStride …]` (`em.outLen` each).
  */
@@ -672,13 +690,8 @@ export function analyzeRows(
   if (em.affine) {
     // Affine modes: extend a block of rows explicitly, then the ordinary kernels on the identity map.
     const A = em.affine;
-    const blk = affineRowBlock(A.len);
-    const xe = new Float64Array(Math.min(blk, rows) * A.len);
-    for (let r0 = 0; r0 < rows; r0 += blk) {
-      const rc = Math.min(blk, rows - r0);
-      extendRows(x, xOff + r0 * xStride, xStride, rc, em, xe);
-      analyzeRows(xe, 0, A.len, rc, A.valid, lo, hi, cA, aOff + r0 * aStride, aStride, cD, dOff + r0 * dStride, dStride);
-    }
+    inExtendedRowBlocks(x, xOff, xStride, rows, em, (xe, r0, rc) =>
+      analyzeRows(xe, 0, A.len, rc, A.valid, lo, hi, cA, aOff + r0 * aStride, aStride, cD, dOff + r0 * dStride, dStride));
     return;
   }
   const L = layoutOf(em);
@@ -765,13 +778,8 @@ export function filterGradRows(
 ): void {
   if (em.affine) {
     const A = em.affine;
-    const blk = affineRowBlock(A.len);
-    const xe = new Float64Array(Math.min(blk, rows) * A.len);
-    for (let r0 = 0; r0 < rows; r0 += blk) {
-      const rc = Math.min(blk, rows - r0);
-      extendRows(x, xOff + r0 * xStride, xStride, rc, em, xe);
-      filterGradRows(xe, 0, A.len, rc, A.valid, gA, aOff + r0 * aStride, aStride, gD, dOff + r0 * dStride, dStride, dLo, dHi);
-    }
+    inExtendedRowBlocks(x, xOff, xStride, rows, em, (xe, r0, rc) =>
+      filterGradRows(xe, 0, A.len, rc, A.valid, gA, aOff + r0 * aStride, aStride, gD, dOff + r0 * dStride, dStride, dLo, dHi));
     return;
   }
   const L = layoutOf(em);
