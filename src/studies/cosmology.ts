@@ -34,7 +34,7 @@ import { Chi2Classifier } from '../predictors/chi2.ts';
 import { compressionFactor } from '../predictors/compression.ts';
 import { extractPatches, LAPLACE_KERNEL, patchWindow, waveletFilters2d } from '../predictors/kernels.ts';
 import { binEdgesFromTraining, peakHistogramsMany, type PeakStatistic } from '../predictors/peaks.ts';
-import { heatmapBody, panelGrid, type Panel } from '../report/svg.ts';
+import { heatmapBody, linePlot, panelGrid, PALETTE, type Panel, type Series } from '../report/svg.ts';
 import { trainTeacher } from '../teachers/train.ts';
 import { r2Score } from '../teachers/metrics.ts';
 import type { NeuralTeacher } from '../teachers/teacher.ts';
@@ -835,6 +835,39 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
           cs * s.mapSize + 30,
           'Wavelet activation (paper Fig. D2)',
         ),
+      });
+    }
+    // The teacher's training curve and every cell's validation RMSE against steps.
+    const hist = trained.history;
+    const omMean = COSMOLOGIES.reduce((acc, c) => acc + c.omegaM, 0) / nCos;
+    const omegaVariance = COSMOLOGIES.reduce((acc, c) => acc + (c.omegaM - omMean) ** 2, 0) / nCos;
+    if (hist.length > 0) {
+      const epochs = hist.map((h) => h.epoch);
+      const teacherSeries: Series[] = [{ label: 'training MSE', x: epochs, y: hist.map((h) => h.trainLoss), color: PALETTE[0] }];
+      if (hist.every((h) => h.valLoss !== null)) teacherSeries.push({ label: 'validation MSE', x: epochs, y: hist.map((h) => h.valLoss!), color: PALETTE[1] });
+      figures.push({
+        name: 'fig-cosmology-teacher',
+        title: 'The CNN teacher\'s training curve',
+        caption: `Mean squared error of Ω_m per epoch on the training batches (augmented, running mean) and on ${s.teacherValidationMapsPerCosmology * nCos} validation maps; the weights of epoch ${trained.bestEpoch} (lowest validation MSE) are kept. Ω_m's variance over the ${nCos} cosmologies is ${omegaVariance.toFixed(5)} (R² ≈ 1 − MSE / that).`,
+        svg: linePlot(teacherSeries, { title: 'CNN teacher', xLabel: 'epoch', yLabel: 'MSE', logY: true }),
+      });
+    }
+    if (!fromSweep && s.awdSnapshots.length > 0) {
+      const curveSeries: Series[] = cellPred.map((_, k) => {
+        const { lambda, gamma, parametrization } = cellInfo(k);
+        return {
+          label: `${parametrization} λ=${lambda} γ=${gamma}`,
+          x: stepCols,
+          y: curveOf(k).map((v) => v * 100),
+          color: PALETTE[(k % nGrid) % PALETTE.length],
+          dashed: parametrization === 'lattice',
+        };
+      });
+      figures.push({
+        name: 'fig-cosmology-steps',
+        title: 'Validation RMSE against Adam steps',
+        caption: 'Validation RMSE (×10⁻²) of each cell\'s peak-counting predictor after 0 (db5), the snapshot steps and all steps; solid: penalty form, dashed: lattice; one colour per λ.',
+        svg: linePlot(curveSeries, { title: 'AWD cells on the validation maps', xLabel: 'Adam steps', yLabel: 'RMSE ×10⁻²' }),
       });
     }
     lap('figures');

@@ -55,7 +55,10 @@ test('Table 2: rows CNN, AWD and AWD (λ=0) in both parametrisations, db5, Lapla
     assert.equal(row[6], sweep.rows[k][4]);
   }
   assert.ok(r.artifacts && JSON.parse(r.artifacts['awd-lattice-wavelet.json']).h.length === 10);
-  assert.deepEqual(r.figures.map((f) => f.name), ['fig-cosmology-filters', 'fig-cosmology-activation']);
+  assert.deepEqual(r.figures.map((f) => f.name), ['fig-cosmology-filters', 'fig-cosmology-activation', 'fig-cosmology-teacher', 'fig-cosmology-steps']);
+  // The steps figure draws one line per cell (penalty solid, lattice dashed).
+  const steps = r.figures.find((f) => f.name === 'fig-cosmology-steps')!.svg;
+  assert.equal((steps.match(/<polyline/g) ?? []).length, 4);
   for (const f of r.figures) assert.match(f.svg, /^<svg[\s\S]*<\/svg>\n$/);
   assert.ok(r.findings.length >= 4);
   assert.ok(r.artifacts && JSON.parse(r.artifacts['awd-wavelet.json']).h.length === 10);
