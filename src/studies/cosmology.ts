@@ -225,16 +225,16 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
   full: {
     mapSize: 256,
     split: { train: 2000, validation: 200, test: 300 },
-    grid: { lambdas: [0, 0.02, 0.1, 0.4], gammas: [0.01] },
+    grid: { lambdas: [0, 0.1, 0.4], gammas: [0.01] },
     awdMapsPerCosmology: 100,
     awdEpochs: 50,
     awdBatchSize: 25,
     awdLearningRate: 1e-3,
     awdThreads: 1,
     awdSnapshots: [250, 500, 1000],
-    teacherMapsPerCosmology: 150,
+    teacherMapsPerCosmology: 100,
     teacherValidationMapsPerCosmology: 20,
-    teacherEpochs: 12,
+    teacherEpochs: 8,
     teacherLearningRate: 3e-3,
     teacherBatchSize: 10,
     teacherChannels: [8, 16, 32],
@@ -363,6 +363,7 @@ interface PeakPredictor {
   hist: { train: Float64Array; validation: Float64Array; test: Float64Array };
   validationRmse?: number;
   testPred?: Float64Array;
+  clf?: Chi2Classifier;
 }
 
 /** RMSE of predictions against targets. */
@@ -645,31 +646,58 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     const targets = { train: new Float64Array(counts.train), validation: new Float64Array(counts.validation), test: new Float64Array(counts.test) };
     const cnnTest = new Float64Array(counts.test);
 
-    // Compression factors (DESIGN §5) of the wavelets on the test maps: counts of coefficients whose
-    // magnitude and saliency both exceed the threshold. Filled after the selection (needs the cells);
-    // every cell is counted in the same pass, so the selection can stay blind to the test set.
-    const kept = new Float64Array(nCells + 1); // cells, then db5
+    // Compression factors (DESIGN §5) on the test maps, of the selected cells and db5: counts of
+    // coefficients whose magnitude and saliency both exceed the threshold. The selection is made
+    // (χ² fits on the training maps, validation RMSE) before the test maps are simulated.
+    const kept = new Map<number, number>(); // cell index (nCells: db5) → count
     let coeffTotal = 0;
+    let cellPred: PeakPredictor[] = [];
+    let snapPred: PeakPredictor[] = [];
+    let picks: { par: Parametrization; awd: number | null; zero: number | null }[] = [];
+    const pick = (par: Parametrization, keep: (lambda: number) => boolean): number | null => {
+      const cells = Array.from({ length: nCells }, (_, k) => k).filter((k) => cellInfo(k).parametrization === par && keep(cellInfo(k).lambda));
+      return cells.length ? bestBy(cells, (k) => -cellPred[k].validationRmse!) : null; // the estimator's rule (src/distill)
+    };
+    const label = (par: Parametrization, zero: boolean): string => `AWD${zero ? ' (λ=0)' : ''}${par === 'penalty' ? '' : `, ${par}`}`;
+    const keptOf = (k: number | null): number | null => (k === null || !kept.has(k) ? null : kept.get(k)! / coeffTotal);
     // One test map (the first) with its coefficients and saliencies under every wavelet, for the figure.
-    let example: { map: Float64Array; y: number; coeffs: NdArray[][]; attrs: NdArray[][] } | null = null;
+    let example: { map: Float64Array; y: number; coeffs: NdArray[][]; attrs: NdArray[][]; ids: number[] } | null = null;
 
     const perMap = s.mapSize * s.mapSize;
     let done = 0;
     progress('peaks', 0, counts.train + counts.validation + counts.test);
     const totalMaps = counts.train + counts.validation + counts.test;
     for (const split of ['train', 'validation', 'test'] as const) {
+      if (split === 'test') {
+        lap('peaks');
+        // χ² models on the training histograms; validation RMSE; selection on the validation
+        // split only, per parametrisation: the best λ > 0 cell (AWD) and the best λ = 0 cell.
+        for (const p of predictors) {
+          p.clf = Chi2Classifier.fit(ndarray(p.hist.train, [counts.train, p.dim]), labels.train, targets.train);
+          p.validationRmse = rmseOf(targets.validation, p.clf.predict(ndarray(p.hist.validation, [counts.validation, p.dim])));
+        }
+        cellPred = predictors.slice(3, 3 + nCells);
+        snapPred = predictors.slice(3 + nCells);
+        picks = s.parametrizations.map((par) => ({ par, awd: pick(par, (l) => l > 0), zero: pick(par, (l) => l === 0) }));
+        for (const pk of picks) for (const k of [pk.awd, pk.zero]) if (k !== null) kept.set(k, 0);
+        kept.set(nCells, 0);
+        lap('chi2');
+      }
+      // The snapshots serve the validation curve only: no test histograms for them.
+      const active = split === 'test' ? predictors.slice(0, 3 + nCells) : predictors;
       let off = 0;
       for (const b of mapBatches({ ...sim, mapRange: ranges[split], batchSize: s.batchSize, shuffle: false })) {
         const n = b.y.length;
         labels[split].set(b.cosmology, off);
         targets[split].set(b.y, off);
-        const H = peakHistogramsMany(b.X, predictors.map((p) => ({ statistics: p.statistics, edges: p.edges })));
-        predictors.forEach((p, i) => p.hist[split].set(H[i].data, off * p.dim));
+        const H = peakHistogramsMany(b.X, active.map((p) => ({ statistics: p.statistics, edges: p.edges })));
+        active.forEach((p, i) => p.hist[split].set(H[i].data, off * p.dim));
         if (split === 'test') {
           const pred = await teacher.predict(b.X, { batchSize: s.teacherBatchSize });
           cnnTest.set(pred.data, off);
           const Gt = await teacher.inputGradients(b.X, { batchSize: s.teacherBatchSize });
-          const all = [...wavelets, db5];
+          const ids = [...kept.keys()];
+          const all = ids.map((k) => (k === nCells ? db5 : wavelets[k]));
           const first = off === 0 ? { map: b.X.data.slice(0, perMap), y: b.y[0], coeffs: [] as NdArray[][], attrs: [] as NdArray[][] } : null;
           // A few maps at a time: every wavelet's coefficients and saliencies of a whole batch
           // (≈ 0.1 GB each at 256×256) would pile up as garbage faster than it is collected.
@@ -682,7 +710,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
               const c = all[j].transform(Xs);
               const a = all[j].attributions(Gs);
               const total = c.reduce((acc, x) => acc + x.data.length, 0);
-              kept[j] += Math.round(compressionFactor(c.map((x) => x.data), a.map((x) => x.data), s.compressionThreshold) * total);
+              kept.set(ids[j], kept.get(ids[j])! + Math.round(compressionFactor(c.map((x) => x.data), a.map((x) => x.data), s.compressionThreshold) * total));
               if (j === 0) coeffTotal += total;
               if (first && s0 === 0) {
                 first.coeffs.push(c.map((x) => sliceRows(x, 0, 1)));
@@ -690,33 +718,19 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
               }
             }
           }
-          if (first) example = first;
+          if (first) example = { ...first, ids };
         }
         off += n;
         done += n;
         progress('peaks', done, totalMaps);
       }
     }
-    lap('peaks');
+    lap('test');
 
-    // 6. χ² models on the training histograms; validation RMSE for the selection; test predictions.
-    for (const p of predictors) {
-      const clf = Chi2Classifier.fit(ndarray(p.hist.train, [counts.train, p.dim]), labels.train, targets.train);
-      p.validationRmse = rmseOf(targets.validation, clf.predict(ndarray(p.hist.validation, [counts.validation, p.dim])));
-      p.testPred = clf.predict(ndarray(p.hist.test, [counts.test, p.dim]));
-    }
-    // Selection on the validation split only, per parametrisation: the best λ > 0 cell (AWD) and
-    // the best λ = 0 cell.
-    const cellPred = predictors.slice(3, 3 + nCells);
-    const snapPred = predictors.slice(3 + nCells);
-    const pick = (par: Parametrization, keep: (lambda: number) => boolean): number | null => {
-      const cells = Array.from({ length: nCells }, (_, k) => k).filter((k) => cellInfo(k).parametrization === par && keep(cellInfo(k).lambda));
-      return cells.length ? bestBy(cells, (k) => -cellPred[k].validationRmse!) : null; // the estimator's rule (src/distill)
-    };
-    const picks = s.parametrizations.map((par) => ({ par, awd: pick(par, (l) => l > 0), zero: pick(par, (l) => l === 0) }));
+    // 6. Test predictions of the χ² models (fitted before the test pass).
+    for (const p of predictors.slice(0, 3 + nCells)) p.testPred = p.clf!.predict(ndarray(p.hist.test, [counts.test, p.dim]));
     const bestAwd = picks[0].awd;
     const bestZero = picks[0].zero;
-    const label = (par: Parametrization, zero: boolean): string => `AWD${zero ? ' (λ=0)' : ''}${par === 'penalty' ? '' : `, ${par}`}`;
     lap('chi2');
 
     // 7. Table 2 on the test split.
@@ -734,7 +748,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     const cellRow = (name: string, k: number | null, bi: number): Row => {
       if (k === null) return { name, rmse: null, std: null, validationRmse: null, compression: null, cell: null };
       const b = boot(cellPred[k].testPred!, bi);
-      return { name, rmse: b.rmse, std: b.std, validationRmse: cellPred[k].validationRmse!, compression: kept[k] / coeffTotal, cell: k };
+      return { name, rmse: b.rmse, std: b.std, validationRmse: cellPred[k].validationRmse!, compression: keptOf(k), cell: k };
     };
     picks.forEach((pk, i) => {
       // Bootstrap streams: 1 and 2 for the first parametrisation (as before the lattice existed), then 6, 7, ….
@@ -745,7 +759,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
       const b = boot(predictors[i].testPred!, bi);
       return { name, rmse: b.rmse, std: b.std, validationRmse: predictors[i].validationRmse!, compression, cell: null };
     };
-    rows.push(base(2, 'db5', 3, kept[nCells] / coeffTotal));
+    rows.push(base(2, 'db5', 3, keptOf(nCells)));
     rows.push(base(0, 'Laplace', 4, null));
     rows.push(base(1, 'Roberts cross', 5, null));
     lap('bootstrap');
@@ -817,10 +831,12 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         'LL, LH, HL, HH filters of the selected AWD wavelet (top) and of db5 (bottom), 10×10, diverging colour scale per panel; the boxes outline the 3×3 windows cut by extract_patches (3-tap windows of h and g of largest centred energy), which become the peak-counting kernels.',
       svg: panelGrid(panels, 4, 170, 175, 'Learned filters (AWD) vs db5'),
     });
-    const ex = example as { map: Float64Array; y: number; coeffs: NdArray[][]; attrs: NdArray[][] } | null;
+    const ex = example as { map: Float64Array; y: number; coeffs: NdArray[][]; attrs: NdArray[][]; ids: number[] } | null;
     if (ex && awdW && bestAwd !== null) {
-      const actAwd = activationMap(ex.coeffs[bestAwd], ex.attrs[bestAwd], awdW.h, awdW.g, s.mapSize, s.mapSize);
-      const actDb5 = activationMap(ex.coeffs[nCells], ex.attrs[nCells], db5.h, db5.g, s.mapSize, s.mapSize);
+      const ia = ex.ids.indexOf(bestAwd);
+      const id = ex.ids.indexOf(nCells);
+      const actAwd = activationMap(ex.coeffs[ia], ex.attrs[ia], awdW.h, awdW.g, s.mapSize, s.mapSize);
+      const actDb5 = activationMap(ex.coeffs[id], ex.attrs[id], db5.h, db5.g, s.mapSize, s.mapSize);
       const cs = Math.max(1, Math.floor(256 / s.mapSize));
       const mk = (data: Float64Array, title: string, scale: 'diverging' | 'sequential'): Panel => (x, y) =>
         heatmapBody(data, s.mapSize, s.mapSize, x + 10, y + 6, { title, cellSize: cs, scale }).body;
@@ -944,7 +960,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         validationRmse: p.validationRmse,
         validationCurve: fromSweep ? null : { steps: stepCols, rmse: curveOf(k) },
         testRmse: rmseOf(targets.test, p.testPred!),
-        compression: kept[k] / coeffTotal,
+        compression: keptOf(k),
         h: Array.from(wavelets[k].h),
         train: cellTrain[k],
       })),
