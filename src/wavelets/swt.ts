@@ -27,6 +27,7 @@ import { warnOnce } from '../util/warn.ts';
 import { checkFinite } from './transform1d.ts';
 import { specializedKernelsEnabled } from './kernels.ts';
 import { uninitializedArray } from './scratch.ts';
+import { simdSwtLevels } from './simdKernels.ts';
 import { fromRows, inversePerm, normalizeAxis, rowsAlongAxis, toEndPerm, transpose } from './axis.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
@@ -386,6 +387,11 @@ function swtCore(where: string, x: Float64Array, b: number, n: number, w: Wavele
   const levels: { cA: Float64Array; cD: Float64Array }[] = [];
   for (let i = 0; i < J; i++) {
     levels.push({ cA: keep || i === J - 1 ? uninitializedArray(b * n) : new Float64Array(0), cD: uninitializedArray(b * n) });
+  }
+  const kept = (i: number): boolean => keep || i === J - 1;
+  // The WebAssembly SIMD kernels where they run (identical results), else the JavaScript ones.
+  if (simdSwtLevels(x, b, n, t.lo, t.hi, 1 - t.F / 2, levels.map((lv, i) => ({ s: 2 ** (start + i), cA: kept(i) ? lv.cA : null, cD: lv.cD })))) {
+    return { levels: levels.reverse(), J };
   }
   // All levels on a chunk of signals at a time, so each level reads what the previous one wrote
   // while it is still in cache.

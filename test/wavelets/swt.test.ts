@@ -11,6 +11,7 @@ import { Rng } from '../../src/util/rng.ts';
 import { ndarray } from '../../src/util/ndarray.ts';
 import { wavelet } from '../../src/wavelets/wavelet.ts';
 import { setSpecializedKernels } from '../../src/wavelets/kernels.ts';
+import { setWasmKernels } from '../../src/wavelets/simdKernels.ts';
 import {
   swt, iswt, swt2, iswt2, swtBatch, iswtBatch, swt2Batch, iswt2Batch, swtMaxLevel,
   swtLevelRows, swtLevelRowsAdjoint, swtTaps, dilatedCols, dilatedColsSum, dilatedRows, dilatedRowsSum,
@@ -200,13 +201,20 @@ test('the generated SWT kernels and the generic loops give identical results (1D
     const r2 = iswt2Batch(l2, 'bior2.2');
     return [...l1.flatMap((l) => [l.cA.data, l.cD.data]), r1.data, ...l2.flatMap((l) => [l.cA.data, l.cH.data, l.cV.data, l.cD.data]), r2.data];
   };
-  const gen = run();
-  const prev = setSpecializedKernels(false);
+  // The JavaScript kernels only (the SIMD forward has its own test, swtSimd.test.ts).
+  const prevWasm = setWasmKernels('never');
+  let gen: Float64Array[];
   let loops: Float64Array[];
   try {
-    loops = run();
+    gen = run();
+    const prev = setSpecializedKernels(false);
+    try {
+      loops = run();
+    } finally {
+      setSpecializedKernels(prev);
+    }
   } finally {
-    setSpecializedKernels(prev);
+    setWasmKernels(prevWasm);
   }
   gen.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(loops[i]), `array ${i}`));
 });
