@@ -15,6 +15,7 @@ import { setWasmKernels } from '../../src/wavelets/simdKernels.ts';
 import {
   swt, iswt, swt2, iswt2, swtBatch, iswtBatch, swt2Batch, iswt2Batch, swtMaxLevel,
   swtLevelRows, swtLevelRowsAdjoint, swtTaps, dilatedCols, dilatedColsSum, dilatedRows, dilatedRowsSum,
+  SwtPlan1D, SwtPlan2D, swtAnalysis1d, swtAnalysisBackward1d, swtAnalysis2d, swtAnalysisBackward2d,
   type SwtLevel, type Swt2Level,
 } from '../../src/wavelets/swt.ts';
 
@@ -217,4 +218,36 @@ test('the generated SWT kernels and the generic loops give identical results (1D
     setWasmKernels(prevWasm);
   }
   gen.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(loops[i]), `array ${i}`));
+});
+
+test('adjoints of the multilevel operators of the learnable SWT: ⟨A x, c⟩ = ⟨x, Aᵀ c⟩ (analysis backward with wantInput), 1D and 2D, lo and hi independent', () => {
+  for (const F of [2, 4, 6]) {
+    const lo = rand(F);
+    const hi = rand(F);
+    for (const [n, J] of [[8, 3], [12, 2], [32, 2]]) {
+      const b = 2;
+      const plan = new SwtPlan1D(n, F, J);
+      const x = rand(b * n);
+      const fwd = swtAnalysis1d(plan, x, b, lo, hi);
+      const gA = rand(b * n);
+      const gD = Array.from({ length: J }, () => rand(b * n));
+      const gx = swtAnalysisBackward1d(plan, fwd, b, gA, gD, lo, hi, new Float64Array(F), new Float64Array(F), true)!;
+      const lhs = dot(fwd.approx, gA) + fwd.details.reduce((s, d, j) => s + dot(d, gD[j]), 0);
+      const rhs = dot(x, gx);
+      assert.ok(Math.abs(lhs - rhs) <= 1e-12 * (1 + Math.abs(lhs)), `1D F=${F} n=${n} J=${J}: ${lhs} vs ${rhs}`);
+    }
+    for (const [R, C, J] of [[4, 8, 2], [8, 4, 1]]) {
+      const b = 2;
+      const plan = new SwtPlan2D(R, C, F, J);
+      const size = b * R * C;
+      const x = rand(size);
+      const fwd = swtAnalysis2d(plan, x, b, lo, hi);
+      const gA = rand(size);
+      const gD = Array.from({ length: J }, () => ({ cH: rand(size), cV: rand(size), cD: rand(size) }));
+      const gx = swtAnalysisBackward2d(plan, fwd, b, gA, gD, lo, hi, new Float64Array(F), new Float64Array(F), true)!;
+      const lhs = dot(fwd.approx, gA) + fwd.details.reduce((s, d, j) => s + dot(d.cH, gD[j].cH) + dot(d.cV, gD[j].cV) + dot(d.cD, gD[j].cD), 0);
+      const rhs = dot(x, gx);
+      assert.ok(Math.abs(lhs - rhs) <= 1e-12 * (1 + Math.abs(lhs)), `2D F=${F} ${R}×${C} J=${J}: ${lhs} vs ${rhs}`);
+    }
+  }
 });
