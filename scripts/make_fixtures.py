@@ -19,7 +19,7 @@ Files (all arrays are plain JSON lists; 2D arrays are row-major flat lists with 
   nd.json        dwtn / idwtn / wavedecn / waverecn of a 3D volume.
   sweep.json     every family x every mode: wavedec / waverec and packets at lengths 7 and 16,
                  dwt2 / idwt2 / wavedec2 / waverec2 and 2D packets of a 5 x 6 image; every family:
-                 swt / iswt (lengths 8, 16; 7 is refused) and swt2 / iswt2 (4 x 8). Arrays are
+                 swt / iswt (lengths 8, 16; 7 is refused) and swt2 / iswt2 (4 x 8; 5 x 6 refused). Arrays are
                  stored as their shape and two projections on a stored random probe (the full
                  arrays of the 2D cases with long filters would take ~100 MB).
   wavefun.json   Wavelet(name).wavefun(level): phi, psi, x.
@@ -498,14 +498,18 @@ def sweep(rng):
         assert err is not None
         swts.append({'wavelet': wname, 'n': 7, 'level': 1, 'error': err})
         res = pywt.swt2(image2, wname, SWEEP_LEVEL, trim_approx=True)
+        _, _, err2 = call(pywt.swt2, image, wname, 1)
+        assert err2 is not None
         swt2s.append({'wavelet': wname, 'level': SWEEP_LEVEL, 'approx': proj(res[0]),
-                      'details': [proj(a) for d in res[1:] for a in d], 'iswt2': proj(pywt.iswt2(res, wname))})
+                      'details': [proj(a) for d in res[1:] for a in d], 'iswt2': proj(pywt.iswt2(res, wname)),
+                      'oddError': err2})
     write('sweep.json', {
         'meta': meta('every discrete family x every mode: wavedec (level 2) / waverec of it, WaveletPacket '
                      '(maxlevel 2: get_level natural and freq paths, node data, reconstruct) at lengths 7 and 16; '
                      'dwt2 / idwt2 / wavedec2 (level 2) / waverec2 / WaveletPacket2D (maxlevel 2) of a 5 x 6 image; '
                      'every family: swt (trim_approx) / iswt at lengths 16 (level 2) and 8 (level 3), the error at '
-                     'length 7, swt2 (level 2, trim_approx) / iswt2 of a 4 x 8 image. Each array as {shape, p}: '
+                     'length 7, swt2 (level 2, trim_approx) / iswt2 of a 4 x 8 image and its error (oddError) on the 5 x 6 '
+                     'image. Each array as {shape, p}: '
                      'p = [a . probe[:size], a . probe[8192:8192+size]] for the row-major flattened array a; '
                      'wavedec2 as [approx, cH_2, cV_2, cD_2, cH_1, cV_1, cD_1]; swt2 details likewise'),
         'probe': lst(probe), 'signals': signals, 'image': arr2(image), 'image2': arr2(image2),

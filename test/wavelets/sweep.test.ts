@@ -3,7 +3,7 @@
  * every discrete family (106) × every mode (9) for wavedec / waverec and the 1D packet tree at
  * lengths 7 (odd, shorter than most filters) and 16, and for dwt2 / idwt2 / wavedec2 / waverec2 and
  * the 2D packet tree on a 5 × 6 image (odd, shorter than most filters); every family for swt / iswt
- * (lengths 16 and 8, and the refusal at 7) and swt2 / iswt2 (4 × 8). The fixture holds each array
+ * (lengths 16 and 8, and the refusal at 7) and swt2 / iswt2 (4 × 8, and the refusal of 5 × 6). The fixture holds each array
  * as its shape and two projections on a stored random probe (the full 2D arrays of the long filters
  * would take ~100 MB); an array that differs anywhere changes its projections.
  */
@@ -25,7 +25,7 @@ const fx = JSON.parse(readFileSync(new URL('../../fixtures/pywt/sweep.json', imp
   cases1: { wavelet: string; mode: Mode; n: number; wavedec: Proj[]; waverec: Proj; packets: Packets<string[]> }[];
   cases2: { wavelet: string; mode: Mode; dwt2: Proj[]; idwt2: Proj; wavedec2: Proj[]; waverec2: Proj; packets: Packets<string[][]> }[];
   swt: { wavelet: string; n: number; level: number; error?: string; coeffs?: Proj[]; iswt?: Proj }[];
-  swt2: { wavelet: string; level: number; approx: Proj; details: Proj[]; iswt2: Proj }[];
+  swt2: { wavelet: string; level: number; approx: Proj; details: Proj[]; iswt2: Proj; oddError: string }[];
 };
 const L = fx.probe.length / 2;
 
@@ -114,7 +114,7 @@ test('every family × every mode, a 5 × 6 image: dwt2, idwt2, wavedec2, waverec
   }
 });
 
-test('every family: swt / iswt (lengths 16 and 8, shorter than most filters; length 7 refused) and swt2 / iswt2 (4 × 8) as PyWavelets', () => {
+test('every family: swt / iswt (lengths 16 and 8, shorter than most filters; length 7 refused) and swt2 / iswt2 (4 × 8; 5 × 6 refused) as PyWavelets', () => {
   for (const c of fx.swt) {
     const x = fx.signals[String(c.n)];
     const what = `${c.wavelet} n=${c.n} level=${c.level}`;
@@ -136,5 +136,6 @@ test('every family: swt / iswt (lengths 16 and 8, shorter than most filters; len
     got.details.flatMap((d) => [d.cH, d.cV, d.cD]).forEach((a, j) => match(a, [R, C], c.details[j], `${what} details[${j}]`));
     const r = iswt2(got, c.wavelet);
     match(r.data, [r.rows, r.cols], c.iswt2, `${what} iswt2`);
+    assert.throws(() => swt2(fx.image.data, fx.image.rows, fx.image.cols, c.wavelet, 1), /no level of stationary wavelet decomposition is possible/, `${what} of the 5 × 6 image: PyWavelets refuses (${c.oddError})`);
   }
 });
