@@ -190,6 +190,8 @@ test('bad arguments are refused with the fix', () => {
   assert.throws(() => swt(new Float64Array(8), 'db2', 1, { startLevel: 3 }), /startLevel must be less than 3/);
   assert.throws(() => iswt([new Float64Array(8), new Float64Array(7)], 'db2'), /coefficient array 1 has 7 values, expected 8/);
   assert.throws(() => swt([1, NaN], 'haar'), /NaN/);
+  assert.throws(() => swt2(new Float64Array(8 * 12), 8, 12, 'db2', 3), /level 3 is too high: the maximum for a 8 × 12 image and startLevel 0 is 2 \(the sides must be multiples of 2\^\(level \+ startLevel\)\)/);
+  assert.throws(() => swt2(new Float64Array(8 * 12), 8, 12, 'db2', 1, { startLevel: 2 }), /startLevel must be less than 2 for a 8 × 12 image/);
 });
 
 test('the generated SWT kernels and the generic loops give identical results (1D and 2D, forward and inverse)', () => {
