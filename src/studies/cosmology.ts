@@ -811,7 +811,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     const curveTable: Table = {
       title: 'Validation RMSE ×10⁻² of each cell\'s peak-counting predictor against Adam steps',
       columns: ['Cell', 'Parametrisation', 'λ', 'γ', ...stepCols.map((t) => `step ${t}`)],
-      rows: fromSweep ? [] : cellPred.map((_, k) => {
+      rows: cellPred.map((_, k) => {
         const { lambda, gamma, parametrization } = cellInfo(k);
         return [k, parametrization, lambda, gamma, ...curveOf(k).map((v) => Number((v * 100).toFixed(3)))];
       }),
@@ -958,7 +958,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         cell: k,
         ...cellInfo(k),
         validationRmse: p.validationRmse,
-        validationCurve: fromSweep ? null : { steps: stepCols, rmse: curveOf(k) },
+        validationCurve: { steps: stepCols, rmse: curveOf(k) },
         testRmse: rmseOf(targets.test, p.testPred!),
         compression: keptOf(k),
         h: Array.from(wavelets[k].h),
