@@ -920,7 +920,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         `${pk.par} vs penalty form: ${label(pk.par, false)} ${v(r)}·10⁻² vs AWD ${v(awdRow)} on the test maps (validation ${r.validationRmse === null ? '—' : fmt2(r.validationRmse * 100)} vs ${awdRow.validationRmse === null ? '—' : fmt2(awdRow.validationRmse * 100)}); λ = 0: ${v(rz)} vs ${v(byName.get('AWD (λ=0)'))}. Reconstruction error of the selected filters: ${rec(pk.awd)} (${pk.par}) vs ${rec(bestAwd)} (penalty).`,
       );
     }
-    if (!fromSweep && bestAwd !== null) {
+    if (bestAwd !== null) {
       const c = curveOf(bestAwd);
       findings.push(
         `Validation RMSE of the selected AWD cell against Adam steps: ${stepCols.map((t, i) => `${t}: ${fmt2(c[i] * 100)}`).join(', ')} (·10⁻²; step 0 is db5).`,
