@@ -63,6 +63,8 @@ test('awd demo: unknown study and bad options', async () => {
     [['demo', 'weather'], /study must be one of synthetic, molecular, cosmology, all, got 'weather'/],
     [['demo', '--size', 'huge'], /--size must be one of tiny, default, full, got 'huge'/],
     [['demo', '--seed', '-1'], /--seed must be in \[0, 4294967295\], got -1/],
+    [['demo', 'cosmology', '--simulator', 'nbody'], /--simulator must be one of lognormal, halo, got 'nbody'/],
+    [['demo', 'synthetic', '--simulator', 'halo'], /--simulator applies to the cosmology study only/],
     [['nosuch'], /unknown command 'nosuch'/],
   ];
   const runs = await Promise.all(cases.map(([args]) => awd(args, dir)));

@@ -18,12 +18,13 @@ export const STUDIES = ['synthetic', 'molecular', 'cosmology'] as const;
 export type StudyName = (typeof STUDIES)[number];
 const SIZES = ['tiny', 'default', 'full'] as const;
 
-type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress; awdSweep?: string; awdEpochs?: number }) => Promise<StudyResult>;
+type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress; awdSweep?: string; awdEpochs?: number; simulator?: 'lognormal' | 'halo' }) => Promise<StudyResult>;
 
 /** Options only the cosmology study takes: its AWD grid from a sweep folder (docs/scale-out.md). */
 interface StudyExtras {
   awdSweep?: string;
   awdEpochs?: number;
+  simulator?: 'lognormal' | 'halo';
 }
 
 const ENTRY: Record<StudyName, string> = {
@@ -83,16 +84,19 @@ export function addDemoCommand(program: Command): void {
     .option('--out <DIR>', 'run directory (default runs/<study>; with all, DIR/<study>)')
     .option('--sweep <DIR>', 'cosmology: take the AWD grid from a sweep folder fitted elsewhere (a first run plans it there and stops; see docs/scale-out.md)')
     .option('--awd-epochs <n>', 'cosmology: AWD epochs per grid cell (default: the size preset\'s)')
+    .option('--simulator <kind>', 'cosmology: lognormal (default) or halo (NFW halos on the lognormal field; docs/cosmology-simulator.md)')
     .addHelpText('after', `
 Writes DIR/report.html (open it in a browser, works offline), DIR/tables/*.md|json,
 DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted wavelets), DIR/run.json.`)
-    .action(async (study: string, o: { size: string; seed?: string; out?: string; sweep?: string; awdEpochs?: string }, c: Command) => {
+    .action(async (study: string, o: { size: string; seed?: string; out?: string; sweep?: string; awdEpochs?: string; simulator?: string }, c: Command) => {
       const ctx = contextOf(c);
       const which = parseChoice('study', study, [...STUDIES, 'all'] as const);
       if ((o.sweep !== undefined || o.awdEpochs !== undefined) && which !== 'cosmology') throw new UsageError('--sweep and --awd-epochs apply to the cosmology study only: awd demo cosmology --size full --sweep DIR');
+      if (o.simulator !== undefined && which !== 'cosmology') throw new UsageError('--simulator applies to the cosmology study only: awd demo cosmology --simulator halo');
       const extras: StudyExtras = {
         ...(o.sweep === undefined ? {} : { awdSweep: o.sweep }),
         ...(o.awdEpochs === undefined ? {} : { awdEpochs: parseInteger('--awd-epochs', o.awdEpochs, 1) }),
+        ...(o.simulator === undefined ? {} : { simulator: parseChoice('--simulator', o.simulator, ['lognormal', 'halo'] as const) }),
       };
       const size = parseChoice('--size', o.size, SIZES);
       const seed = o.seed === undefined ? undefined : parseInteger('--seed', o.seed, 0, 2 ** 32 - 1);
