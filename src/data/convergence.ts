@@ -5,14 +5,15 @@
  * One map = a shifted-lognormal random field on a periodic square grid whose power spectrum
  * (amplitude and tilt) and lognormal shift depend on (Ω_m, σ8), plus galaxy shape noise, then
  * Gaussian smoothing. With `simulator: 'halo'`, NFW halos drawn from the Sheth–Tormen mass
- * function (src/data/halos.ts) are added on top of the lognormal field (spectrum C + C_1h). Every map has its own seed derived from (seed, cosmology, map index), so any
+ * function (src/data/halos.ts) carry the 1-halo part C_1h of the spectrum and the lognormal field
+ * the rest, C − C_1h (the halo model's split; the total stays C). Every map has its own seed derived from (seed, cosmology, map index), so any
  * map can be regenerated alone and data sets of any size can be streamed in bounded memory.
  */
 import { Fft2, fftIndexFreq } from './fft2.ts';
 import { Rng } from '../util/rng.ts';
 import { AwdError, assertInt } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
-import { haloTable, oneHaloSpectrum, paintHalos, sampleHalos, type Halo } from './halos.ts';
+import { HALO_MODEL, haloTable, oneHaloSpectrum, paintHalos, sampleHalos, type Halo } from './halos.ts';
 
 /** A cosmology: matter density Ω_m and power-spectrum normalisation σ8. */
 export interface Cosmology {
@@ -56,8 +57,9 @@ export interface SimulatorOptions {
   /** Add galaxy shape noise (default true). */
   noise?: boolean;
   /**
-   * The sky model (default 'lognormal'): 'halo' adds NFW halos drawn from a mass function to the
-   * lognormal field (docs/cosmology-simulator.md, "The halo model").
+   * The sky model (default 'lognormal'): 'halo' = NFW halos drawn from a mass function (the 1-halo
+   * term) on a lognormal background carrying the rest of the spectrum (docs/cosmology-simulator.md,
+   * "The halo model").
    */
   simulator?: SimulatorKind;
 }
@@ -211,9 +213,10 @@ function spectralFor(cosmology: Cosmology, r: Resolved): Spectral {
   const m = MODEL;
   const shift = m.shiftFid * (cosmology.omegaM / 0.3) ** m.shiftPower;
   // Discrete covariance eigenvalues of κ: λ_κ = C(ℓ)/A_pix (so that pixel variance = Σλ/N²);
-  // the k = 0 mode is dropped (each map has zero mean). 'halo' keeps this background whole and adds
-  // the halos on top (total spectrum C + C_1h; docs/cosmology-simulator.md says why).
-  const spectrum = (ell: number): number => convergencePowerSpectrum(cosmology, ell);
+  // the k = 0 mode is dropped (each map has zero mean). 'halo': the lognormal background carries
+  // C(ℓ) − C_1h(ℓ) (the halo model's 2-halo part; at least HALO_MODEL.backgroundFloor · C), the
+  // halos the 1-halo part, so the total spectrum stays C(ℓ).
+  const spectrum = r.simulator === 'halo' ? (ell: number): number => backgroundPowerSpectrum(cosmology, ell) : (ell: number): number => convergencePowerSpectrum(cosmology, ell);
   const buf = new Float64Array(2 * npix);
   let kappaVariance = 0;
   for (let u = 0; u < n; u++) {
@@ -297,6 +300,18 @@ export function oneHaloPowerSpectrum(cosmology: Cosmology, ell: number): number 
   const i = Math.min(Math.max(Math.floor((x - logEll[0]) * 20), 0), logEll.length - 2);
   const w = (x - logEll[i]) * 20;
   return Math.exp((1 - w) * Math.log(c1h[i]) + w * Math.log(c1h[i + 1]));
+}
+
+/**
+ * The lognormal background's spectrum under the halo model: C(ℓ) − C_1h(ℓ), at least
+ * HALO_MODEL.backgroundFloor · C(ℓ) (the floor does not bind for the 10 cosmologies: C_1h ≤ 0.5 C).
+ *
+ * @example
+ * backgroundPowerSpectrum({ omegaM: 0.3, sigma8: 0.8 }, 1000); // ≈ 0.63 · convergencePowerSpectrum(…, 1000)
+ */
+export function backgroundPowerSpectrum(cosmology: Cosmology, ell: number): number {
+  const c = convergencePowerSpectrum(cosmology, ell);
+  return Math.max(c - oneHaloPowerSpectrum(cosmology, ell), HALO_MODEL.backgroundFloor * c);
 }
 
 function smoothingFor(r: Resolved): Float64Array {

@@ -37,6 +37,8 @@ export const HALO_MODEL = Object.freeze({
   cB: -0.081,
   cC: -1.01,
   cPivot: 2e12,
+  /** The lognormal background keeps at least this fraction of C(ℓ) (C − C_1h otherwise). */
+  backgroundFloor: 0.05,
 });
 
 /** c / H0 in Mpc/h. */

@@ -58,7 +58,7 @@ export interface CosmologyStudyOptions {
   onProgress?: StudyProgress;
   /** Map side in pixels (a power of 2: the simulator uses radix-2 FFTs). */
   mapSize?: number;
-  /** The sky model of the maps (default 'lognormal'; 'halo': NFW halos on it, docs/cosmology-simulator.md). */
+  /** The sky model of the maps (default 'lognormal'; 'halo': NFW halos on a lognormal background, docs/cosmology-simulator.md). */
   simulator?: SimulatorKind;
   /** Total maps per cosmology, split 80 / 8 / 12 % as the reference (ignored when `split` is given). */
   mapsPerCosmology?: number;
@@ -702,7 +702,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         `AWD is the λ > 0 grid cell with the lowest validation RMSE (${counts.validation} validation maps); AWD (λ=0) the best λ = 0 cell by the same rule.`,
         `Bootstrap: ${s.resamples} resamples of the test maps. Compression factor: fraction of test-set coefficients with |c| > 1e-3 and |saliency| > 1e-3.`,
         s.simulator === 'halo'
-          ? 'Simulated maps (lognormal field plus Sheth–Tormen NFW halos, docs/cosmology-simulator.md), not MassiveNuS: not comparable with the paper\'s numbers.'
+          ? 'Simulated maps (Sheth–Tormen NFW halos on a lognormal background, docs/cosmology-simulator.md), not MassiveNuS: not comparable with the paper\'s numbers.'
           : 'Simulated lognormal maps, not MassiveNuS: not comparable with the paper\'s numbers.',
       ],
     };

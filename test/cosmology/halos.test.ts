@@ -160,7 +160,7 @@ test('one-halo spectrum: C_1h(ℓ → 0) = Σ N (∫κ)², interpolated exactly 
   assert.ok(a < convergencePowerSpectrum(cos, 1000) && a > 0.05 * convergencePowerSpectrum(cos, 1000));
 });
 
-test("simulator 'halo': deterministic, streamable, different from 'lognormal', zero mean, heavier high-peak tail", () => {
+test("simulator 'halo': deterministic, streamable, different from 'lognormal', zero mean, high peaks halo-dominated", () => {
   const o = { size: 64, seed: 3, simulator: 'halo' as const };
   const a = simulateMap(9, 4, o);
   assert.deepEqual(a, simulateMap(9, 4, o));
@@ -176,23 +176,70 @@ test("simulator 'halo': deterministic, streamable, different from 'lognormal', z
   assert.ok(comp.halos.length > 1000 && comp.haloKappa.some((v) => v > 0.02));
   const m = cosmologyModel(COSMOLOGIES[9], o);
   assert.ok(Math.abs(comp.halos.length - m.expectedHalos) < 5 * Math.sqrt(m.expectedHalos));
-  // high peaks (in κ): heights above the 99th percentile of the lognormal maps' peaks
-  const heights = (sim: 'halo' | 'lognormal') => {
-    const h: number[] = [];
-    let mean = 0;
-    for (let i = 0; i < 12; i++) {
-      const x = simulateMap(9, 100 + i, { size: 64, seed: 1, noise: false, simulator: sim });
-      for (const k of findPeaks(x, 64, 64)) h.push(x[k]);
-      mean += x.reduce((s, v) => s + v, 0) / x.length / 12;
+  // high peaks are halo-dominated: noiseless maps, peaks above 6 map standard deviations
+  let all = 0;
+  let allHalo = 0;
+  let high = 0;
+  let highHalo = 0;
+  let mean = 0;
+  for (let i = 0; i < 12; i++) {
+    const m = simulateMapComponents(COSMOLOGIES[5], mapSeed(1, 5, 100 + i), { size: 64, noise: false, simulator: 'halo' });
+    const x = m.kappa;
+    const mu = x.reduce((s, v) => s + v, 0) / x.length;
+    const sd = Math.sqrt(x.reduce((s, v) => s + (v - mu) ** 2, 0) / x.length);
+    mean += mu / 12;
+    for (const p of findPeaks(x, 64, 64)) {
+      const dominated = m.haloKappa[p] > 0.5 * x[p] ? 1 : 0;
+      all++;
+      allHalo += dominated;
+      if (x[p] > 6 * sd) {
+        high++;
+        highHalo += dominated;
+      }
     }
-    return { h: h.sort((p, q) => p - q), mean };
+  }
+  assert.ok(Math.abs(mean) < 2e-3, `halo maps' mean ${mean}`);
+  assert.ok(high >= 10, `${high} peaks above 6σ`);
+  assert.ok(highHalo / high > 0.5 && highHalo / high > 1.5 * (allHalo / all), `halo-dominated: ${highHalo}/${high} high peaks, ${allHalo}/${all} of all`);
+  // the halo part is the heavy tail: its pixels are far more kurtotic than the background's
+  const kurt = (x: Float64Array) => {
+    const mu = x.reduce((s, v) => s + v, 0) / x.length;
+    let m2 = 0;
+    let m4 = 0;
+    for (const v of x) {
+      m2 += (v - mu) ** 2;
+      m4 += (v - mu) ** 4;
+    }
+    return (m4 / x.length) / (m2 / x.length) ** 2 - 3;
   };
-  const L = heights('lognormal');
-  const H = heights('halo');
-  assert.ok(Math.abs(H.mean) < 2e-3, `halo maps' mean ${H.mean}`);
-  const q99 = L.h[Math.floor(0.99 * L.h.length)];
-  const frac = (h: number[]) => h.filter((v) => v > q99).length / h.length;
-  assert.ok(frac(H.h) > 2 * frac(L.h), `tail fraction halo ${frac(H.h)} vs lognormal ${frac(L.h)}`);
+  const c = simulateMapComponents(COSMOLOGIES[5], mapSeed(1, 5, 7), { size: 64, noise: false, simulator: 'halo' });
+  const bg = c.kappa.map((v, i) => v - c.haloKappa[i]);
+  assert.ok(kurt(c.haloKappa) > 3 * kurt(bg), `excess kurtosis: halos ${kurt(c.haloKappa)}, background ${kurt(bg)}`);
+});
+
+test('halo model: the background carries C − C_1h, so the pixel variance matches the lognormal maps\'', () => {
+  for (const c of [0, 9]) {
+    const ln = cosmologyModel(COSMOLOGIES[c], { size: 64 });
+    const h = cosmologyModel(COSMOLOGIES[c], { size: 64, simulator: 'halo' });
+    assert.equal(ln.simulator, 'lognormal');
+    assert.equal(ln.expectedHalos, 0);
+    // Σ_k C_1h(ℓ_k) / A_pix / n² + background variance = the lognormal maps' variance (exact by construction)
+    const n = 64;
+    const L = (3.5 * Math.PI) / 180;
+    let oneHalo = 0;
+    for (let u = 0; u < n; u++) {
+      for (let v = 0; v < n; v++) {
+        const fu = u < n / 2 ? u : u - n;
+        const fv = v < n / 2 ? v : v - n;
+        if (fu === 0 && fv === 0) continue;
+        const ell = ((2 * Math.PI) / L) * Math.hypot(fu, fv);
+        oneHalo += Math.min(oneHaloPowerSpectrum(COSMOLOGIES[c], ell), (1 - HALO_MODEL.backgroundFloor) * convergencePowerSpectrum(COSMOLOGIES[c], ell)) / (L / n) ** 2;
+      }
+    }
+    oneHalo /= n * n;
+    assert.ok(Math.abs(h.kappaVariance + oneHalo - ln.kappaVariance) < 1e-9 * ln.kappaVariance, `${h.kappaVariance} + ${oneHalo} vs ${ln.kappaVariance}`);
+    assert.ok(h.kappaVariance < 0.9 * ln.kappaVariance && h.expectedHalos > 1000 && h.haloMeanKappa > 0);
+  }
 });
 
 test('simulator option: a one-line error for unknown values', () => {

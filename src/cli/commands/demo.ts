@@ -84,7 +84,7 @@ export function addDemoCommand(program: Command): void {
     .option('--out <DIR>', 'run directory (default runs/<study>; with all, DIR/<study>)')
     .option('--sweep <DIR>', 'cosmology: take the AWD grid from a sweep folder fitted elsewhere (a first run plans it there and stops; see docs/scale-out.md)')
     .option('--awd-epochs <n>', 'cosmology: AWD epochs per grid cell (default: the size preset\'s)')
-    .option('--simulator <kind>', 'cosmology: lognormal (default) or halo (NFW halos on the lognormal field; docs/cosmology-simulator.md)')
+    .option('--simulator <kind>', 'cosmology: lognormal (default) or halo (NFW halos from a mass function on a lognormal background; docs/cosmology-simulator.md)')
     .addHelpText('after', `
 Writes DIR/report.html (open it in a browser, works offline), DIR/tables/*.md|json,
 DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted wavelets), DIR/run.json.`)
