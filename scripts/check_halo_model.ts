@@ -3,7 +3,8 @@
  * docs/cosmology-simulator.md, "The halo model") against the theory it implements, and writes the
  * figures of that section (docs/img/halo-*.svg):
  *
- *  1. power spectrum of noiseless, unsmoothed 256×256 maps vs C(ℓ) + C_1h(ℓ), and of the halo part
+ *  1. power spectrum of noiseless, unsmoothed 256×256 maps vs C_bg(ℓ) + C_1h(ℓ) = C(ℓ) (the lognormal
+ *     background's C − C_1h plus the halos' 1-halo term), and of the halo part
  *     alone vs C_1h(ℓ) (bin averages over the FFT modes of each ℓ bin);
  *  2. one-point distribution: pixel variance and skewness of unsmoothed maps vs their exact
  *     cumulants (lognormal: κ_0²(e^s − 1), κ_0³(e^s − 1)²(e^s + 2) with s = σ_G²; halos: Poisson
@@ -18,7 +19,7 @@
  *
  *   nice -n 10 node --import tsx scripts/check_halo_model.ts [--maps64 100] [--maps256 10] [--seed 0] [--out f.json] [--figures docs/img]
  */
-import { COSMOLOGIES, simulateMap, simulateMapFor, simulateMapComponents, mapSeed, cosmologyModel, convergencePowerSpectrum, oneHaloPowerSpectrum, type Cosmology, type SimulatorOptions } from '../src/data/convergence.ts';
+import { COSMOLOGIES, simulateMap, simulateMapFor, simulateMapComponents, mapSeed, cosmologyModel, convergencePowerSpectrum, oneHaloPowerSpectrum, backgroundPowerSpectrum, type Cosmology, type SimulatorOptions } from '../src/data/convergence.ts';
 import { haloTable, haloLens, paintHalos } from '../src/data/halos.ts';
 import { Fft2, fftIndexFreq } from '../src/data/fft2.ts';
 import { findPeaks } from '../src/predictors/peaks.ts';
@@ -57,7 +58,7 @@ const figure = (name: string, svg: string): void => {
   const binOf = (ell: number): number => Math.min(nb - 1, Math.floor(((Math.log(ell) - lo) / (hi - lo)) * nb));
   const opts: SimulatorOptions = { size: n, noise: false, smoothingArcmin: 0, simulator: 'halo' };
   console.log(`\n### Power spectrum, 256×256, noiseless and unsmoothed, ${maps256} maps per cosmology\n`);
-  console.log('| Ω_m | ℓ (bin centre) | measured / (C + C_1h) | halo part / C_1h | C_1h / C |');
+  console.log('| Ω_m | ℓ (bin centre) | measured / (C_bg + C_1h) | halo part / C_1h | C_1h / C |');
   console.log('| --- | --- | --- | --- | --- |');
   const rows: unknown[] = [];
   const series: Series[] = [];
@@ -77,7 +78,7 @@ const figure = (name: string, svg: string): void => {
         const b = binOf(ell);
         const c1 = oneHaloPowerSpectrum(cos, ell);
         const c0 = convergencePowerSpectrum(cos, ell);
-        theo[b] += c0 + c1;
+        theo[b] += backgroundPowerSpectrum(cos, ell) + c1;
         theoH[b] += c1;
         theoLn[b] += c0;
         cnt[b]++;
@@ -116,7 +117,7 @@ const figure = (name: string, svg: string): void => {
     }
     const color = PALETTE[ci];
     series.push({ label: `Ω_m=${cos.omegaM} maps`, x: ells, y: mT, color, width: 2.4 });
-    series.push({ label: `Ω_m=${cos.omegaM} C + C_1h`, x: ells, y: tT, color, dashed: true });
+    series.push({ label: `Ω_m=${cos.omegaM} C_bg + C_1h`, x: ells, y: tT, color, dashed: true });
     series.push({ label: `Ω_m=${cos.omegaM} halo part`, x: ells, y: mH, color, width: 1 });
     series.push({ label: `Ω_m=${cos.omegaM} C_1h`, x: ells, y: tH, color, dashed: true, width: 1 });
   });
