@@ -116,15 +116,15 @@ const figure = (name: string, svg: string): void => {
       if (b % 2 === 1) console.log(`| ${cos.omegaM} | ${f(ell, 0)} | ${f(r.ratio, 3)} | ${f(r.haloRatio, 3)} | ${f(r.oneHaloFraction, 3)} |`);
     }
     const color = PALETTE[ci];
-    series.push({ label: `Ω_m=${cos.omegaM} maps`, x: ells, y: mT, color, width: 2.4 });
-    series.push({ label: `Ω_m=${cos.omegaM} C_bg + C_1h`, x: ells, y: tT, color, dashed: true });
-    series.push({ label: `Ω_m=${cos.omegaM} halo part`, x: ells, y: mH, color, width: 1 });
-    series.push({ label: `Ω_m=${cos.omegaM} C_1h`, x: ells, y: tH, color, dashed: true, width: 1 });
+    series.push({ label: `${cos.omegaM} maps`, x: ells, y: mT, color, width: 2.4 });
+    series.push({ label: `${cos.omegaM} theory`, x: ells, y: tT, color, dashed: true });
+    series.push({ label: `${cos.omegaM} halo part`, x: ells, y: mH, color, width: 1 });
+    series.push({ label: `${cos.omegaM} C_1h`, x: ells, y: tH, color, dashed: true, width: 1 });
   });
   out.powerSpectrum = rows;
   figure('halo-power-spectrum.svg', linePlot(series, {
-    title: 'Power spectrum of halo maps (σ8 = 0.8): measured (solid) vs theory (dashed)',
-    xLabel: 'log10 ℓ', yLabel: 'ℓ²C(ℓ)/2π', logY: true, width: 620, height: 380,
+    title: 'Halo maps, Ω_m = 0.18 / 0.3 / 0.42 (σ8 = 0.8): measured (solid), theory C_bg + C_1h (dashed)',
+    xLabel: 'log10 ℓ', yLabel: 'ℓ²C(ℓ)/2π', logY: true, width: 760, height: 420,
   }));
 }
 
@@ -296,12 +296,12 @@ const NUS = [1, 2, 3, 4, 5, 6, 8, 10];
     console.log(`| within max(θ_s, 1 px) of a M ≥ 10¹⁴ halo | ${row.nearMassiveHalo.map((v) => (Number.isFinite(v) ? f(v, 2) : '–')).join(' | ')} |`);
     console.log(`\n(fraction of all pixels within max(θ_s, 1 px) of a M ≥ 10¹⁴ halo: ${f(basePix, 3)})`);
     const color = PALETTE[n === 64 ? 0 : 1];
-    series.push({ label: `${n}×${n}: halo part > ½`, x: NUS, y: row.haloShareAboveHalf, color });
-    series.push({ label: `${n}×${n}: near M ≥ 1e14 halo`, x: NUS, y: row.nearMassiveHalo, color, dashed: true });
-    series.push({ label: `${n}×${n}: chance (all pixels)`, x: NUS, y: NUS.map(() => basePix), color, width: 0.8, dashed: true });
+    series.push({ label: `${n}²: halo > ½ κ`, x: NUS, y: row.haloShareAboveHalf, color });
+    series.push({ label: `${n}²: on M≥1e14`, x: NUS, y: row.nearMassiveHalo, color, dashed: true });
+    series.push({ label: `${n}²: chance`, x: NUS, y: NUS.map(() => basePix), color, width: 0.8, dashed: true });
   }
   out.haloDominance = all;
-  figure('halo-peak-dominance.svg', linePlot(series, { title: 'Peaks above ν dominated by a halo (cosmology 5)', xLabel: 'ν = κ / σ_noise', yLabel: 'fraction of peaks', width: 620, height: 380 }));
+  figure('halo-peak-dominance.svg', linePlot(series, { title: 'Peaks above ν with halo part > ½ κ (solid) or on a M ≥ 1e14 halo (dashed)', xLabel: 'ν = κ / σ_noise', yLabel: 'fraction of peaks', width: 760, height: 420 }));
 }
 
 // ---- 5. time per map -----------------------------------------------------------------------

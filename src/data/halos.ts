@@ -9,6 +9,7 @@
  * physical. Everything here is deterministic; the random draws are in `sampleHalos`.
  */
 import { Rng } from '../util/rng.ts';
+import { AwdError } from '../util/checks.ts';
 
 /** The settled constants of the halo model (fixed before any AWD run on halo maps; see the docs). */
 export const HALO_MODEL = Object.freeze({
@@ -172,7 +173,7 @@ export function nfwProjected(x: number, c: number): number {
 /** Sine and cosine integrals Si(x), Ci(x) for x > 0 (series below 2, continued fraction above; Numerical Recipes' cisi). */
 export function sineCosineIntegrals(x: number): { si: number; ci: number } {
   const EULER = 0.5772156649015329;
-  if (x <= 0) throw new Error('sineCosineIntegrals: x must be > 0');
+  if (!(x > 0)) throw new AwdError('sineCosineIntegrals', `x must be > 0, got ${x}`);
   if (x > 2) {
     // E1(ix) = −Ci(x) + i(Si(x) − π/2) by the modified Lentz continued fraction
     let br = 1;
