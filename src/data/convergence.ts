@@ -6,8 +6,9 @@
  * (amplitude and tilt) and lognormal shift depend on (Ω_m, σ8), plus galaxy shape noise, then
  * Gaussian smoothing. With `simulator: 'halo'`, NFW halos drawn from the Sheth–Tormen mass
  * function (src/data/halos.ts) carry the 1-halo part C_1h of the spectrum and the lognormal field
- * the rest, C − C_1h (the halo model's split; the total stays C). Every map has its own seed derived from (seed, cosmology, map index), so any
- * map can be regenerated alone and data sets of any size can be streamed in bounded memory.
+ * the rest, C − C_1h (the halo model's split; the total stays C). Every map has its own seed
+ * derived from (seed, cosmology, map index), so any map can be regenerated alone and data sets of
+ * any size can be streamed in bounded memory.
  */
 import { Fft2, fftIndexFreq } from './fft2.ts';
 import { Rng } from '../util/rng.ts';
@@ -216,7 +217,8 @@ function spectralFor(cosmology: Cosmology, r: Resolved): Spectral {
   // the k = 0 mode is dropped (each map has zero mean). 'halo': the lognormal background carries
   // C(ℓ) − C_1h(ℓ) (the halo model's 2-halo part; at least HALO_MODEL.backgroundFloor · C), the
   // halos the 1-halo part, so the total spectrum stays C(ℓ).
-  const spectrum = r.simulator === 'halo' ? (ell: number): number => backgroundPowerSpectrum(cosmology, ell) : (ell: number): number => convergencePowerSpectrum(cosmology, ell);
+  const spectrum = (ell: number): number =>
+    r.simulator === 'halo' ? backgroundPowerSpectrum(cosmology, ell) : convergencePowerSpectrum(cosmology, ell);
   const buf = new Float64Array(2 * npix);
   let kappaVariance = 0;
   for (let u = 0; u < n; u++) {
