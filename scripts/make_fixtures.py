@@ -17,6 +17,11 @@ Files (all arrays are plain JSON lists; 2D arrays are row-major flat lists with 
   packets.json   WaveletPacket / WaveletPacket2D: get_level (natural, freq), node data, reconstruct.
   axis.json      wavedec / waverec / swt of 3D arrays along an axis.
   nd.json        dwtn / idwtn / wavedecn / waverecn of a 3D volume.
+  sweep.json     every family x every mode: wavedec / waverec and packets at lengths 7 and 16,
+                 dwt2 / idwt2 / wavedec2 / waverec2 and 2D packets of a 5 x 6 image; every family:
+                 swt / iswt (lengths 8, 16; 7 is refused) and swt2 / iswt2 (4 x 8; 5 x 6 refused). Arrays are
+                 stored as their shape and two projections on a stored random probe (the full
+                 arrays of the 2D cases with long filters would take ~100 MB).
   wavefun.json   Wavelet(name).wavefun(level): phi, psi, x.
   distance.json  the reference (awave) wavelet distance for a few pairs of filters.
 """
@@ -435,6 +440,82 @@ def distance(rng):
         'filters': filt, 'cases': out})
 
 
+SWEEP_LENGTHS = [7, 16]
+SWEEP_SHAPE = (5, 6)
+SWEEP_SWT = [(16, 2), (8, 3)]
+SWEEP_SWT2 = (4, 8)
+SWEEP_LEVEL = 2
+PROBE_LEN = 8192
+
+
+def sweep(rng):
+    """Every family x every mode at small, odd and shorter-than-filter sizes, as projections."""
+    probe = rng.standard_normal(2 * PROBE_LEN)
+    pa, pb = probe[:PROBE_LEN], probe[PROBE_LEN:]
+
+    def proj(a):
+        a = np.asarray(a, dtype=np.float64)
+        f = a.ravel()
+        assert f.size <= PROBE_LEN
+        return {'shape': list(a.shape), 'p': [float(np.dot(f, pa[:f.size])), float(np.dot(f, pb[:f.size]))]}
+
+    signals = {str(n): lst(rng.standard_normal(n)) for n in SWEEP_LENGTHS + [n for n, _ in SWEEP_SWT]}
+    r, c = SWEEP_SHAPE
+    image = rng.standard_normal((r, c))
+    image2 = rng.standard_normal(SWEEP_SWT2)
+    cases1, cases2, swts, swt2s = [], [], [], []
+    for wname in NAMES:
+        for mode in ALL_MODES:
+            for n in SWEEP_LENGTHS:
+                x = np.array(signals[str(n)])
+                res, _, err = call(pywt.wavedec, x, wname, mode, SWEEP_LEVEL)
+                assert err is None, err
+                case = {'wavelet': wname, 'mode': mode, 'n': n, 'wavedec': [proj(a) for a in res],
+                        'waverec': proj(pywt.waverec(res, wname, mode))}
+                wp = pywt.WaveletPacket(x, wname, mode, maxlevel=SWEEP_LEVEL)
+                nodes = wp.get_level(SWEEP_LEVEL, 'natural')
+                case['packets'] = {'natural': [nd.path for nd in nodes], 'freq': [nd.path for nd in wp.get_level(SWEEP_LEVEL, 'freq')],
+                                   'data': [proj(nd.data) for nd in nodes], 'reconstruct': proj(wp.reconstruct(update=False))}
+                cases1.append(case)
+            cA, (cH, cV, cD) = pywt.dwt2(image, wname, mode)
+            res, _, err = call(pywt.wavedec2, image, wname, mode, SWEEP_LEVEL)
+            assert err is None, err
+            wp = pywt.WaveletPacket2D(image, wname, mode, maxlevel=SWEEP_LEVEL)
+            nodes = wp.get_level(SWEEP_LEVEL, 'natural')
+            cases2.append({'wavelet': wname, 'mode': mode,
+                           'dwt2': [proj(a) for a in (cA, cH, cV, cD)],
+                           'idwt2': proj(pywt.idwt2((cA, (cH, cV, cD)), wname, mode)),
+                           'wavedec2': [proj(res[0])] + [proj(a) for d in res[1:] for a in d],
+                           'waverec2': proj(pywt.waverec2(res, wname, mode)),
+                           'packets': {'natural': [nd.path for nd in nodes],
+                                       'freq': [[nd.path for nd in row] for row in wp.get_level(SWEEP_LEVEL, 'freq')],
+                                       'data': [proj(nd.data) for nd in nodes], 'reconstruct': proj(wp.reconstruct(update=False))}})
+        for n, level in SWEEP_SWT:
+            res = pywt.swt(np.array(signals[str(n)]), wname, level, trim_approx=True)
+            swts.append({'wavelet': wname, 'n': n, 'level': level, 'coeffs': [proj(a) for a in res],
+                         'iswt': proj(pywt.iswt(res, wname))})
+        _, _, err = call(pywt.swt, np.array(signals['7']), wname, 1)
+        assert err is not None
+        swts.append({'wavelet': wname, 'n': 7, 'level': 1, 'error': err})
+        res = pywt.swt2(image2, wname, SWEEP_LEVEL, trim_approx=True)
+        _, _, err2 = call(pywt.swt2, image, wname, 1)
+        assert err2 is not None
+        swt2s.append({'wavelet': wname, 'level': SWEEP_LEVEL, 'approx': proj(res[0]),
+                      'details': [proj(a) for d in res[1:] for a in d], 'iswt2': proj(pywt.iswt2(res, wname)),
+                      'oddError': err2})
+    write('sweep.json', {
+        'meta': meta('every discrete family x every mode: wavedec (level 2) / waverec of it, WaveletPacket '
+                     '(maxlevel 2: get_level natural and freq paths, node data, reconstruct) at lengths 7 and 16; '
+                     'dwt2 / idwt2 / wavedec2 (level 2) / waverec2 / WaveletPacket2D (maxlevel 2) of a 5 x 6 image; '
+                     'every family: swt (trim_approx) / iswt at lengths 16 (level 2) and 8 (level 3), the error at '
+                     'length 7, swt2 (level 2, trim_approx) / iswt2 of a 4 x 8 image and its error (oddError) on the 5 x 6 '
+                     'image. Each array as {shape, p}: '
+                     'p = [a . probe[:size], a . probe[8192:8192+size]] for the row-major flattened array a; '
+                     'wavedec2 as [approx, cH_2, cV_2, cD_2, cH_1, cV_1, cD_1]; swt2 details likewise'),
+        'probe': lst(probe), 'signals': signals, 'image': arr2(image), 'image2': arr2(image2),
+        'cases1': cases1, 'cases2': cases2, 'swt': swts, 'swt2': swt2s})
+
+
 def main():
     if pywt.__version__ != '1.1.1':
         print(f'warning: fixtures were made with PyWavelets 1.1.1, this is {pywt.__version__}', file=sys.stderr)
@@ -452,6 +533,7 @@ def main():
     packets(np.random.default_rng(SEED + 5))
     axis_cases(np.random.default_rng(SEED + 6))
     nd_cases(np.random.default_rng(SEED + 7))
+    sweep(np.random.default_rng(SEED + 8))
 
 
 if __name__ == '__main__':

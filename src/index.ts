@@ -101,7 +101,7 @@ export { r2Score, rmse, mse } from './predictors/metrics.ts';
 export { kFold, fitOnTrainPredictTest, subset } from './predictors/crossValidation.ts';
 export type { Fold, Dataset, Predictor } from './predictors/crossValidation.ts';
 export { compressionFactor } from './predictors/compression.ts';
-export { findPeaks, peakValues, histogram, peakHistograms, binEdgesFromTraining, PAPER_BIN_EDGES } from './predictors/peaks.ts';
+export { findPeaks, peakValues, histogram, peakHistograms, peakHistogramsMany, binEdgesFromTraining, PAPER_BIN_EDGES } from './predictors/peaks.ts';
 export type { BorderMode, PeakStatistic, PeakCountOptions, BinEdgeOptions } from './predictors/peaks.ts';
 export { Chi2Classifier } from './predictors/chi2.ts';
 export type { Chi2Options, Chi2Class } from './predictors/chi2.ts';

@@ -26,13 +26,15 @@ import { bestBy } from '../distill/select.ts';
 import { waveletToJson } from '../awd/serialize.ts';
 import { cellParams, checkGrid, gridSize, type Grid } from '../awd/sweep.ts';
 import { useSweepFolder } from '../awd/sweepPlan.ts';
+import { highpassOf } from '../awd/constraints.ts';
+import { parseParametrization, type Parametrization } from '../awd/lattice.ts';
 import { COSMOLOGIES, mapBatches, SIMULATORS, type MapBatch, type SimulatorKind } from '../data/convergence.ts';
 import { bootstrapRmse } from '../predictors/bootstrap.ts';
 import { Chi2Classifier } from '../predictors/chi2.ts';
 import { compressionFactor } from '../predictors/compression.ts';
 import { extractPatches, LAPLACE_KERNEL, patchWindow, waveletFilters2d } from '../predictors/kernels.ts';
-import { binEdgesFromTraining, peakHistograms, type PeakStatistic } from '../predictors/peaks.ts';
-import { heatmapBody, panelGrid, type Panel } from '../report/svg.ts';
+import { binEdgesFromTraining, peakHistogramsMany, type PeakStatistic } from '../predictors/peaks.ts';
+import { heatmapBody, linePlot, panelGrid, PALETTE, type Panel, type Series } from '../report/svg.ts';
 import { trainTeacher } from '../teachers/train.ts';
 import { r2Score } from '../teachers/metrics.ts';
 import type { NeuralTeacher } from '../teachers/teacher.ts';
@@ -78,6 +80,17 @@ export interface CosmologyStudyOptions {
    * at 256×256 and gains little on fits of 50 steps (it takes ≈ 1 s to start).
    */
   awdThreads?: number | 'auto';
+  /**
+   * How the fitted filter is parametrised, one grid per entry: 'penalty' (the reference's soft
+   * wavelet constraints) and/or 'lattice' (exactly orthogonal at every step, docs/objective.md).
+   * Default both, so Table 2 compares them; with `awdSweep` only 'penalty'.
+   */
+  parametrizations?: Parametrization[];
+  /**
+   * Adam steps at which every cell's filter is recorded and its peak-counting predictor scored on
+   * the validation maps (the validation score against steps; the final step is always scored).
+   */
+  awdSnapshots?: number[];
   /** Training maps per cosmology (the first ones) on which the CNN is trained. */
   teacherMapsPerCosmology?: number;
   /** Validation maps per cosmology (the first ones) on which the CNN's progress is logged. */
@@ -140,6 +153,8 @@ export interface CosmologySettings {
   awdBatchSize: number;
   awdLearningRate: number;
   awdThreads: number | 'auto';
+  parametrizations: Parametrization[];
+  awdSnapshots: number[];
   teacherMapsPerCosmology: number;
   teacherValidationMapsPerCosmology: number;
   teacherEpochs: number;
@@ -157,7 +172,7 @@ export interface CosmologySettings {
   compressionThreshold: number;
 }
 
-type Preset = Omit<CosmologySettings, 'size' | 'seed' | 'simulator' | 'levels' | 'mode' | 'init' | 'kernelCut' | 'attribution' | 'compressionThreshold'>;
+type Preset = Omit<CosmologySettings, 'size' | 'seed' | 'simulator' | 'levels' | 'mode' | 'init' | 'kernelCut' | 'attribution' | 'compressionThreshold' | 'parametrizations'>;
 
 /** The default size's CNN training, chosen by the measurements in docs/study-cosmology.md ("Teacher"). */
 const TEACHER_DEFAULT_EPOCHS = 40;
@@ -174,6 +189,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     awdBatchSize: 25,
     awdLearningRate: 1e-3,
     awdThreads: 'auto',
+    awdSnapshots: [1],
     teacherMapsPerCosmology: 20,
     teacherValidationMapsPerCosmology: 4,
     teacherEpochs: 1,
@@ -196,6 +212,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     awdBatchSize: 25,
     awdLearningRate: 1e-3,
     awdThreads: 'auto',
+    awdSnapshots: [64, 128, 256],
     teacherMapsPerCosmology: 200,
     teacherValidationMapsPerCosmology: 20,
     teacherEpochs: TEACHER_DEFAULT_EPOCHS,
@@ -212,15 +229,16 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
   full: {
     mapSize: 256,
     split: { train: 2000, validation: 200, test: 300 },
-    grid: { lambdas: [0, 0.02, 0.1, 0.4], gammas: [0.001, 0.01] },
-    awdMapsPerCosmology: 50,
-    awdEpochs: 10,
-    awdBatchSize: 100,
+    grid: { lambdas: [0, 0.1, 0.4], gammas: [0.01] },
+    awdMapsPerCosmology: 100,
+    awdEpochs: 50,
+    awdBatchSize: 25,
     awdLearningRate: 1e-3,
     awdThreads: 1,
+    awdSnapshots: [250, 500, 1000],
     teacherMapsPerCosmology: 100,
     teacherValidationMapsPerCosmology: 20,
-    teacherEpochs: 10,
+    teacherEpochs: 8,
     teacherLearningRate: 3e-3,
     teacherBatchSize: 10,
     teacherChannels: [8, 16, 32],
@@ -288,6 +306,8 @@ export function cosmologySettings(opts: CosmologyStudyOptions = {}): CosmologySe
     awdBatchSize: opts.awdBatchSize ?? p.awdBatchSize,
     awdLearningRate: opts.awdLearningRate ?? p.awdLearningRate,
     awdThreads: opts.awdThreads ?? p.awdThreads,
+    parametrizations: resolveParametrizations(where, opts),
+    awdSnapshots: [...(opts.awdSnapshots ?? (opts.awdSweep !== undefined ? [] : p.awdSnapshots))],
     teacherMapsPerCosmology: clampTo('teacherMapsPerCosmology', opts.teacherMapsPerCosmology ?? p.teacherMapsPerCosmology, split.train),
     teacherValidationMapsPerCosmology: clampTo(
       'teacherValidationMapsPerCosmology',
@@ -316,7 +336,29 @@ export function cosmologySettings(opts: CosmologyStudyOptions = {}): CosmologySe
   assertInt(where, 'resamples', s.resamples, 1);
   assertInt(where, 'batchSize', s.batchSize, 1);
   if (!(s.awdLearningRate > 0) || !(s.teacherLearningRate > 0)) throw new AwdError(where, 'learning rates must be > 0');
+  const steps = s.awdEpochs * Math.ceil((s.awdMapsPerCosmology * COSMOLOGIES.length) / s.awdBatchSize);
+  s.awdSnapshots.forEach((t, i) => {
+    assertInt(where, `awdSnapshots[${i}]`, t, 1);
+    if (i > 0 && !(t > s.awdSnapshots[i - 1])) throw new AwdError(where, `awdSnapshots must increase, got ${s.awdSnapshots.join(', ')}`);
+  });
+  // Snapshots at or past the last step say nothing the final filter does not: dropped.
+  s.awdSnapshots = s.awdSnapshots.filter((t) => t < steps);
+  if (opts.awdSweep !== undefined && s.awdSnapshots.length > 0) {
+    throw new AwdError(where, 'awdSnapshots need the fits to run here; a sweep folder (awdSweep) gives only the final filters: drop one of the two');
+  }
   return s;
+}
+
+/** The parametrisations to fit: given, or both (penalty only when the cells come from a sweep folder). */
+function resolveParametrizations(where: string, opts: CosmologyStudyOptions): Parametrization[] {
+  const list = opts.parametrizations ?? (opts.awdSweep !== undefined ? ['penalty'] : ['penalty', 'lattice']);
+  if (!Array.isArray(list) || list.length === 0) throw new AwdError(where, "parametrizations must list 'penalty' and/or 'lattice'");
+  const out = list.map((p) => parseParametrization(p, where));
+  if (new Set(out).size !== out.length) throw new AwdError(where, `parametrizations repeats an entry: ${out.join(', ')}`);
+  if (opts.awdSweep !== undefined && out.some((p) => p !== 'penalty')) {
+    throw new AwdError(where, "a sweep folder (awdSweep) holds penalty-form cells only: use parametrizations: ['penalty']");
+  }
+  return out;
 }
 
 /** One peak-counting predictor: its statistics, bins, histograms per split and its χ² model. */
@@ -328,6 +370,7 @@ interface PeakPredictor {
   hist: { train: Float64Array; validation: Float64Array; test: Float64Array };
   validationRmse?: number;
   testPred?: Float64Array;
+  clf?: Chi2Classifier;
 }
 
 /** RMSE of predictions against targets. */
@@ -525,11 +568,20 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     let G: NdArray | null = await teacher.inputGradients(awdData.X, { batchSize: s.teacherBatchSize, onProgress: (d, t) => progress('gradients', d, t) });
     lap('gradients');
 
-    // 4. AWD over the (λ, γ) grid, from db5, teacher-free.
-    const nCells = gridSize(s.grid);
-    progress('awd', 0, nCells * s.awdEpochs * Math.ceil(nAwd / s.awdBatchSize));
+    // 4. AWD over the (λ, γ) grid, once per parametrisation, from db5, teacher-free. Cell k is
+    //    grid cell k mod nGrid of parametrisation ⌊k / nGrid⌋.
+    const nGrid = gridSize(s.grid);
+    const nCells = nGrid * s.parametrizations.length;
+    const cellInfo = (k: number): { lambda: number; gamma: number; parametrization: Parametrization } => ({
+      ...cellParams(s.grid, k % nGrid),
+      parametrization: s.parametrizations[Math.floor(k / nGrid)],
+    });
+    const stepsPerCell = s.awdEpochs * Math.ceil(nAwd / s.awdBatchSize);
+    progress('awd', 0, nCells * stepsPerCell);
     const wavelets: AdaptiveWavelet[] = [];
     const cellTrain: Record<string, number>[] = [];
+    /** snapshots[k][j]: cell k's lowpass filter after s.awdSnapshots[j] Adam steps. */
+    const snapshots: Float64Array[][] = [];
     const fromSweep = opts.awdSweep === undefined ? null : useSweepFolder(opts.awdSweep, awdData.X, G, {
       grid: s.grid, start: FILTER, seed: s.seed,
       settings: { levels: s.levels, mode: s.mode, epochs: s.awdEpochs, batchSize: s.awdBatchSize, learningRate: s.awdLearningRate, initNoise: 0, valFraction: 0, patience: null, threads: s.awdThreads },
@@ -538,9 +590,11 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
       if (fromSweep) {
         wavelets.push(fromSweep[k]);
         cellTrain.push({ ...fromSweep[k].history[fromSweep[k].history.length - 1].train });
+        snapshots.push([]);
         continue;
       }
-      const { lambda, gamma } = cellParams(s.grid, k);
+      const { lambda, gamma, parametrization } = cellInfo(k);
+      const snaps: Float64Array[] = [];
       const w = AdaptiveWavelet.fit(awdData!.X, {
         teacherGrads: G!,
         lambda,
@@ -553,10 +607,17 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         learningRate: s.awdLearningRate,
         threads: s.awdThreads,
         seed: s.seed,
-        onProgress: (p) => progress('awd', k * p.epochs * p.batches + (p.epoch - 1) * p.batches + p.batch, nCells * p.epochs * p.batches),
+        parametrization,
+        onProgress: (p) => {
+          const step = (p.epoch - 1) * p.batches + p.batch;
+          if (s.awdSnapshots[snaps.length] === step) snaps.push(Float64Array.from(p.h));
+          progress('awd', k * stepsPerCell + step, nCells * stepsPerCell);
+        },
       });
+      if (snaps.length !== s.awdSnapshots.length) throw new AwdError('runCosmologyStudy', `cell ${k} recorded ${snaps.length} of ${s.awdSnapshots.length} snapshots`);
       wavelets.push(w);
       cellTrain.push({ ...w.history[w.history.length - 1].train });
+      snapshots.push(snaps);
     }
     // The AWD maps and their gradients (0.5 GB at 'full') are not needed any more.
     awdData = null;
@@ -571,6 +632,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
       { name: 'Roberts cross', statistics: ['robertsCross'] },
       { name: 'db5', statistics: cut(db5) },
       ...wavelets.map((w, k) => ({ name: `cell ${k}`, statistics: cut(w) })),
+      ...snapshots.flatMap((list, k) => list.map((h, j) => ({ name: `cell ${k} at step ${s.awdSnapshots[j]}`, statistics: extractPatches(h, highpassOf(h), s.kernelCut) }))),
     ];
     const counts = { train: s.split.train * nCos, validation: s.split.validation * nCos, test: s.split.test * nCos };
     const predictors: PeakPredictor[] = specs.map((sp) => {
@@ -591,30 +653,58 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     const targets = { train: new Float64Array(counts.train), validation: new Float64Array(counts.validation), test: new Float64Array(counts.test) };
     const cnnTest = new Float64Array(counts.test);
 
-    // Compression factors (DESIGN §5) of the wavelets on the test maps: counts of coefficients whose
-    // magnitude and saliency both exceed the threshold. Filled after the selection (needs the cells);
-    // every cell is counted in the same pass, so the selection can stay blind to the test set.
-    const kept = new Float64Array(nCells + 1); // cells, then db5
+    // Compression factors (DESIGN §5) on the test maps, of the selected cells and db5: counts of
+    // coefficients whose magnitude and saliency both exceed the threshold. The selection is made
+    // (χ² fits on the training maps, validation RMSE) before the test maps are simulated.
+    const kept = new Map<number, number>(); // cell index (nCells: db5) → count
     let coeffTotal = 0;
+    let cellPred: PeakPredictor[] = [];
+    let snapPred: PeakPredictor[] = [];
+    let picks: { par: Parametrization; awd: number | null; zero: number | null }[] = [];
+    const pick = (par: Parametrization, keep: (lambda: number) => boolean): number | null => {
+      const cells = Array.from({ length: nCells }, (_, k) => k).filter((k) => cellInfo(k).parametrization === par && keep(cellInfo(k).lambda));
+      return cells.length ? bestBy(cells, (k) => -cellPred[k].validationRmse!) : null; // the estimator's rule (src/distill)
+    };
+    const label = (par: Parametrization, zero: boolean): string => `AWD${zero ? ' (λ=0)' : ''}${par === 'penalty' ? '' : `, ${par}`}`;
+    const keptOf = (k: number | null): number | null => (k === null || !kept.has(k) ? null : kept.get(k)! / coeffTotal);
     // One test map (the first) with its coefficients and saliencies under every wavelet, for the figure.
-    let example: { map: Float64Array; y: number; coeffs: NdArray[][]; attrs: NdArray[][] } | null = null;
+    let example: { map: Float64Array; y: number; coeffs: NdArray[][]; attrs: NdArray[][]; ids: number[] } | null = null;
 
     const perMap = s.mapSize * s.mapSize;
     let done = 0;
     progress('peaks', 0, counts.train + counts.validation + counts.test);
     const totalMaps = counts.train + counts.validation + counts.test;
     for (const split of ['train', 'validation', 'test'] as const) {
+      if (split === 'test') {
+        lap('peaks');
+        // χ² models on the training histograms; validation RMSE; selection on the validation
+        // split only, per parametrisation: the best λ > 0 cell (AWD) and the best λ = 0 cell.
+        for (const p of predictors) {
+          p.clf = Chi2Classifier.fit(ndarray(p.hist.train, [counts.train, p.dim]), labels.train, targets.train);
+          p.validationRmse = rmseOf(targets.validation, p.clf.predict(ndarray(p.hist.validation, [counts.validation, p.dim])));
+        }
+        cellPred = predictors.slice(3, 3 + nCells);
+        snapPred = predictors.slice(3 + nCells);
+        picks = s.parametrizations.map((par) => ({ par, awd: pick(par, (l) => l > 0), zero: pick(par, (l) => l === 0) }));
+        for (const pk of picks) for (const k of [pk.awd, pk.zero]) if (k !== null) kept.set(k, 0);
+        kept.set(nCells, 0);
+        lap('chi2');
+      }
+      // The snapshots serve the validation curve only: no test histograms for them.
+      const active = split === 'test' ? predictors.slice(0, 3 + nCells) : predictors;
       let off = 0;
       for (const b of mapBatches({ ...sim, mapRange: ranges[split], batchSize: s.batchSize, shuffle: false })) {
         const n = b.y.length;
         labels[split].set(b.cosmology, off);
         targets[split].set(b.y, off);
-        for (const p of predictors) p.hist[split].set(peakHistograms(b.X, { statistics: p.statistics, edges: p.edges }).data, off * p.dim);
+        const H = peakHistogramsMany(b.X, active.map((p) => ({ statistics: p.statistics, edges: p.edges })));
+        active.forEach((p, i) => p.hist[split].set(H[i].data, off * p.dim));
         if (split === 'test') {
           const pred = await teacher.predict(b.X, { batchSize: s.teacherBatchSize });
           cnnTest.set(pred.data, off);
           const Gt = await teacher.inputGradients(b.X, { batchSize: s.teacherBatchSize });
-          const all = [...wavelets, db5];
+          const ids = [...kept.keys()];
+          const all = ids.map((k) => (k === nCells ? db5 : wavelets[k]));
           const first = off === 0 ? { map: b.X.data.slice(0, perMap), y: b.y[0], coeffs: [] as NdArray[][], attrs: [] as NdArray[][] } : null;
           // A few maps at a time: every wavelet's coefficients and saliencies of a whole batch
           // (≈ 0.1 GB each at 256×256) would pile up as garbage faster than it is collected.
@@ -627,7 +717,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
               const c = all[j].transform(Xs);
               const a = all[j].attributions(Gs);
               const total = c.reduce((acc, x) => acc + x.data.length, 0);
-              kept[j] += Math.round(compressionFactor(c.map((x) => x.data), a.map((x) => x.data), s.compressionThreshold) * total);
+              kept.set(ids[j], kept.get(ids[j])! + Math.round(compressionFactor(c.map((x) => x.data), a.map((x) => x.data), s.compressionThreshold) * total));
               if (j === 0) coeffTotal += total;
               if (first && s0 === 0) {
                 first.coeffs.push(c.map((x) => sliceRows(x, 0, 1)));
@@ -635,29 +725,19 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
               }
             }
           }
-          if (first) example = first;
+          if (first) example = { ...first, ids };
         }
         off += n;
         done += n;
         progress('peaks', done, totalMaps);
       }
     }
-    lap('peaks');
+    lap('test');
 
-    // 6. χ² models on the training histograms; validation RMSE for the selection; test predictions.
-    for (const p of predictors) {
-      const clf = Chi2Classifier.fit(ndarray(p.hist.train, [counts.train, p.dim]), labels.train, targets.train);
-      p.validationRmse = rmseOf(targets.validation, clf.predict(ndarray(p.hist.validation, [counts.validation, p.dim])));
-      p.testPred = clf.predict(ndarray(p.hist.test, [counts.test, p.dim]));
-    }
-    // Selection on the validation split only: the best λ > 0 cell (AWD) and the best λ = 0 cell.
-    const cellPred = predictors.slice(3);
-    const pick = (keep: (lambda: number) => boolean): number | null => {
-      const cells = Array.from({ length: nCells }, (_, k) => k).filter((k) => keep(cellParams(s.grid, k).lambda));
-      return cells.length ? bestBy(cells, (k) => -cellPred[k].validationRmse!) : null; // the estimator's rule (src/distill)
-    };
-    const bestAwd = pick((l) => l > 0);
-    const bestZero = pick((l) => l === 0);
+    // 6. Test predictions of the χ² models (fitted before the test pass).
+    for (const p of predictors.slice(0, 3 + nCells)) p.testPred = p.clf!.predict(ndarray(p.hist.test, [counts.test, p.dim]));
+    const bestAwd = picks[0].awd;
+    const bestZero = picks[0].zero;
     lap('chi2');
 
     // 7. Table 2 on the test split.
@@ -675,15 +755,18 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     const cellRow = (name: string, k: number | null, bi: number): Row => {
       if (k === null) return { name, rmse: null, std: null, validationRmse: null, compression: null, cell: null };
       const b = boot(cellPred[k].testPred!, bi);
-      return { name, rmse: b.rmse, std: b.std, validationRmse: cellPred[k].validationRmse!, compression: kept[k] / coeffTotal, cell: k };
+      return { name, rmse: b.rmse, std: b.std, validationRmse: cellPred[k].validationRmse!, compression: keptOf(k), cell: k };
     };
-    rows.push(cellRow('AWD', bestAwd, 1));
-    rows.push(cellRow('AWD (λ=0)', bestZero, 2));
+    picks.forEach((pk, i) => {
+      // Bootstrap streams: 1 and 2 for the first parametrisation (as before the lattice existed), then 6, 7, ….
+      rows.push(cellRow(label(pk.par, false), pk.awd, i === 0 ? 1 : 4 + 2 * i));
+      rows.push(cellRow(label(pk.par, true), pk.zero, i === 0 ? 2 : 5 + 2 * i));
+    });
     const base = (i: number, name: string, bi: number, compression: number | null): Row => {
       const b = boot(predictors[i].testPred!, bi);
       return { name, rmse: b.rmse, std: b.std, validationRmse: predictors[i].validationRmse!, compression, cell: null };
     };
-    rows.push(base(2, 'db5', 3, kept[nCells] / coeffTotal));
+    rows.push(base(2, 'db5', 3, keptOf(nCells)));
     rows.push(base(0, 'Laplace', 4, null));
     rows.push(base(1, 'Roberts cross', 5, null));
     lap('bootstrap');
@@ -699,7 +782,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
       notes: [
         `Peak counting: peaks on the unfiltered map, 3×3 statistic at the peaks, ${s.bins} bins per statistic between the 0.5 % and 99.5 % quantiles of ${s.edgeMapsPerCosmology * nCos} training maps, χ² model per cosmology fitted on the ${counts.train} training maps.`,
         'AWD / db5 kernels: the reference\'s extract_patches (3-tap windows of h and g, LL, LH, HL, HH, centred LH/HL/HH); the four histograms are concatenated.',
-        `AWD is the λ > 0 grid cell with the lowest validation RMSE (${counts.validation} validation maps); AWD (λ=0) the best λ = 0 cell by the same rule.`,
+        `AWD is the λ > 0 grid cell with the lowest validation RMSE (${counts.validation} validation maps); AWD (λ=0) the best λ = 0 cell by the same rule; one pair per parametrisation (${s.parametrizations.join(', ')}; 'lattice': exactly orthogonal filters).`,
         `Bootstrap: ${s.resamples} resamples of the test maps. Compression factor: fraction of test-set coefficients with |c| > 1e-3 and |saliency| > 1e-3.`,
         s.simulator === 'halo'
           ? 'Simulated maps (Sheth–Tormen NFW halos on a lognormal background, docs/cosmology-simulator.md), not MassiveNuS: not comparable with the paper\'s numbers.'
@@ -708,11 +791,13 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     };
     const sweepTable: Table = {
       title: 'AWD grid: validation RMSE of each cell\'s peak-counting predictor',
-      columns: ['Cell', 'λ', 'γ', 'Validation RMSE ×10⁻²', 'Test RMSE ×10⁻² (not used)', 'Reconstruction', 'l1_wave', 'l1_attr', 'Selected'],
+      columns: ['Cell', 'Parametrisation', 'λ', 'γ', 'Validation RMSE ×10⁻²', 'Test RMSE ×10⁻² (not used)', 'Reconstruction', 'l1_wave', 'l1_attr', 'Selected'],
       rows: cellPred.map((p, k) => {
-        const { lambda, gamma } = cellParams(s.grid, k);
+        const { lambda, gamma, parametrization } = cellInfo(k);
+        const pk = picks.find((x) => x.par === parametrization)!;
         return [
           k,
+          parametrization,
           lambda,
           gamma,
           Number((p.validationRmse! * 100).toFixed(3)),
@@ -720,10 +805,26 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
           Number(cellTrain[k].reconstruction.toExponential(3)),
           Number(cellTrain[k].l1_wave.toFixed(4)),
           Number(cellTrain[k].l1_attr.toFixed(4)),
-          k === bestAwd ? 'AWD' : k === bestZero ? 'AWD (λ=0)' : '',
+          k === pk.awd ? label(parametrization, false) : k === pk.zero ? label(parametrization, true) : '',
         ];
       }),
-      notes: [`AWD fitted on ${nAwd} training maps, ${s.awdEpochs} epochs, batch ${s.awdBatchSize}, Adam lr ${s.awdLearningRate}, J = ${s.levels}, mode zero, from db5.`],
+      notes: [`AWD fitted on ${nAwd} training maps, ${s.awdEpochs} epochs, batch ${s.awdBatchSize} (${stepsPerCell} Adam steps per cell), lr ${s.awdLearningRate}, J = ${s.levels}, mode zero, from db5.`],
+    };
+    // The validation score against steps: step 0 is db5 for every cell.
+    const stepCols = [0, ...s.awdSnapshots, stepsPerCell];
+    const curveOf = (k: number): number[] => [
+      predictors[2].validationRmse!,
+      ...s.awdSnapshots.map((_, j) => snapPred[k * s.awdSnapshots.length + j].validationRmse!),
+      cellPred[k].validationRmse!,
+    ];
+    const curveTable: Table = {
+      title: 'Validation RMSE ×10⁻² of each cell\'s peak-counting predictor against Adam steps',
+      columns: ['Cell', 'Parametrisation', 'λ', 'γ', ...stepCols.map((t) => `step ${t}`)],
+      rows: fromSweep ? [] : cellPred.map((_, k) => {
+        const { lambda, gamma, parametrization } = cellInfo(k);
+        return [k, parametrization, lambda, gamma, ...curveOf(k).map((v) => Number((v * 100).toFixed(3)))];
+      }),
+      notes: [`Each snapshot's 3×3 kernels go through the same bins rule and χ² fit on all ${counts.train} training maps as the final filters; step 0 is db5. Validation maps only; the test maps enter nothing here.`],
     };
 
     // 8. Figures.
@@ -739,10 +840,12 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         'LL, LH, HL, HH filters of the selected AWD wavelet (top) and of db5 (bottom), 10×10, diverging colour scale per panel; the boxes outline the 3×3 windows cut by extract_patches (3-tap windows of h and g of largest centred energy), which become the peak-counting kernels.',
       svg: panelGrid(panels, 4, 170, 175, 'Learned filters (AWD) vs db5'),
     });
-    const ex = example as { map: Float64Array; y: number; coeffs: NdArray[][]; attrs: NdArray[][] } | null;
+    const ex = example as { map: Float64Array; y: number; coeffs: NdArray[][]; attrs: NdArray[][]; ids: number[] } | null;
     if (ex && awdW && bestAwd !== null) {
-      const actAwd = activationMap(ex.coeffs[bestAwd], ex.attrs[bestAwd], awdW.h, awdW.g, s.mapSize, s.mapSize);
-      const actDb5 = activationMap(ex.coeffs[nCells], ex.attrs[nCells], db5.h, db5.g, s.mapSize, s.mapSize);
+      const ia = ex.ids.indexOf(bestAwd);
+      const id = ex.ids.indexOf(nCells);
+      const actAwd = activationMap(ex.coeffs[ia], ex.attrs[ia], awdW.h, awdW.g, s.mapSize, s.mapSize);
+      const actDb5 = activationMap(ex.coeffs[id], ex.attrs[id], db5.h, db5.g, s.mapSize, s.mapSize);
       const cs = Math.max(1, Math.floor(256 / s.mapSize));
       const mk = (data: Float64Array, title: string, scale: 'diverging' | 'sequential'): Panel => (x, y) =>
         heatmapBody(data, s.mapSize, s.mapSize, x + 10, y + 6, { title, cellSize: cs, scale }).body;
@@ -757,6 +860,39 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
           cs * s.mapSize + 30,
           'Wavelet activation (paper Fig. D2)',
         ),
+      });
+    }
+    // The teacher's training curve and every cell's validation RMSE against steps.
+    const hist = trained.history;
+    const omMean = COSMOLOGIES.reduce((acc, c) => acc + c.omegaM, 0) / nCos;
+    const omegaVariance = COSMOLOGIES.reduce((acc, c) => acc + (c.omegaM - omMean) ** 2, 0) / nCos;
+    if (hist.length > 0) {
+      const epochs = hist.map((h) => h.epoch);
+      const teacherSeries: Series[] = [{ label: 'training MSE', x: epochs, y: hist.map((h) => h.trainLoss), color: PALETTE[0] }];
+      if (hist.every((h) => h.valLoss !== null)) teacherSeries.push({ label: 'validation MSE', x: epochs, y: hist.map((h) => h.valLoss!), color: PALETTE[1] });
+      figures.push({
+        name: 'fig-cosmology-teacher',
+        title: 'The CNN teacher\'s training curve',
+        caption: `Mean squared error of Ω_m per epoch on the training batches (augmented, running mean) and on ${s.teacherValidationMapsPerCosmology * nCos} validation maps; the weights of epoch ${trained.bestEpoch} (lowest validation MSE) are kept. Ω_m's variance over the ${nCos} cosmologies is ${omegaVariance.toFixed(5)} (R² ≈ 1 − MSE / that).`,
+        svg: linePlot(teacherSeries, { title: 'CNN teacher', xLabel: 'epoch', yLabel: 'MSE', logY: true }),
+      });
+    }
+    if (!fromSweep && s.awdSnapshots.length > 0) {
+      const curveSeries: Series[] = cellPred.map((_, k) => {
+        const { lambda, gamma, parametrization } = cellInfo(k);
+        return {
+          label: `${parametrization} λ=${lambda} γ=${gamma}`,
+          x: stepCols,
+          y: curveOf(k).map((v) => v * 100),
+          color: PALETTE[(k % nGrid) % PALETTE.length],
+          dashed: parametrization === 'lattice',
+        };
+      });
+      figures.push({
+        name: 'fig-cosmology-steps',
+        title: 'Validation RMSE against Adam steps',
+        caption: 'Validation RMSE (×10⁻²) of each cell\'s peak-counting predictor after 0 (db5), the snapshot steps and all steps; solid: penalty form, dashed: lattice; one colour per λ.',
+        svg: linePlot(curveSeries, { title: 'AWD cells on the validation maps', xLabel: 'Adam steps', yLabel: 'RMSE ×10⁻²' }),
       });
     }
     lap('figures');
@@ -785,6 +921,20 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         );
       }
     }
+    for (const pk of picks.slice(1)) {
+      const r = byName.get(label(pk.par, false))!;
+      const rz = byName.get(label(pk.par, true))!;
+      const rec = (k: number | null): string => (k === null ? '—' : cellTrain[k].reconstruction.toExponential(1));
+      findings.push(
+        `${pk.par} vs penalty form: ${label(pk.par, false)} ${v(r)}·10⁻² vs AWD ${v(awdRow)} on the test maps (validation ${r.validationRmse === null ? '—' : fmt2(r.validationRmse * 100)} vs ${awdRow.validationRmse === null ? '—' : fmt2(awdRow.validationRmse * 100)}); λ = 0: ${v(rz)} vs ${v(byName.get('AWD (λ=0)'))}. Reconstruction error of the selected filters: ${rec(pk.awd)} (${pk.par}) vs ${rec(bestAwd)} (penalty).`,
+      );
+    }
+    if (!fromSweep && bestAwd !== null) {
+      const c = curveOf(bestAwd);
+      findings.push(
+        `Validation RMSE of the selected AWD cell against Adam steps: ${stepCols.map((t, i) => `${t}: ${fmt2(c[i] * 100)}`).join(', ')} (·10⁻²; step 0 is db5).`,
+      );
+    }
     const db5Val = predictors[2].validationRmse!;
     const cellsBelowDb5 = cellPred.filter((p) => p.validationRmse! < db5Val).length;
     findings.push(
@@ -810,13 +960,16 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         criterion: 'lowest validation RMSE of the peak-counting predictor (test split not used)',
         awdCell: bestAwd,
         zeroLambdaCell: bestZero,
+        byParametrization: picks.map((pk) => ({ parametrization: pk.par, awdCell: pk.awd, zeroLambdaCell: pk.zero })),
       },
+      stepsPerCell,
       cells: cellPred.map((p, k) => ({
         cell: k,
-        ...cellParams(s.grid, k),
+        ...cellInfo(k),
         validationRmse: p.validationRmse,
+        validationCurve: fromSweep ? null : { steps: stepCols, rmse: curveOf(k) },
         testRmse: rmseOf(targets.test, p.testPred!),
-        compression: kept[k] / coeffTotal,
+        compression: keptOf(k),
         h: Array.from(wavelets[k].h),
         train: cellTrain[k],
       })),
@@ -844,11 +997,15 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     const artifacts: Record<string, string> = {};
     if (awdW) artifacts['awd-wavelet.json'] = waveletToJson(awdW);
     if (bestZero !== null) artifacts['awd-lambda0-wavelet.json'] = waveletToJson(wavelets[bestZero]);
+    for (const pk of picks.slice(1)) {
+      if (pk.awd !== null) artifacts[`awd-${pk.par}-wavelet.json`] = waveletToJson(wavelets[pk.awd]);
+      if (pk.zero !== null) artifacts[`awd-${pk.par}-lambda0-wavelet.json`] = waveletToJson(wavelets[pk.zero]);
+    }
     return {
       study: 'cosmology',
       title: 'Cosmological parameter inference (Ω_m) from convergence maps',
       settings: { ...s },
-      tables: [table2, sweepTable],
+      tables: [table2, sweepTable, curveTable],
       figures,
       results,
       timings,

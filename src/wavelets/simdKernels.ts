@@ -326,6 +326,59 @@ export function simdFilterGradRows(
   return true;
 }
 
+/** One level of `simdSwtLevels`: dilation s, where its outputs go (cA null: not kept). */
+export interface SimdSwtLevel {
+  s: number;
+  cA: Float64Array | null;
+  cD: Float64Array;
+}
+
+/**
+ * Several SWT levels of b signals of length n (the forward transform of `swt.ts`): level i reads
+ * the previous level's approximation (the first, x) at dilation `levels[i].s` with the analysis
+ * taps lo, hi at phase c (`cA[k] = Σ_u lo[u]·x[(k + s(u + c)) mod n]`), and writes rows of cD
+ * (and cA where given) at the same offsets as x's. The signals go through the kernels' memory in
+ * chunks of rows, all levels on a chunk before the next (the approximations in between stay
+ * there). Results are identical to the JavaScript kernels' (same products, same order). False
+ * (nothing done) when the kernels should not run.
+ */
+export function simdSwtLevels(x: Float64Array, b: number, n: number, lo: Float64Array, hi: Float64Array, c: number, levels: SimdSwtLevel[]): boolean {
+  const F = lo.length;
+  if (levels.length === 0 || b < 1) return false;
+  const sMax = Math.max(...levels.map((l) => l.s));
+  const pMax = n + sMax * (F - 1);
+  const chunk = unitsPerCall(4 * n + pMax);
+  if (chunk < 1) return false;
+  // In 'auto' at every length: measured faster than the JavaScript kernels from n = 2 on
+  // (BENCHMARKS.md, SWT section).
+  const env = ready(F, n, 0);
+  if (env === null) return false;
+  const { k, m } = env;
+  putTaps(m, lo, hi);
+  const rc0 = Math.min(chunk, b);
+  const X = DATA / 8;
+  const XP = X + rc0 * n;
+  const A = [XP + rc0 * pMax, XP + rc0 * pMax + rc0 * n];
+  const D = A[1] + rc0 * n;
+  for (let r0 = 0; r0 < b; r0 += chunk) {
+    const rc = Math.min(chunk, b - r0);
+    const o = r0 * n, len = rc * n;
+    m.set(x.subarray(o, o + len), X);
+    let src = X;
+    levels.forEach((lv, i) => {
+      const P = n + lv.s * (F - 1);
+      const first = (((lv.s * c) % n) + n) % n;
+      k.wrapRows(8 * src, 8 * n, rc, 8 * first, 8 * XP, 8 * P);
+      const dst = A[i & 1];
+      k.swtRows(8 * XP, 8 * P, rc, 8 * n, 8 * lv.s, 8 * dst, 8 * D);
+      lv.cD.set(m.subarray(D, D + len), o);
+      lv.cA?.set(m.subarray(dst, dst + len), o);
+      src = dst;
+    });
+  }
+  return true;
+}
+
 /** `downCols` of `kernels.ts` (the interior of `analyzeCols`). */
 export function simdDownCols(
   x: Float64Array, p: number, width: number, count: number,

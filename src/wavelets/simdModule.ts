@@ -15,6 +15,8 @@
  * - `borderDownCols`, `borderGradCols`: the border rows of the column analysis and derivative,
  *   from a table of source rows, in the arithmetic order of the JavaScript loops.
  * - `sumAbs`, `signScale`, `addSign`, `residual`: the element-wise passes of the AWD objective.
+ * - `swtRows`, `wrapRows`: one level of the undecimated transform (`swt.ts`) on rows wrapped
+ *   periodically beforehand; outputs (k, k+1) are one vector, with the JavaScript kernels' sums.
  *
  * A lesson from V8's code: with the taps unrolled, its scheduler hoists every load of a block to
  * the top and spills them, so the column kernels loop over the taps instead.
@@ -51,6 +53,8 @@ export interface Exports {
   downCols: (...a: number[]) => void;
   upCols: (...a: number[]) => void;
   gradCols: (...a: number[]) => void;
+  swtRows: (xp: number, pB: number, rows: number, nB: number, sB: number, a: number, d: number) => void;
+  wrapRows: (src: number, nB: number, rows: number, firstB: number, dst: number, pB: number) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,6 +235,92 @@ function gradRows(F: number): FunctionBuilder {
     f.i32(0).i32(0).loadV(OUT + 16 * j).get(SA[j]).addV().storeV(OUT + 16 * j);
     f.i32(0).i32(0).loadV(OUT + 8 * F + 16 * j).get(SD[j]).addV().storeV(OUT + 8 * F + 16 * j);
   }
+  return f;
+}
+
+/**
+ * swtRows(xp, pB, rows, nB, sB, a, d): one undecimated (SWT) level of `rows` rows, each wrapped
+ * periodically beforehand (`wrapRows`: row r at xp + r·pB): a[k] = Σ_u lo[u]·xp[k + s·u], d the
+ * same with hi, for k < n (nB = n·8, sB = s·8; rows of a and d are n apart). Outputs (k, k+1) are
+ * one vector, two vectors per iteration; each sum starts from its first product and adds the
+ * others in tap order, as the JavaScript kernels of `swt.ts` do, so the results are identical.
+ * The taps are splats from LO, HI (the compiler keeps what fits in registers).
+ */
+function swtRows(F: number): FunctionBuilder {
+  const f = new FunctionBuilder('swtRows', params(7));
+  const [xp, pB, rows, nB, sB, a, d] = [0, 1, 2, 3, 4, 5, 6];
+  const r = f.local(I32), kb = f.local(I32), q = f.local(I32);
+  const l = f.local(V128), h = f.local(V128), v0 = f.local(V128), v1 = f.local(V128);
+  const A0 = f.local(V128), A1 = f.local(V128), D0 = f.local(V128), D1 = f.local(V128);
+  const block = (two: boolean): void => {
+    f.get(xp).get(kb).add32().set(q);
+    for (let u = 0; u < F; u++) {
+      f.i32(0).splatLoadV(LO + 8 * u).set(l);
+      f.i32(0).splatLoadV(HI + 8 * u).set(h);
+      f.get(q).loadV(0).set(v0);
+      if (two) f.get(q).loadV(16).set(v1);
+      if (u === 0) {
+        f.get(l).get(v0).mulV().set(A0);
+        f.get(h).get(v0).mulV().set(D0);
+        if (two) {
+          f.get(l).get(v1).mulV().set(A1);
+          f.get(h).get(v1).mulV().set(D1);
+        }
+      } else {
+        mac(f, A0, l, v0, true);
+        mac(f, D0, h, v0, true);
+        if (two) {
+          mac(f, A1, l, v1, true);
+          mac(f, D1, h, v1, true);
+        }
+      }
+      if (u < F - 1) f.inc(q, () => f.get(sB));
+    }
+    f.get(a).get(kb).add32().get(A0).storeV(0);
+    f.get(d).get(kb).add32().get(D0).storeV(0);
+    if (two) {
+      f.get(a).get(kb).add32().get(A1).storeV(16);
+      f.get(d).get(kb).add32().get(D1).storeV(16);
+    }
+  };
+  f.i32(0).set(r);
+  f.whileLoop(() => f.get(r).get(rows).ltS(), () => {
+    f.i32(0).set(kb);
+    f.whileLoop(() => f.get(kb).i32(32).add32().get(nB).leS(), () => {
+      block(true);
+      f.inc(kb, 32);
+    });
+    f.ifElse(() => f.get(kb).get(nB).ltS(), () => block(false));
+    f.inc(xp, () => f.get(pB));
+    f.inc(a, () => f.get(nB));
+    f.inc(d, () => f.get(nB));
+    f.inc(r, 1);
+  });
+  return f;
+}
+
+/**
+ * wrapRows(src, nB, rows, firstB, dst, pB): row r of `src` (n values, nB = n·8 bytes apart) is
+ * written periodically wrapped to dst + r·pB: dst[i] = src[(first + i) mod n] for i < p (pB = p·8).
+ */
+function wrapRows(): FunctionBuilder {
+  const f = new FunctionBuilder('wrapRows', params(6));
+  const [src, nB, rows, firstB, dst, pB] = [0, 1, 2, 3, 4, 5];
+  const r = f.local(I32), ib = f.local(I32), jb = f.local(I32);
+  f.i32(0).set(r);
+  f.whileLoop(() => f.get(r).get(rows).ltS(), () => {
+    f.i32(0).set(ib);
+    f.get(firstB).set(jb);
+    f.whileLoop(() => f.get(ib).get(pB).ltS(), () => {
+      f.get(dst).get(ib).add32().get(src).get(jb).add32().loadF(0).storeF(0);
+      f.inc(ib, 8);
+      f.inc(jb, 8);
+      f.ifElse(() => f.get(jb).get(nB).eq32(), () => f.i32(0).set(jb));
+    });
+    f.inc(src, () => f.get(nB));
+    f.inc(dst, () => f.get(pB));
+    f.inc(r, 1);
+  });
   return f;
 }
 
@@ -692,7 +782,7 @@ export function kernels(F: number): Exports | null {
   try {
     if (simdBuildHooks.fail?.(F)) throw new Error('simulated build failure (test hook)');
     memory ??= new WebAssembly.Memory({ initial: PAGES, maximum: MAX_PAGES });
-    const bytes = assembleModule([downRows(F), upRows(F), gradRows(F), downCols(F), upCols(F), gradCols(), ...elementwise(), borderDownCols(F), borderGradCols(F)], PAGES);
+    const bytes = assembleModule([downRows(F), upRows(F), gradRows(F), downCols(F), upCols(F), gradCols(), ...elementwise(), borderDownCols(F), borderGradCols(F), swtRows(F), wrapRows()], PAGES);
     k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
   } catch (e) {
     k = null;

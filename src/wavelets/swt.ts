@@ -27,6 +27,7 @@ import { warnOnce } from '../util/warn.ts';
 import { checkFinite } from './transform1d.ts';
 import { specializedKernelsEnabled } from './kernels.ts';
 import { uninitializedArray } from './scratch.ts';
+import { simdSwtLevels } from './simdKernels.ts';
 import { fromRows, inversePerm, normalizeAxis, rowsAlongAxis, toEndPerm, transpose } from './axis.ts';
 import { resolveWavelet, type Wavelet } from './wavelet.ts';
 import type { FilterBank } from './families.ts';
@@ -332,17 +333,23 @@ export function swtTaps(where: string, wl: Wavelet, norm: boolean): SwtTaps {
   };
 }
 
-function checkLevels(where: string, n: number, level: number | undefined, startLevel: number): number {
-  const max = swtMaxLevel(n);
+/**
+ * The number of levels, checked as PyWavelets does: `max` levels are possible (`swtMaxLevel` of the
+ * length, or of both sides); `size` names the input in the messages ("length 12", "a 6 × 8 image").
+ */
+function checkLevels(where: string, max: number, size: string, level: number | undefined, startLevel: number): number {
+  const image = size.startsWith('a ');
   if (!Number.isInteger(startLevel) || startLevel < 0) throw new AwdError(where, `startLevel must be an integer >= 0, got ${startLevel}`);
   if (max === 0) {
-    throw new AwdError(where, `no level of stationary wavelet decomposition is possible for length ${n}: the length must be a multiple of 2^level (pad the signal to an even length)`);
+    throw new AwdError(where, image
+      ? `no level of stationary wavelet decomposition is possible for ${size}: both sides must be multiples of 2^level (pad the image to even sides)`
+      : `no level of stationary wavelet decomposition is possible for ${size}: the length must be a multiple of 2^level (pad the signal to an even length)`);
   }
-  if (startLevel >= max) throw new AwdError(where, `startLevel must be less than ${max} for length ${n}, got ${startLevel}`);
+  if (startLevel >= max) throw new AwdError(where, `startLevel must be less than ${max} for ${size}, got ${startLevel}`);
   const J = level ?? max;
   if (!Number.isInteger(J) || J < 1) throw new AwdError(where, `level must be an integer >= 1, got ${J}`);
   if (J + startLevel > max) {
-    throw new AwdError(where, `level ${J} is too high: the maximum for length ${n} and startLevel ${startLevel} is ${max - startLevel} (the length must be a multiple of 2^(level + startLevel))`);
+    throw new AwdError(where, `level ${J} is too high: the maximum for ${size} and startLevel ${startLevel} is ${max - startLevel} (the ${image ? 'sides' : 'length'} must be ${image ? 'multiples' : 'a multiple'} of 2^(level + startLevel))`);
   }
   return J;
 }
@@ -378,7 +385,7 @@ export interface SwtBatchLevel {
 function swtCore(where: string, x: Float64Array, b: number, n: number, w: WaveletLike, level: number | undefined, opts: SwtOptions): { levels: { cA: Float64Array; cD: Float64Array }[]; J: number } {
   const wl = resolveWavelet(w);
   const start = opts.startLevel ?? 0;
-  const J = checkLevels(where, n, level, start);
+  const J = checkLevels(where, swtMaxLevel(n), `length ${n}`, level, start);
   const t = swtTaps(where, wl, opts.norm === true);
   // Every value of the outputs is written by the kernels. With trimApprox the intermediate
   // approximations are not returned: they live in two small work buffers.
@@ -386,6 +393,11 @@ function swtCore(where: string, x: Float64Array, b: number, n: number, w: Wavele
   const levels: { cA: Float64Array; cD: Float64Array }[] = [];
   for (let i = 0; i < J; i++) {
     levels.push({ cA: keep || i === J - 1 ? uninitializedArray(b * n) : new Float64Array(0), cD: uninitializedArray(b * n) });
+  }
+  const kept = (i: number): boolean => keep || i === J - 1;
+  // The WebAssembly SIMD kernels where they run (identical results), else the JavaScript ones.
+  if (simdSwtLevels(x, b, n, t.lo, t.hi, 1 - t.F / 2, levels.map((lv, i) => ({ s: 2 ** (start + i), cA: kept(i) ? lv.cA : null, cD: lv.cD })))) {
+    return { levels: levels.reverse(), J };
   }
   // All levels on a chunk of signals at a time, so each level reads what the previous one wrote
   // while it is still in cache.
@@ -554,8 +566,7 @@ export interface Swt2BatchLevel {
 function swt2Core(where: string, x: Float64Array, b: number, R: number, C: number, w: WaveletLike, level: number | undefined, opts: SwtOptions) {
   const wl = resolveWavelet(w);
   const start = opts.startLevel ?? 0;
-  const max = Math.min(swtMaxLevel(R), swtMaxLevel(C));
-  const J = checkLevels(where, 2 ** max, level, start);
+  const J = checkLevels(where, Math.min(swtMaxLevel(R), swtMaxLevel(C)), `a ${R} × ${C} image`, level, start);
   const t = swtTaps(where, wl, opts.norm === true);
   const work = new Float64Array(2 * R * C);
   const levels: { cA: Float64Array; cH: Float64Array; cV: Float64Array; cD: Float64Array }[] = [];

@@ -95,6 +95,7 @@ export class FunctionBuilder {
   ltS(): this { return this.op(0x48); }
   leS(): this { return this.op(0x4c); }
   eqz(): this { return this.op(0x45); }
+  eq32(): this { return this.op(0x46); }
 
   addF(): this { return this.op(0xa0); }
   mulF(): this { return this.op(0xa2); }

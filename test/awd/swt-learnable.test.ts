@@ -161,7 +161,7 @@ test('the SWT objective\'s gradient matches central finite differences, term by 
   }
 });
 
-test('engine adjoints: ⟨A x, c⟩ = ⟨x, Aᵀ c⟩ through analyzeBackward\'s filter-free pass, and ⟨S c, y⟩ = ⟨c, Sᵀ y⟩', () => {
+test('engine adjoint: ⟨S c, y⟩ = ⟨c, Sᵀ y⟩ (the analysis adjoint ⟨A x, c⟩ = ⟨x, Aᵀ c⟩ is in test/wavelets/swt.test.ts)', () => {
   const n = 32, J = 3, b = 2;
   const h = filter();
   const g = highpassOf(h);

@@ -6,6 +6,7 @@ import {
   peakValues,
   histogram,
   peakHistograms,
+  peakHistogramsMany,
   binEdgesFromTraining,
   linspace,
   PAPER_BIN_EDGES,
@@ -103,6 +104,34 @@ test('peakHistograms concatenates one histogram per statistic for each map', () 
   assert.deepEqual(Array.from(H.data), [1, 1, 1, 1, 0, 0, 0, 0]);
   const H1 = peakHistograms(X, { statistics: ['raw'], edges: [0, 5] });
   assert.deepEqual(Array.from(H1.data), [2, 0]);
+});
+
+test('peakHistogramsMany: each set equals findPeaks → peakValues → histogram on every map, peaks found once', () => {
+  let seed = 7;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  const n = 3;
+  const X = ndarray(Float64Array.from({ length: n * 12 * 12 }, rnd), [n, 12, 12]);
+  const sets = [
+    { statistics: ['raw', LAPLACE_KERNEL] as const, edges: [[-0.5, 0, 0.2, 0.5], [-4, 0, 4]] },
+    { statistics: ['robertsCross'] as const, edges: [0, 0.1, 0.3, 1] },
+    { statistics: [LAPLACE_KERNEL] as const, edges: [-2, -1, 0, 1, 2] },
+  ];
+  const got = peakHistogramsMany(X, sets);
+  assert.equal(got.length, 3);
+  sets.forEach((set, k) => {
+    const edges = set.statistics.map((_, j) => (Array.isArray(set.edges[0]) ? (set.edges as number[][])[j] : (set.edges as number[])));
+    const want: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const map = X.data.subarray(i * 144, (i + 1) * 144);
+      const peaks = findPeaks(map, 12, 12);
+      set.statistics.forEach((st, j) => want.push(...histogram(peakValues(map, 12, 12, peaks, st), edges[j])));
+    }
+    assert.deepEqual(Array.from(got[k].data), want, `set ${k}`);
+    assert.deepEqual(Array.from(peakHistograms(X, set).data), want);
+  });
+  assert.ok(got[0].data.some((v) => v > 0));
+  assert.throws(() => peakHistogramsMany(X, [sets[2], { ...sets[2], border: 'periodic' }]), /same border mode/);
+  assert.deepEqual(peakHistogramsMany(X, []), []);
 });
 
 test('binEdgesFromTraining spans the training peak values', () => {

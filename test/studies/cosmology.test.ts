@@ -8,7 +8,7 @@ import { ndarray } from '../../src/util/ndarray.ts';
 // Tiny runs: 32×32 maps, 20 / 4 / 4 maps per cosmology, 2 AWD cells, 8 bins.
 const TINY: CosmologyStudyOptions = { size: 'tiny', seed: 5, bins: 8 };
 
-const ROWS = ['CNN', 'AWD', 'AWD (λ=0)', 'db5', 'Laplace', 'Roberts cross'];
+const ROWS = ['CNN', 'AWD', 'AWD (λ=0)', 'AWD, lattice', 'AWD (λ=0), lattice', 'db5', 'Laplace', 'Roberts cross'];
 
 /** Everything of a result except wall-clock times. */
 function timeless(r: Awaited<ReturnType<typeof runCosmologyStudy>>): unknown {
@@ -22,7 +22,7 @@ async function tinyRun(): Promise<Awaited<ReturnType<typeof runCosmologyStudy>>>
   return first;
 }
 
-test('Table 2: rows CNN, AWD, AWD (λ=0), db5, Laplace, Roberts cross with finite RMSE ± std and compression for the wavelets only', async () => {
+test('Table 2: rows CNN, AWD and AWD (λ=0) in both parametrisations, db5, Laplace, Roberts cross with finite RMSE ± std and compression for the wavelets only', async () => {
   const r = await tinyRun();
   assert.equal(r.study, 'cosmology');
   const t2 = r.tables[0];
@@ -31,7 +31,7 @@ test('Table 2: rows CNN, AWD, AWD (λ=0), db5, Laplace, Roberts cross with finit
     const m = /^(\d+\.\d\d) ± (\d+\.\d\d)$/.exec(String(row[1]));
     assert.ok(m, `RMSE cell of ${row[0]} is '${row[1]}'`);
     assert.ok(Number(m[1]) > 0 && Number(m[2]) >= 0);
-    const hasWavelet = row[0] === 'AWD' || row[0] === 'AWD (λ=0)' || row[0] === 'db5';
+    const hasWavelet = String(row[0]).startsWith('AWD') || row[0] === 'db5';
     if (hasWavelet) assert.ok(typeof row[2] === 'number' && row[2] >= 0 && row[2] <= 1, `compression of ${row[0]}: ${row[2]}`);
     else assert.equal(row[2], '—');
   }
@@ -39,9 +39,26 @@ test('Table 2: rows CNN, AWD, AWD (λ=0), db5, Laplace, Roberts cross with finit
   for (const row of rows) assert.ok(Number.isFinite(row.rmse) && Number.isFinite(row.std), row.name);
   // The sweep table has one row per grid cell; the selected cells are marked.
   const sweep = r.tables[1];
-  assert.equal(sweep.rows.length, 2);
-  assert.deepEqual(sweep.rows.map((row) => row[row.length - 1]), ['AWD (λ=0)', 'AWD']);
-  assert.deepEqual(r.figures.map((f) => f.name), ['fig-cosmology-filters', 'fig-cosmology-activation']);
+  assert.equal(sweep.rows.length, 4);
+  assert.deepEqual(sweep.rows.map((row) => row[1]), ['penalty', 'penalty', 'lattice', 'lattice']);
+  assert.deepEqual(sweep.rows.map((row) => row[row.length - 1]), ['AWD (λ=0)', 'AWD', 'AWD (λ=0), lattice', 'AWD, lattice']);
+  // The lattice cells are exact orthogonal wavelets (perfect reconstruction); the penalty form's
+  // λ > 0 cell is not held to that.
+  for (const row of sweep.rows.slice(2)) assert.ok(Number(row[6]) < 1e-20, `lattice reconstruction ${row[6]}`);
+  // The validation curve: step 0 (db5), the snapshot at step 1, the final step 4; step 0 is db5's
+  // validation RMSE in every row, and the final column is the sweep table's validation RMSE.
+  const curve = r.tables[2];
+  assert.deepEqual(curve.columns.slice(4), ['step 0', 'step 1', 'step 4']);
+  const db5Val = (r.results.baselines as { name: string; validationRmse: number }[]).find((b) => b.name === 'db5')!.validationRmse;
+  for (const [k, row] of curve.rows.entries()) {
+    assert.equal(row[4], Number((db5Val * 100).toFixed(3)));
+    assert.equal(row[6], sweep.rows[k][4]);
+  }
+  assert.ok(r.artifacts && JSON.parse(r.artifacts['awd-lattice-wavelet.json']).h.length === 10);
+  assert.deepEqual(r.figures.map((f) => f.name), ['fig-cosmology-filters', 'fig-cosmology-activation', 'fig-cosmology-teacher', 'fig-cosmology-steps']);
+  // The steps figure draws one line per cell (penalty solid, lattice dashed).
+  const steps = r.figures.find((f) => f.name === 'fig-cosmology-steps')!.svg;
+  assert.equal((steps.match(/<polyline/g) ?? []).length, 4);
   for (const f of r.figures) assert.match(f.svg, /^<svg[\s\S]*<\/svg>\n$/);
   assert.ok(r.findings.length >= 4);
   assert.ok(r.artifacts && JSON.parse(r.artifacts['awd-wavelet.json']).h.length === 10);
@@ -102,6 +119,17 @@ test('bad options are refused with a message', () => {
   assert.throws(() => cosmologySettings({ mapSize: 48 }), /mapSize must be a power of 2/);
   assert.throws(() => cosmologySettings({ grid: { lambdas: [], gammas: [0] } }), /at least one value/);
   assert.throws(() => cosmologySettings({ size: 'huge' as 'tiny' }), /size must be/);
+  assert.throws(() => cosmologySettings({ parametrizations: ['angles' as 'lattice'] }), /unknown parametrization 'angles'/);
+  assert.throws(() => cosmologySettings({ parametrizations: [] }), /must list 'penalty' and\/or 'lattice'/);
+  assert.throws(() => cosmologySettings({ parametrizations: ['lattice', 'lattice'] }), /repeats/);
+  assert.throws(() => cosmologySettings({ awdSnapshots: [10, 5] }), /awdSnapshots must increase/);
+  assert.throws(() => cosmologySettings({ awdSnapshots: [0] }), /awdSnapshots\[0\]/);
+  assert.throws(() => cosmologySettings({ awdSweep: '/tmp/x', parametrizations: ['lattice'] }), /penalty-form cells only/);
+  assert.throws(() => cosmologySettings({ awdSweep: '/tmp/x', awdSnapshots: [5] }), /sweep folder/);
+  // Defaults: both forms, and snapshots past the last step dropped.
+  assert.deepEqual(cosmologySettings({}).parametrizations, ['penalty', 'lattice']);
+  assert.deepEqual(cosmologySettings({ awdSweep: '/tmp/x' }).parametrizations, ['penalty']);
+  assert.deepEqual(cosmologySettings({ awdSnapshots: [100, 512, 600] }).awdSnapshots, [100]);
 });
 
 test("simulator 'halo': threaded into the settings and every map of the run; bad values refused", async () => {

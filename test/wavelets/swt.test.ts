@@ -11,9 +11,11 @@ import { Rng } from '../../src/util/rng.ts';
 import { ndarray } from '../../src/util/ndarray.ts';
 import { wavelet } from '../../src/wavelets/wavelet.ts';
 import { setSpecializedKernels } from '../../src/wavelets/kernels.ts';
+import { setWasmKernels } from '../../src/wavelets/simdKernels.ts';
 import {
   swt, iswt, swt2, iswt2, swtBatch, iswtBatch, swt2Batch, iswt2Batch, swtMaxLevel,
   swtLevelRows, swtLevelRowsAdjoint, swtTaps, dilatedCols, dilatedColsSum, dilatedRows, dilatedRowsSum,
+  SwtPlan1D, SwtPlan2D, swtAnalysis1d, swtAnalysisBackward1d, swtAnalysis2d, swtAnalysisBackward2d,
   type SwtLevel, type Swt2Level,
 } from '../../src/wavelets/swt.ts';
 
@@ -188,6 +190,8 @@ test('bad arguments are refused with the fix', () => {
   assert.throws(() => swt(new Float64Array(8), 'db2', 1, { startLevel: 3 }), /startLevel must be less than 3/);
   assert.throws(() => iswt([new Float64Array(8), new Float64Array(7)], 'db2'), /coefficient array 1 has 7 values, expected 8/);
   assert.throws(() => swt([1, NaN], 'haar'), /NaN/);
+  assert.throws(() => swt2(new Float64Array(8 * 12), 8, 12, 'db2', 3), /level 3 is too high: the maximum for a 8 × 12 image and startLevel 0 is 2 \(the sides must be multiples of 2\^\(level \+ startLevel\)\)/);
+  assert.throws(() => swt2(new Float64Array(8 * 12), 8, 12, 'db2', 1, { startLevel: 2 }), /startLevel must be less than 2 for a 8 × 12 image/);
 });
 
 test('the generated SWT kernels and the generic loops give identical results (1D and 2D, forward and inverse)', () => {
@@ -200,13 +204,52 @@ test('the generated SWT kernels and the generic loops give identical results (1D
     const r2 = iswt2Batch(l2, 'bior2.2');
     return [...l1.flatMap((l) => [l.cA.data, l.cD.data]), r1.data, ...l2.flatMap((l) => [l.cA.data, l.cH.data, l.cV.data, l.cD.data]), r2.data];
   };
-  const gen = run();
-  const prev = setSpecializedKernels(false);
+  // The JavaScript kernels only (the SIMD forward has its own test, swtSimd.test.ts).
+  const prevWasm = setWasmKernels('never');
+  let gen: Float64Array[];
   let loops: Float64Array[];
   try {
-    loops = run();
+    gen = run();
+    const prev = setSpecializedKernels(false);
+    try {
+      loops = run();
+    } finally {
+      setSpecializedKernels(prev);
+    }
   } finally {
-    setSpecializedKernels(prev);
+    setWasmKernels(prevWasm);
   }
   gen.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(loops[i]), `array ${i}`));
+});
+
+test('adjoints of the multilevel operators of the learnable SWT: ⟨A x, c⟩ = ⟨x, Aᵀ c⟩ (analysis backward with wantInput), 1D and 2D, lo and hi independent', () => {
+  for (const F of [2, 4, 6]) {
+    const lo = rand(F);
+    const hi = rand(F);
+    for (const [n, J] of [[8, 3], [12, 2], [32, 2]]) {
+      const b = 2;
+      const plan = new SwtPlan1D(n, F, J);
+      const x = rand(b * n);
+      const fwd = swtAnalysis1d(plan, x, b, lo, hi);
+      const gA = rand(b * n);
+      const gD = Array.from({ length: J }, () => rand(b * n));
+      const gx = swtAnalysisBackward1d(plan, fwd, b, gA, gD, lo, hi, new Float64Array(F), new Float64Array(F), true)!;
+      const lhs = dot(fwd.approx, gA) + fwd.details.reduce((s, d, j) => s + dot(d, gD[j]), 0);
+      const rhs = dot(x, gx);
+      assert.ok(Math.abs(lhs - rhs) <= 1e-12 * (1 + Math.abs(lhs)), `1D F=${F} n=${n} J=${J}: ${lhs} vs ${rhs}`);
+    }
+    for (const [R, C, J] of [[4, 8, 2], [8, 4, 1]]) {
+      const b = 2;
+      const plan = new SwtPlan2D(R, C, F, J);
+      const size = b * R * C;
+      const x = rand(size);
+      const fwd = swtAnalysis2d(plan, x, b, lo, hi);
+      const gA = rand(size);
+      const gD = Array.from({ length: J }, () => ({ cH: rand(size), cV: rand(size), cD: rand(size) }));
+      const gx = swtAnalysisBackward2d(plan, fwd, b, gA, gD, lo, hi, new Float64Array(F), new Float64Array(F), true)!;
+      const lhs = dot(fwd.approx, gA) + fwd.details.reduce((s, d, j) => s + dot(d.cH, gD[j].cH) + dot(d.cV, gD[j].cV) + dot(d.cD, gD[j].cD), 0);
+      const rhs = dot(x, gx);
+      assert.ok(Math.abs(lhs - rhs) <= 1e-12 * (1 + Math.abs(lhs)), `2D F=${F} ${R}×${C} J=${J}: ${lhs} vs ${rhs}`);
+    }
+  }
 });
