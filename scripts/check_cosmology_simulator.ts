@@ -3,9 +3,11 @@
  * cosmology, an Ω_m sweep at fixed σ8, time per map, and a small end-to-end peak-count χ²
  * prediction of Ω_m. Prints Markdown tables; `--out file.json` also writes the numbers.
  *
- *   npx tsx scripts/check_cosmology_simulator.ts [--maps64 200] [--maps256 20] [--seed 0] [--out f.json]
+ *   npx tsx scripts/check_cosmology_simulator.ts [--maps64 200] [--maps256 20] [--seed 0] [--simulator lognormal|halo] [--out f.json]
+ *
+ * The halo model's own validation (spectrum, cumulants, halo-dominated peaks): scripts/check_halo_model.ts.
  */
-import { COSMOLOGIES, simulateMap, simulateMapFor, mapSeed, cosmologyModel, simulateCosmologyDataset, type Cosmology } from '../src/data/convergence.ts';
+import { SIMULATORS, type SimulatorKind, COSMOLOGIES, simulateMap, simulateMapFor, mapSeed, cosmologyModel, simulateCosmologyDataset, type Cosmology } from '../src/data/convergence.ts';
 import { findPeaks, peakHistograms, binEdgesFromTraining, PAPER_BIN_EDGES } from '../src/predictors/peaks.ts';
 import { LAPLACE_KERNEL } from '../src/predictors/kernels.ts';
 import { Chi2Classifier } from '../src/predictors/chi2.ts';
@@ -19,6 +21,9 @@ function arg(name: string, def: number): number {
 const maps64 = arg('maps64', 200);
 const maps256 = arg('maps256', 20);
 const seed = arg('seed', 0);
+const simIdx = process.argv.indexOf('--simulator');
+const simulator = (simIdx >= 0 ? process.argv[simIdx + 1] : 'lognormal') as SimulatorKind;
+if (!SIMULATORS.includes(simulator)) throw new Error(`--simulator must be one of ${SIMULATORS.join(', ')}, got '${simulator}'`);
 const outIdx = process.argv.indexOf('--out');
 const outPath = outIdx >= 0 ? process.argv[outIdx + 1] : null;
 
@@ -65,10 +70,10 @@ function stats(gen: (i: number) => Float64Array, m: number, size: number): Stats
 }
 
 const f = (v: number, d: number): string => v.toFixed(d);
-const out: Record<string, unknown> = { seed, maps64, maps256 };
+const out: Record<string, unknown> = { seed, maps64, maps256, simulator };
 
 // warm the caches (spectra, FFT tables) so timings are per map
-for (const size of [64, 256]) for (let c = 0; c < COSMOLOGIES.length; c++) simulateMap(c, 0, { size, seed: seed + 1 });
+for (const size of [64, 256]) for (let c = 0; c < COSMOLOGIES.length; c++) simulateMap(c, 0, { size, seed: seed + 1, simulator });
 
 for (const [size, m] of [[64, maps64], [256, maps256]] as const) {
   console.log(`\n### The 10 cosmologies, ${size}×${size}, ${m} maps each (default noise and smoothing)\n`);
@@ -76,8 +81,8 @@ for (const [size, m] of [[64, maps64], [256, maps256]] as const) {
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const rows: unknown[] = [];
   COSMOLOGIES.forEach((cos, c) => {
-    const model = cosmologyModel(cos, { size });
-    const s = stats((i) => simulateMap(c, i, { size, seed }), m, size);
+    const model = cosmologyModel(cos, { size, simulator });
+    const s = stats((i) => simulateMap(c, i, { size, seed, simulator }), m, size);
     rows.push({ c, ...cos, shift: model.shift, tilt: model.tilt, ...s });
     console.log(
       `| ${c} | ${cos.omegaM} | ${cos.sigma8} | ${f(model.shift, 4)} | ${f(model.tilt, 2)} | ${f(s.std, 4)} | ${f(s.skew, 2)} | ${f(s.peaks, 1)} (${f(s.peaksSd, 1)}) | ${f(s.height, 4)} | ${f(s.msPerMap, 1)} |`,
@@ -92,8 +97,8 @@ console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 const sweep: unknown[] = [];
 for (const omegaM of [0.18, 0.24, 0.3, 0.36, 0.42]) {
   const cos: Cosmology = { omegaM, sigma8: 0.8 };
-  const s = stats((i) => simulateMapFor(cos, mapSeed(seed, 99, i), { size: 64 }), maps64, 64);
-  const q = stats((i) => simulateMapFor(cos, mapSeed(seed, 99, i), { size: 64, noise: false }), maps64, 64);
+  const s = stats((i) => simulateMapFor(cos, mapSeed(seed, 99, i), { size: 64, simulator }), maps64, 64);
+  const q = stats((i) => simulateMapFor(cos, mapSeed(seed, 99, i), { size: 64, noise: false, simulator }), maps64, 64);
   sweep.push({ omegaM, noisy: s, noiseless: q });
   console.log(
     `| ${omegaM} | ${f(s.std, 4)} | ${f(s.skew, 2)} | ${f(s.peaks, 1)} (${f(s.peaksSd, 1)}) | ${f(s.height, 4)} | ${f(q.skew, 2)} | ${f(q.peaks, 1)} | ${f(q.height, 4)} |`,
@@ -104,7 +109,7 @@ out.omegaSweep = sweep;
 // End-to-end: Laplace peak counts + χ², bins from the training split.
 const perCos = arg('e2eMaps', 250);
 const t0 = performance.now();
-const ds = simulateCosmologyDataset({ mapsPerCosmology: perCos, size: 64, seed, fractions: { train: 0.8, validation: 0, test: 0.2 } });
+const ds = simulateCosmologyDataset({ mapsPerCosmology: perCos, size: 64, seed, simulator, fractions: { train: 0.8, validation: 0, test: 0.2 } });
 const tSim = performance.now() - t0;
 const stat = [LAPLACE_KERNEL];
 const edges = binEdgesFromTraining(ds.train.X, stat);

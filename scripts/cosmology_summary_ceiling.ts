@@ -10,9 +10,9 @@
  *  - one-point distribution: histogram of all pixels in 16 bins (training quantile edges).
  * Prints validation and test R² and RMSE for each feature group and for all of them together.
  *
- *   nice -n 10 node --import tsx scripts/cosmology_summary_ceiling.ts [--size 64] [--maps 200,20,30]
+ *   nice -n 10 node --import tsx scripts/cosmology_summary_ceiling.ts [--size 64] [--maps 200,20,30] [--simulator lognormal|halo]
  */
-import { mapBatches } from '../src/data/convergence.ts';
+import { mapBatches, SIMULATORS, type SimulatorKind } from '../src/data/convergence.ts';
 import { Fft2 } from '../src/data/fft2.ts';
 import { ndarray, type NdArray } from '../src/util/ndarray.ts';
 import { findPeaks, histogram, linspace } from '../src/predictors/peaks.ts';
@@ -22,11 +22,14 @@ import { r2Score } from '../src/teachers/metrics.ts';
 const args = process.argv.slice(2);
 let size = 64;
 let maps = [200, 20, 30];
+let simulator: SimulatorKind = 'lognormal';
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--size') size = Number(args[++i]);
   else if (args[i] === '--maps') maps = args[++i].split(',').map(Number);
+  else if (args[i] === '--simulator') simulator = args[++i] as SimulatorKind;
 }
-const load = (range: [number, number]) => mapBatches({ size, seed: 0, mapRange: range, batchSize: 1e9 }).next().value!;
+if (!SIMULATORS.includes(simulator)) throw new Error(`--simulator must be one of ${SIMULATORS.join(', ')}, got '${simulator}'`);
+const load = (range: [number, number]) => mapBatches({ size, seed: 0, simulator, mapRange: range, batchSize: 1e9 }).next().value!;
 const [nTr, nVa, nTe] = maps;
 const t0 = performance.now();
 const train = load([0, nTr]);
@@ -93,7 +96,7 @@ for (const g of sets) {
   const pv = model.predict(matrix(Fva, g));
   const pt = model.predict(matrix(Fte, g));
   console.log(JSON.stringify({
-    features: g.join('+'), size, maps, alpha, valR2: +r2Score(val.y, pv).toFixed(4), testR2: +r2Score(test.y, pt).toFixed(4),
+    features: g.join('+'), size, maps, simulator, alpha, valR2: +r2Score(val.y, pv).toFixed(4), testR2: +r2Score(test.y, pt).toFixed(4),
     testRmse: +rmse(test.y, pt).toFixed(5), seconds: Math.round((performance.now() - t0) / 1000),
   }));
 }

@@ -7,23 +7,27 @@
  *   nice -n 10 node --import tsx scripts/cosmology_teacher.ts '{"channels":[8,16,32],"stemStride":2,"epochs":40}' ...
  *
  * Each argument is a JSON object of trainTeacher options (merged over the defaults below);
- * `"name"` labels the line. `--size 32` and `--maps 200,20,30` change the maps (for quick trials).
+ * `"name"` labels the line. `--size 32` and `--maps 200,20,30` change the maps (for quick trials);
+ * `--simulator halo` takes the halo-model maps (docs/cosmology-simulator.md).
  */
-import { mapBatches } from '../src/data/convergence.ts';
+import { mapBatches, SIMULATORS, type SimulatorKind } from '../src/data/convergence.ts';
 import { ndarray } from '../src/util/ndarray.ts';
 import { trainTeacher, r2Score, type TrainOptions } from '../src/teachers/index.ts';
 
 const args = process.argv.slice(2);
 let size = 64;
 let maps = [200, 20, 30];
+let simulator: SimulatorKind = 'lognormal';
 const configs: (TrainOptions & { name?: string })[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--size') size = Number(args[++i]);
   else if (args[i] === '--maps') maps = args[++i].split(',').map(Number);
+  else if (args[i] === '--simulator') simulator = args[++i] as SimulatorKind;
   else configs.push(JSON.parse(args[i]));
 }
+if (!SIMULATORS.includes(simulator)) throw new Error(`--simulator must be one of ${SIMULATORS.join(', ')}, got '${simulator}'`);
 const load = (range: [number, number]) => {
-  const b = mapBatches({ size, seed: 0, mapRange: range, batchSize: 1e9 }).next().value!;
+  const b = mapBatches({ size, seed: 0, simulator, mapRange: range, batchSize: 1e9 }).next().value!;
   return { X: b.X, y: ndarray(Float64Array.from(b.y), [b.y.length]) };
 };
 const [nTr, nVa, nTe] = maps;
@@ -48,7 +52,7 @@ for (const c of configs) {
   let se = 0;
   for (let i = 0; i < pred.data.length; i++) se += (pred.data[i] - test.y.data[i]) ** 2;
   console.log(JSON.stringify({
-    name, size, maps, opts: { ...opts }, valR2: r.valR2, testR2: r2Score(test.y, pred), testRmse: Math.sqrt(se / pred.data.length),
+    name, size, maps, simulator, opts: { ...opts }, valR2: r.valR2, testR2: r2Score(test.y, pred), testRmse: Math.sqrt(se / pred.data.length),
     bestEpoch: r.bestEpoch, epochsRun: r.history.length, seconds: Math.round(seconds),
     curve: r.history.map((h) => [h.epoch, h.trainLoss, h.valLoss]),
   }));

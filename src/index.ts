@@ -50,6 +50,12 @@ export type {
   Cosmology, SimulatorOptions, CosmologyModel, MapBatch, MapBatchOptions, SplitFractions,
   CosmologyDatasetOptions, CosmologyDataset, CosmologySplit,
 } from './data/convergence.ts';
+export {
+  SIMULATORS, simulateMapComponents, oneHaloPowerSpectrum, backgroundPowerSpectrum,
+} from './data/convergence.ts';
+export type { SimulatorKind, MapComponents } from './data/convergence.ts';
+export { HALO_MODEL } from './data/halos.ts';
+export type { Halo, HaloLens } from './data/halos.ts';
 
 // ── 2. AWD: the adaptive wavelet, its objective, fitting, sweeps (teacher gradients come in) ──
 export { AdaptiveWavelet, initialFilter } from './awd/adaptive.ts';

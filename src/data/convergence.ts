@@ -4,13 +4,17 @@
  *
  * One map = a shifted-lognormal random field on a periodic square grid whose power spectrum
  * (amplitude and tilt) and lognormal shift depend on (Ω_m, σ8), plus galaxy shape noise, then
- * Gaussian smoothing. Every map has its own seed derived from (seed, cosmology, map index), so any
- * map can be regenerated alone and data sets of any size can be streamed in bounded memory.
+ * Gaussian smoothing. With `simulator: 'halo'`, NFW halos drawn from the Sheth–Tormen mass
+ * function (src/data/halos.ts) carry the 1-halo part C_1h of the spectrum and the lognormal field
+ * the rest, C − C_1h (the halo model's split; the total stays C). Every map has its own seed
+ * derived from (seed, cosmology, map index), so any map can be regenerated alone and data sets of
+ * any size can be streamed in bounded memory.
  */
 import { Fft2, fftIndexFreq } from './fft2.ts';
 import { Rng } from '../util/rng.ts';
 import { AwdError, assertInt } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
+import { HALO_MODEL, haloTable, oneHaloSpectrum, paintHalos, sampleHalos, type Halo } from './halos.ts';
 
 /** A cosmology: matter density Ω_m and power-spectrum normalisation σ8. */
 export interface Cosmology {
@@ -53,7 +57,19 @@ export interface SimulatorOptions {
   sigmaE?: number;
   /** Add galaxy shape noise (default true). */
   noise?: boolean;
+  /**
+   * The sky model (default 'lognormal'): 'halo' = NFW halos drawn from a mass function (the 1-halo
+   * term) on a lognormal background carrying the rest of the spectrum (docs/cosmology-simulator.md,
+   * "The halo model").
+   */
+  simulator?: SimulatorKind;
 }
+
+/** The sky models of the simulator. */
+export type SimulatorKind = 'lognormal' | 'halo';
+
+/** The accepted values of `simulator`. */
+export const SIMULATORS: readonly SimulatorKind[] = Object.freeze(['lognormal', 'halo'] as SimulatorKind[]);
 
 /** The model constants (fiducial Ω_m = 0.3, σ8 = 0.8). Exported for the documentation. */
 export const MODEL = Object.freeze({
@@ -91,6 +107,12 @@ export interface CosmologyModel {
   pixelArcmin: number;
   /** Shape-noise standard deviation per pixel, σ_e / sqrt(2 n_gal A_pix). */
   noiseStd: number;
+  /** The sky model. */
+  simulator: SimulatorKind;
+  /** 'halo': expected number of halos per map (M ≥ HALO_MODEL.minMass); 0 otherwise. */
+  expectedHalos: number;
+  /** 'halo': the halos' expected mean κ, subtracted from every map (zero-mean sky); 0 otherwise. */
+  haloMeanKappa: number;
 }
 
 interface Resolved {
@@ -101,6 +123,7 @@ interface Resolved {
   nGal: number;
   sigmaE: number;
   noise: boolean;
+  simulator: SimulatorKind;
 }
 
 function resolve(where: string, o: SimulatorOptions = {}): Resolved {
@@ -112,7 +135,11 @@ function resolve(where: string, o: SimulatorOptions = {}): Resolved {
     nGal: o.nGal ?? 30,
     sigmaE: o.sigmaE ?? 0.4,
     noise: o.noise ?? true,
+    simulator: o.simulator ?? 'lognormal',
   };
+  if (!SIMULATORS.includes(r.simulator)) {
+    throw new AwdError(where, `simulator must be 'lognormal' or 'halo', got '${String(r.simulator)}'`);
+  }
   if (!Number.isInteger(r.size) || r.size < 4 || (r.size & (r.size - 1)) !== 0) {
     throw new AwdError(where, `size must be a power of two >= 4, got ${r.size}`);
   }
@@ -176,7 +203,7 @@ function fftFor(size: number): Fft2 {
 }
 
 function spectralFor(cosmology: Cosmology, r: Resolved): Spectral {
-  const key = `${cosmology.omegaM}|${cosmology.sigma8}|${r.size}|${r.fieldDeg}|${r.nGal}|${r.sigmaE}|${r.noise}`;
+  const key = `${cosmology.omegaM}|${cosmology.sigma8}|${r.size}|${r.fieldDeg}|${r.nGal}|${r.sigmaE}|${r.noise}|${r.simulator}`;
   const hit = spectralCache.get(key);
   if (hit) return hit;
   const n = r.size;
@@ -187,7 +214,11 @@ function spectralFor(cosmology: Cosmology, r: Resolved): Spectral {
   const m = MODEL;
   const shift = m.shiftFid * (cosmology.omegaM / 0.3) ** m.shiftPower;
   // Discrete covariance eigenvalues of κ: λ_κ = C(ℓ)/A_pix (so that pixel variance = Σλ/N²);
-  // the k = 0 mode is dropped (each map has zero mean).
+  // the k = 0 mode is dropped (each map has zero mean). 'halo': the lognormal background carries
+  // C(ℓ) − C_1h(ℓ) (the halo model's 2-halo part; at least HALO_MODEL.backgroundFloor · C), the
+  // halos the 1-halo part, so the total spectrum stays C(ℓ).
+  const spectrum = (ell: number): number =>
+    r.simulator === 'halo' ? backgroundPowerSpectrum(cosmology, ell) : convergencePowerSpectrum(cosmology, ell);
   const buf = new Float64Array(2 * npix);
   let kappaVariance = 0;
   for (let u = 0; u < n; u++) {
@@ -195,7 +226,7 @@ function spectralFor(cosmology: Cosmology, r: Resolved): Spectral {
     for (let v = 0; v < n; v++) {
       const fv = fftIndexFreq(v, n);
       const ell = dEll * Math.hypot(fu, fv);
-      const lam = ell === 0 ? 0 : convergencePowerSpectrum(cosmology, ell) / pixSr;
+      const lam = ell === 0 ? 0 : spectrum(ell) / pixSr;
       buf[2 * (u * n + v)] = lam;
       kappaVariance += lam;
     }
@@ -228,10 +259,61 @@ function spectralFor(cosmology: Cosmology, r: Resolved): Spectral {
     gaussianVariance,
     pixelArcmin,
     noiseStd,
+    simulator: r.simulator,
+    expectedHalos: 0,
+    haloMeanKappa: 0,
   };
+  if (r.simulator === 'halo') {
+    const t = haloTable(cosmology.omegaM, cosmology.sigma8);
+    model.expectedHalos = t.cumulative[t.cumulative.length - 1] * (r.fieldDeg * 60 * ARCMIN) ** 2;
+    model.haloMeanKappa = t.meanKappa;
+  }
   const s = { model, sqrtLambda };
   spectralCache.set(key, s);
   return s;
+}
+
+/** The 1-halo spectrum of a cosmology on a log grid of ℓ (20 per decade, 10 to 10⁶), cached. */
+const oneHaloCache = new Map<string, { logEll: Float64Array; c1h: Float64Array }>();
+const ONE_HALO_LOG_ELL = Float64Array.from({ length: 101 }, (_, i) => 1 + i / 20);
+
+function oneHaloGrid(cosmology: Cosmology): { logEll: Float64Array; c1h: Float64Array } {
+  const key = `${cosmology.omegaM}|${cosmology.sigma8}`;
+  let g = oneHaloCache.get(key);
+  if (!g) {
+    const t = haloTable(cosmology.omegaM, cosmology.sigma8);
+    g = { logEll: ONE_HALO_LOG_ELL, c1h: oneHaloSpectrum(t, Array.from(ONE_HALO_LOG_ELL, (l) => 10 ** l)) };
+    oneHaloCache.set(key, g);
+  }
+  return g;
+}
+
+/**
+ * The halo model's 1-halo convergence spectrum C_1h(ℓ) (sr) of the halos the 'halo' simulator draws
+ * (M ≥ HALO_MODEL.minMass, sources at HALO_MODEL.zSource), interpolated log-log from a grid of ℓ.
+ *
+ * @example
+ * oneHaloPowerSpectrum({ omegaM: 0.3, sigma8: 0.8 }, 1000); // ≈ 0.37 · convergencePowerSpectrum(…, 1000)
+ */
+export function oneHaloPowerSpectrum(cosmology: Cosmology, ell: number): number {
+  checkCosmology('oneHaloPowerSpectrum', cosmology);
+  const { logEll, c1h } = oneHaloGrid(cosmology);
+  const x = Math.log10(ell);
+  const i = Math.min(Math.max(Math.floor((x - logEll[0]) * 20), 0), logEll.length - 2);
+  const w = (x - logEll[i]) * 20;
+  return Math.exp((1 - w) * Math.log(c1h[i]) + w * Math.log(c1h[i + 1]));
+}
+
+/**
+ * The lognormal background's spectrum under the halo model: C(ℓ) − C_1h(ℓ), at least
+ * HALO_MODEL.backgroundFloor · C(ℓ) (the floor does not bind for the 10 cosmologies: C_1h ≤ 0.5 C).
+ *
+ * @example
+ * backgroundPowerSpectrum({ omegaM: 0.3, sigma8: 0.8 }, 1000); // ≈ 0.63 · convergencePowerSpectrum(…, 1000)
+ */
+export function backgroundPowerSpectrum(cosmology: Cosmology, ell: number): number {
+  const c = convergencePowerSpectrum(cosmology, ell);
+  return Math.max(c - oneHaloPowerSpectrum(cosmology, ell), HALO_MODEL.backgroundFloor * c);
 }
 
 function smoothingFor(r: Resolved): Float64Array {
@@ -321,7 +403,46 @@ export function simulateMapFor(
 ): Float64Array {
   const where = 'simulateMapFor';
   checkCosmology(where, cosmology);
+  return simulate(where, cosmology, mapSeedValue, resolve(where, options), out, null);
+}
+
+/** The parts of a 'halo' map, for validation. */
+export interface MapComponents {
+  /** The map, as {@link simulateMapFor} returns it. */
+  kappa: Float64Array;
+  /** The halos' convergence alone, mean-subtracted and smoothed as the map (zeros for 'lognormal'). */
+  haloKappa: Float64Array;
+  /** The halos drawn (positions in pixels: row, col ∈ [0, size)); [] for 'lognormal'. */
+  halos: Halo[];
+}
+
+/**
+ * Simulates one map as {@link simulateMapFor} and returns its halo part and halo catalogue too
+ * (for the validation of the halo model: which peaks sit on halos).
+ *
+ * @example
+ * const { kappa, haloKappa, halos } = simulateMapComponents({ omegaM: 0.3, sigma8: 0.8 }, 7, { simulator: 'halo' });
+ */
+export function simulateMapComponents(cosmology: Cosmology, mapSeedValue: number, options: SimulatorOptions = {}): MapComponents {
+  const where = 'simulateMapComponents';
+  checkCosmology(where, cosmology);
   const r = resolve(where, options);
+  const parts = { haloKappa: new Float64Array(r.size * r.size), halos: [] as Halo[] };
+  const kappa = simulate(where, cosmology, mapSeedValue, r, undefined, parts);
+  return { kappa, ...parts };
+}
+
+/** Seed offset of a map's halo stream (halos are drawn from their own generator). */
+const HALO_STREAM = 0x68616c6f;
+
+function simulate(
+  where: string,
+  cosmology: Cosmology,
+  mapSeedValue: number,
+  r: Resolved,
+  out: Float64Array | undefined,
+  parts: { haloKappa: Float64Array; halos: Halo[] } | null,
+): Float64Array {
   const n = r.size;
   const npix = n * n;
   const res = out ?? new Float64Array(npix);
@@ -347,16 +468,38 @@ export function simulateMapFor(
   for (let i = 0; i < npix; i++) {
     res[i] = k0 * (Math.exp(buf[2 * i] - half) - 1) + (sn > 0 ? sn * res[i] : 0);
   }
-  if (r.smoothingArcmin > 0) {
-    const w = smoothingFor(r);
-    fft.forward(res, buf);
-    for (let i = 0; i < npix; i++) {
-      buf[2 * i] *= w[i];
-      buf[2 * i + 1] *= w[i];
+  if (r.simulator === 'halo') {
+    const halos = sampleHalos(haloTable(cosmology.omegaM, cosmology.sigma8), (r.fieldDeg * 60 * ARCMIN) ** 2, n, new Rng(mix32(mapSeedValue >>> 0, HALO_STREAM)));
+    const pixelRad = model.pixelArcmin * ARCMIN;
+    const mk = model.haloMeanKappa;
+    if (parts) {
+      const hk = parts.haloKappa;
+      paintHalos(hk, n, pixelRad, halos);
+      for (let i = 0; i < npix; i++) {
+        hk[i] -= mk;
+        res[i] += hk[i];
+      }
+      parts.halos = halos;
+      if (r.smoothingArcmin > 0) smoothInPlace(hk, r, buf);
+    } else {
+      paintHalos(res, n, pixelRad, halos);
+      for (let i = 0; i < npix; i++) res[i] -= mk;
     }
-    fft.inverse(buf, res);
   }
+  if (r.smoothingArcmin > 0) smoothInPlace(res, r, buf);
   return res;
+}
+
+/** Gaussian smoothing of a real map by FFT (`buf`: complex work array of the map's size). */
+function smoothInPlace(x: Float64Array, r: Resolved, buf: Float64Array): void {
+  const w = smoothingFor(r);
+  const fft = fftFor(r.size);
+  fft.forward(x, buf);
+  for (let i = 0; i < x.length; i++) {
+    buf[2 * i] *= w[i];
+    buf[2 * i + 1] *= w[i];
+  }
+  fft.inverse(buf, x);
 }
 
 /**

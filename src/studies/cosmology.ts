@@ -28,7 +28,7 @@ import { cellParams, checkGrid, gridSize, type Grid } from '../awd/sweep.ts';
 import { useSweepFolder } from '../awd/sweepPlan.ts';
 import { highpassOf } from '../awd/constraints.ts';
 import { parseParametrization, type Parametrization } from '../awd/lattice.ts';
-import { COSMOLOGIES, mapBatches, type MapBatch } from '../data/convergence.ts';
+import { COSMOLOGIES, mapBatches, SIMULATORS, type MapBatch, type SimulatorKind } from '../data/convergence.ts';
 import { bootstrapRmse } from '../predictors/bootstrap.ts';
 import { Chi2Classifier } from '../predictors/chi2.ts';
 import { compressionFactor } from '../predictors/compression.ts';
@@ -60,6 +60,8 @@ export interface CosmologyStudyOptions {
   onProgress?: StudyProgress;
   /** Map side in pixels (a power of 2: the simulator uses radix-2 FFTs). */
   mapSize?: number;
+  /** The sky model of the maps (default 'lognormal'; 'halo': NFW halos on a lognormal background, docs/cosmology-simulator.md). */
+  simulator?: SimulatorKind;
   /** Total maps per cosmology, split 80 / 8 / 12 % as the reference (ignored when `split` is given). */
   mapsPerCosmology?: number;
   /** Explicit maps per cosmology in each split. */
@@ -139,6 +141,8 @@ export interface CosmologySettings {
   size: 'tiny' | 'default' | 'full';
   seed: number;
   mapSize: number;
+  /** The sky model of the maps. */
+  simulator: SimulatorKind;
   split: CosmologySplitCounts;
   grid: Grid;
   levels: number;
@@ -168,7 +172,7 @@ export interface CosmologySettings {
   compressionThreshold: number;
 }
 
-type Preset = Omit<CosmologySettings, 'size' | 'seed' | 'levels' | 'mode' | 'init' | 'kernelCut' | 'attribution' | 'compressionThreshold' | 'parametrizations'>;
+type Preset = Omit<CosmologySettings, 'size' | 'seed' | 'simulator' | 'levels' | 'mode' | 'init' | 'kernelCut' | 'attribution' | 'compressionThreshold' | 'parametrizations'>;
 
 /** The default size's CNN training, chosen by the measurements in docs/study-cosmology.md ("Teacher"). */
 const TEACHER_DEFAULT_EPOCHS = 40;
@@ -263,6 +267,8 @@ export function cosmologySettings(opts: CosmologyStudyOptions = {}): CosmologySe
   if (!Number.isInteger(mapSize) || mapSize < 16 || (mapSize & (mapSize - 1)) !== 0) {
     throw new AwdError(where, `mapSize must be a power of 2 >= 16 (the simulator's FFT), got ${mapSize}`);
   }
+  const simulator = opts.simulator ?? 'lognormal';
+  if (!SIMULATORS.includes(simulator)) throw new AwdError(where, `simulator must be 'lognormal' or 'halo', got '${String(simulator)}'`);
   let split: CosmologySplitCounts;
   if (opts.split) split = { ...opts.split };
   else if (opts.mapsPerCosmology !== undefined) {
@@ -289,6 +295,7 @@ export function cosmologySettings(opts: CosmologyStudyOptions = {}): CosmologySe
     size,
     seed,
     mapSize,
+    simulator,
     split,
     grid: { lambdas: [...grid.lambdas], gammas: [...grid.gammas] },
     levels,
@@ -456,9 +463,9 @@ function firstPerCosmology(X: NdArray, y: Float64Array, k: number): { X: NdArray
   return { X: sliceRows(X, 0, n), y: y.slice(0, n) };
 }
 
-function loadRange(size: number, seed: number, range: [number, number]): MapBatch {
+function loadRange(size: number, seed: number, range: [number, number], simulator: SimulatorKind = 'lognormal'): MapBatch {
   const total = (range[1] - range[0]) * COSMOLOGIES.length;
-  const it = mapBatches({ size, seed, mapRange: range, batchSize: total, shuffle: false });
+  const it = mapBatches({ size, seed, simulator, mapRange: range, batchSize: total, shuffle: false });
   const next = it.next();
   if (next.done) throw new AwdError('runCosmologyStudy', `empty map range [${range[0]}, ${range[1]})`);
   return next.value;
@@ -510,17 +517,17 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     validation: [s.split.train, s.split.train + s.split.validation] as [number, number],
     test: [s.split.train + s.split.validation, s.split.train + s.split.validation + s.split.test] as [number, number],
   };
-  const sim = { size: s.mapSize, seed: s.seed };
+  const sim = { size: s.mapSize, seed: s.seed, simulator: s.simulator };
 
   // 1. In-memory subsets: the first training maps of every cosmology (teacher, AWD, bin edges)
   //    and the first validation maps (the teacher's progress log). Map-index-major order makes the
   //    first k·10 rows exactly maps 0..k−1 of every cosmology.
   progress('data', 0, 1);
   const nMem = Math.max(s.teacherMapsPerCosmology, s.awdMapsPerCosmology, s.edgeMapsPerCosmology);
-  let mem: MapBatch | null = loadRange(s.mapSize, s.seed, [0, nMem]);
+  let mem: MapBatch | null = loadRange(s.mapSize, s.seed, [0, nMem], s.simulator);
   let tTrain: { X: NdArray; y: Float64Array } | null = firstPerCosmology(mem.X, mem.y, s.teacherMapsPerCosmology);
   const nTeacher = tTrain.X.shape[0];
-  let memVal: MapBatch | null = loadRange(s.mapSize, s.seed, [ranges.validation[0], ranges.validation[0] + s.teacherValidationMapsPerCosmology]);
+  let memVal: MapBatch | null = loadRange(s.mapSize, s.seed, [ranges.validation[0], ranges.validation[0] + s.teacherValidationMapsPerCosmology], s.simulator);
   progress('data', 1, 1);
   lap('data');
 
@@ -777,7 +784,9 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         'AWD / db5 kernels: the reference\'s extract_patches (3-tap windows of h and g, LL, LH, HL, HH, centred LH/HL/HH); the four histograms are concatenated.',
         `AWD is the λ > 0 grid cell with the lowest validation RMSE (${counts.validation} validation maps); AWD (λ=0) the best λ = 0 cell by the same rule; one pair per parametrisation (${s.parametrizations.join(', ')}; 'lattice': exactly orthogonal filters).`,
         `Bootstrap: ${s.resamples} resamples of the test maps. Compression factor: fraction of test-set coefficients with |c| > 1e-3 and |saliency| > 1e-3.`,
-        'Simulated lognormal maps, not MassiveNuS: not comparable with the paper\'s numbers.',
+        s.simulator === 'halo'
+          ? 'Simulated maps (Sheth–Tormen NFW halos on a lognormal background, docs/cosmology-simulator.md), not MassiveNuS: not comparable with the paper\'s numbers.'
+          : 'Simulated lognormal maps, not MassiveNuS: not comparable with the paper\'s numbers.',
       ],
     };
     const sweepTable: Table = {

@@ -65,6 +65,8 @@ test('awd demo: unknown study and bad options', async () => {
     [['demo', '--seed', '-1'], /--seed must be in \[0, 4294967295\], got -1/],
     [['demo', 'molecular', '--parametrizations', 'lattice'], /--parametrizations apply to the cosmology study only/],
     [['demo', 'cosmology', '--parametrizations', 'penalty,angles'], /--parametrizations must be one of penalty, lattice, got 'angles'/],
+    [['demo', 'cosmology', '--simulator', 'nbody'], /--simulator must be one of lognormal, halo, got 'nbody'/],
+    [['demo', 'synthetic', '--simulator', 'halo'], /--simulator applies to the cosmology study only/],
     [['nosuch'], /unknown command 'nosuch'/],
   ];
   const runs = await Promise.all(cases.map(([args]) => awd(args, dir)));

@@ -131,3 +131,15 @@ test('bad options are refused with a message', () => {
   assert.deepEqual(cosmologySettings({ awdSweep: '/tmp/x' }).parametrizations, ['penalty']);
   assert.deepEqual(cosmologySettings({ awdSnapshots: [100, 512, 600] }).awdSnapshots, [100]);
 });
+
+test("simulator 'halo': threaded into the settings and every map of the run; bad values refused", async () => {
+  assert.equal(cosmologySettings({}).simulator, 'lognormal');
+  assert.equal(cosmologySettings({ simulator: 'halo' }).simulator, 'halo');
+  assert.throws(() => cosmologySettings({ simulator: 'nbody' as 'halo' }), /^AwdError: Error in runCosmologyStudy: simulator must be 'lognormal' or 'halo', got 'nbody'$/);
+  const a = await tinyRun();
+  const h = await runCosmologyStudy({ ...TINY, simulator: 'halo' });
+  assert.equal((h.settings as { simulator: string }).simulator, 'halo');
+  assert.deepEqual(h.tables[0].rows.map((r) => r[0]), a.tables[0].rows.map((r) => r[0]));
+  assert.notDeepEqual(h.tables[0].rows, a.tables[0].rows, 'other maps, other scores');
+  assert.ok(JSON.stringify(h.tables).includes('Sheth–Tormen'), 'the table notes name the halo model');
+});

@@ -18,13 +18,14 @@ export const STUDIES = ['synthetic', 'molecular', 'cosmology'] as const;
 export type StudyName = (typeof STUDIES)[number];
 const SIZES = ['tiny', 'default', 'full'] as const;
 
-type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress; awdSweep?: string; awdEpochs?: number; parametrizations?: ('penalty' | 'lattice')[] }) => Promise<StudyResult>;
+type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress; awdSweep?: string; awdEpochs?: number; parametrizations?: ('penalty' | 'lattice')[]; simulator?: 'lognormal' | 'halo' }) => Promise<StudyResult>;
 
 /** Options only the cosmology study takes: its AWD grid from a sweep folder (docs/scale-out.md). */
 interface StudyExtras {
   awdSweep?: string;
   awdEpochs?: number;
   parametrizations?: ('penalty' | 'lattice')[];
+  simulator?: 'lognormal' | 'halo';
 }
 
 const ENTRY: Record<StudyName, string> = {
@@ -85,21 +86,24 @@ export function addDemoCommand(program: Command): void {
     .option('--sweep <DIR>', 'cosmology: take the AWD grid from a sweep folder fitted elsewhere (a first run plans it there and stops; see docs/scale-out.md)')
     .option('--awd-epochs <n>', 'cosmology: AWD epochs per grid cell (default: the size preset\'s)')
     .option('--parametrizations <list>', 'cosmology: penalty, lattice or penalty,lattice (default: both; penalty with --sweep)')
+    .option('--simulator <kind>', 'cosmology: lognormal (default) or halo (NFW halos from a mass function on a lognormal background; docs/cosmology-simulator.md)')
     .addHelpText('after', `
 Writes DIR/report.html (open it in a browser, works offline), DIR/tables/*.md|json,
 DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted wavelets), DIR/run.json.`)
-    .action(async (study: string, o: { size: string; seed?: string; out?: string; sweep?: string; awdEpochs?: string; parametrizations?: string }, c: Command) => {
+    .action(async (study: string, o: { size: string; seed?: string; out?: string; sweep?: string; awdEpochs?: string; parametrizations?: string; simulator?: string }, c: Command) => {
       const ctx = contextOf(c);
       const which = parseChoice('study', study, [...STUDIES, 'all'] as const);
       if ((o.sweep !== undefined || o.awdEpochs !== undefined || o.parametrizations !== undefined) && which !== 'cosmology') {
         throw new UsageError('--sweep, --awd-epochs and --parametrizations apply to the cosmology study only: awd demo cosmology --size full --sweep DIR');
       }
+      if (o.simulator !== undefined && which !== 'cosmology') throw new UsageError('--simulator applies to the cosmology study only: awd demo cosmology --simulator halo');
       const extras: StudyExtras = {
         ...(o.sweep === undefined ? {} : { awdSweep: o.sweep }),
         ...(o.awdEpochs === undefined ? {} : { awdEpochs: parseInteger('--awd-epochs', o.awdEpochs, 1) }),
         ...(o.parametrizations === undefined
           ? {}
           : { parametrizations: o.parametrizations.split(',').map((p) => parseChoice('--parametrizations', p.trim(), ['penalty', 'lattice'] as const)) }),
+        ...(o.simulator === undefined ? {} : { simulator: parseChoice('--simulator', o.simulator, ['lognormal', 'halo'] as const) }),
       };
       const size = parseChoice('--size', o.size, SIZES);
       const seed = o.seed === undefined ? undefined : parseInteger('--seed', o.seed, 0, 2 ** 32 - 1);
