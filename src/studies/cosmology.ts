@@ -36,6 +36,7 @@ import { heatmapBody, panelGrid, type Panel } from '../report/svg.ts';
 import { trainTeacher } from '../teachers/train.ts';
 import { r2Score } from '../teachers/metrics.ts';
 import type { NeuralTeacher } from '../teachers/teacher.ts';
+import type { MomentView } from '../teachers/models.ts';
 import { AwdError, assertInt } from '../util/checks.ts';
 import { ndarray, sliceRows, type NdArray } from '../util/ndarray.ts';
 import { familyLowpass } from '../wavelets/families.ts';
@@ -115,6 +116,8 @@ export interface CnnTeacherTraining {
   pool: 'mean' | 'logmean';
   /** Channels of the per-pixel branch (0: none). */
   pixelChannels: number;
+  /** Views of the map whose moments feed the head (the moments branch of src/teachers/models.ts; [] = none). */
+  moments: MomentView[];
   augment: 'none' | 'flips' | 'd4';
   lrSchedule: 'constant' | 'cosine' | 'step';
   /** Early stopping on the validation maps (null: all epochs); the best validation epoch's weights are kept either way. */
@@ -177,7 +180,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 100,
     teacherChannels: [4, 8],
     stemStride: 1,
-    teacherTraining: { head: [8], pool: 'logmean', pixelChannels: 4, augment: 'd4', lrSchedule: 'cosine', patience: null },
+    teacherTraining: { head: [8], pool: 'logmean', pixelChannels: 4, moments: ['map'], augment: 'd4', lrSchedule: 'cosine', patience: null },
     edgeMapsPerCosmology: 10,
     bins: 8,
     resamples: 1000,
@@ -199,7 +202,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 32,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
-    teacherTraining: { head: [64], pool: 'logmean', pixelChannels: 32, augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [64], pool: 'logmean', pixelChannels: 32, moments: ['map'], augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -221,7 +224,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 10,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
-    teacherTraining: { head: [64], pool: 'logmean', pixelChannels: 32, augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [64], pool: 'logmean', pixelChannels: 32, moments: ['map'], augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -292,7 +295,12 @@ export function cosmologySettings(opts: CosmologyStudyOptions = {}): CosmologySe
     teacherBatchSize: opts.teacherBatchSize ?? p.teacherBatchSize,
     teacherChannels: [...(opts.teacherChannels ?? p.teacherChannels)],
     stemStride: opts.stemStride ?? p.stemStride,
-    teacherTraining: { ...p.teacherTraining, ...opts.teacherTraining, head: [...(opts.teacherTraining?.head ?? p.teacherTraining.head)] },
+    teacherTraining: {
+      ...p.teacherTraining,
+      ...opts.teacherTraining,
+      head: [...(opts.teacherTraining?.head ?? p.teacherTraining.head)],
+      moments: [...(opts.teacherTraining?.moments ?? p.teacherTraining.moments)],
+    },
     edgeMapsPerCosmology: clampTo('edgeMapsPerCosmology', opts.edgeMapsPerCosmology ?? p.edgeMapsPerCosmology, split.train),
     bins: opts.bins ?? p.bins,
     resamples: opts.resamples ?? p.resamples,
@@ -495,6 +503,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     head: s.teacherTraining.head,
     pool: s.teacherTraining.pool,
     pixelChannels: s.teacherTraining.pixelChannels,
+    ...(s.teacherTraining.moments.length > 0 ? { moments: s.teacherTraining.moments } : {}),
     augment: s.teacherTraining.augment,
     lrSchedule: s.teacherTraining.lrSchedule,
     ...(s.teacherTraining.patience !== null ? { patience: s.teacherTraining.patience } : {}),
