@@ -159,7 +159,7 @@ export interface CosmologySettings {
 type Preset = Omit<CosmologySettings, 'size' | 'seed' | 'levels' | 'mode' | 'init' | 'kernelCut' | 'attribution' | 'compressionThreshold'>;
 
 /** The default size's CNN training, chosen by the measurements in docs/study-cosmology.md ("Teacher"). */
-const TEACHER_DEFAULT_EPOCHS = 40;
+const TEACHER_DEFAULT_EPOCHS = 20;
 const TEACHER_DEFAULT_LR = 3e-3;
 const TEACHER_DEFAULT_PATIENCE = 10;
 
@@ -202,7 +202,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 32,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
-    teacherTraining: { head: [64], pool: 'logmean', pixelChannels: 32, moments: ['map'], augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [64, 64], pool: 'logmean', pixelChannels: 32, moments: ['map'], augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -224,7 +224,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherBatchSize: 10,
     teacherChannels: [8, 16, 32],
     stemStride: 2,
-    teacherTraining: { head: [64], pool: 'logmean', pixelChannels: 32, moments: ['map'], augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [64, 64], pool: 'logmean', pixelChannels: 32, moments: ['map'], augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
