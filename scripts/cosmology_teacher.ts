@@ -9,7 +9,11 @@
  * Each argument is a JSON object of trainTeacher options (merged over the defaults below);
  * `"name"` labels the line. `--size 32` and `--maps 200,20,30` change the maps (for quick trials);
  * `--simulator halo` takes the halo-model maps (docs/cosmology-simulator.md).
+ * `--test-out FILE` writes the test scores to FILE (one JSON line per configuration, appended)
+ * instead of the printed line, so that settings can be chosen on the validation maps only and
+ * the chosen one's test score read once, without training it again.
  */
+import { appendFileSync } from 'node:fs';
 import { mapBatches, SIMULATORS, type SimulatorKind } from '../src/data/convergence.ts';
 import { ndarray } from '../src/util/ndarray.ts';
 import { trainTeacher, r2Score, type TrainOptions } from '../src/teachers/index.ts';
@@ -18,11 +22,13 @@ const args = process.argv.slice(2);
 let size = 64;
 let maps = [200, 20, 30];
 let simulator: SimulatorKind = 'lognormal';
+let testOut: string | null = null;
 const configs: (TrainOptions & { name?: string })[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--size') size = Number(args[++i]);
   else if (args[i] === '--maps') maps = args[++i].split(',').map(Number);
   else if (args[i] === '--simulator') simulator = args[++i] as SimulatorKind;
+  else if (args[i] === '--test-out') testOut = args[++i];
   else configs.push(JSON.parse(args[i]));
 }
 if (!SIMULATORS.includes(simulator)) throw new Error(`--simulator must be one of ${SIMULATORS.join(', ')}, got '${simulator}'`);
@@ -48,11 +54,20 @@ for (const c of configs) {
     onProgress: (e, total, l) => process.stderr.write(`${name ?? ''} epoch ${e}/${total} train ${l.trainLoss.toExponential(3)} val ${l.valLoss?.toExponential(3)} ${((performance.now() - t0) / 1000).toFixed(0)} s\n`),
   });
   const seconds = (performance.now() - t0) / 1000;
+  let testR2: number | null = null;
+  let testRmse: number | null = null;
   const pred = await r.teacher.predict(test.X);
   let se = 0;
   for (let i = 0; i < pred.data.length; i++) se += (pred.data[i] - test.y.data[i]) ** 2;
+  testR2 = r2Score(test.y, pred);
+  testRmse = Math.sqrt(se / pred.data.length);
+  if (testOut) {
+    appendFileSync(testOut, `${JSON.stringify({ name, testR2, testRmse })}\n`);
+    testR2 = null;
+    testRmse = null;
+  }
   console.log(JSON.stringify({
-    name, size, maps, simulator, opts: { ...opts }, valR2: r.valR2, testR2: r2Score(test.y, pred), testRmse: Math.sqrt(se / pred.data.length),
+    name, size, maps, simulator, opts: { ...opts }, valR2: r.valR2, testR2, testRmse,
     bestEpoch: r.bestEpoch, epochsRun: r.history.length, seconds: Math.round(seconds),
     curve: r.history.map((h) => [h.epoch, h.trainLoss, h.valLoss]),
   }));

@@ -10,6 +10,9 @@
  *         `channels`; the first keeps the resolution, the others halve it with stride 2; each block is
  *         relu(conv3×3(relu(conv3×3(x))) + shortcut), shortcut a 1×1 conv when the shape changes)
  *         → global average pooling → (optional ReLU MLP `head`) → Dense(outputDim). Default channels [8, 16, 32].
+ *         Optional side branches concatenated to the pooled features: a per-pixel branch
+ *         (`pixelChannels`) and a moments branch (`moments`: per-map log std, skewness and
+ *         log kurtosis of the map and of pooled / high-passed views of it, from tf ops).
  *
  * All models see standardised inputs and produce standardised outputs; `Scaling` holds the affine
  * maps (one scalar for the inputs, so the model stays a function of the raw signal and its input
@@ -58,7 +61,47 @@ export interface CnnArchitecture {
    * the head directly). The stem still sees the map itself.
    */
   pixelChannels?: number;
+  /**
+   * Moments branch (default none): per-map one-point statistics of the (standardised) map,
+   * computed with differentiable tf ops and concatenated to the pooled features, so that ratios
+   * of moments (which carry most of the cosmology signal) reach the head directly. See
+   * {@link MomentsBranch}.
+   */
+  moments?: MomentsBranch;
   outputDim: number;
+}
+
+/**
+ * Views of a map whose moments the moments branch takes: the map itself; its 2×2 or 4×4 block
+ * means ('pool2', 'pool4': the map smoothed and subsampled); the map minus its 2×2 block means
+ * ('highpass'). The pooled views need the map's sides divisible by 2 or 4.
+ */
+export type MomentView = 'map' | 'pool2' | 'pool4' | 'highpass';
+
+/** Every moment view, in a fixed order. */
+export const MOMENT_VIEWS: readonly MomentView[] = Object.freeze(['map', 'pool2', 'pool4', 'highpass'] as MomentView[]);
+
+/**
+ * The moments branch of a cnn: statistics s = [mean of the map, then for each view
+ * 0.5·log(var + ε), m3 / (var + ε)^1.5, log(ε + m4 / (var + ε)²)] (central moments m_k of the view's
+ * pixels, ε = {@link MOMENT_EPS}), standardised as (s − shift) / scale. `trainTeacher` sets shift and
+ * scale to the mean and standard deviation of each statistic over the training maps; they are
+ * constants of the function (saved with the architecture), not trained.
+ */
+export interface MomentsBranch {
+  views: MomentView[];
+  /** One per statistic ({@link momentCount}(views) values). */
+  shift: number[];
+  /** One per statistic, each > 0. */
+  scale: number[];
+}
+
+/** ε of the moments branch (variances are in standardised input units, ≈ 1 for the map). */
+export const MOMENT_EPS = 1e-6;
+
+/** Number of statistics of a moments branch with these views: the map's mean plus 3 per view. */
+export function momentCount(views: readonly MomentView[]): number {
+  return 1 + 3 * views.length;
 }
 
 export type Architecture = MlpArchitecture | LstmArchitecture | CnnArchitecture;
@@ -124,10 +167,67 @@ export function validateArchitecture(arch: Architecture, where = 'teacher'): voi
       if (arch.head !== undefined && (!Array.isArray(arch.head) || !arch.head.every(posInt))) {
         bad(`cnn head sizes must be a list of positive integers, got ${JSON.stringify(arch.head)}`);
       }
+      if (arch.moments !== undefined) validateMoments(arch.moments, arch.inputShape, bad);
       break;
     default:
       bad(`unknown teacher kind '${(arch as { kind: string }).kind}'; use 'mlp', 'lstm' or 'cnn'`);
   }
+}
+
+/** Checks a moments-branch view list against a map shape; `bad` throws. */
+export function validateMomentViews(views: unknown, inputShape: readonly number[], bad: (msg: string) => never): void {
+  if (!Array.isArray(views) || views.length < 1) bad(`cnn moments views must be a non-empty list of ${MOMENT_VIEWS.map((v) => `'${v}'`).join(', ')}, got ${JSON.stringify(views)}`);
+  const seen = new Set<string>();
+  for (const v of views as unknown[]) {
+    if (!MOMENT_VIEWS.includes(v as MomentView)) bad(`unknown cnn moments view ${JSON.stringify(v)}; use ${MOMENT_VIEWS.map((m) => `'${m}'`).join(', ')}`);
+    if (seen.has(v as string)) bad(`cnn moments view '${String(v)}' is listed twice`);
+    seen.add(v as string);
+    const f = v === 'pool4' ? 4 : v === 'map' ? 1 : 2;
+    if (inputShape.some((d) => d % f !== 0)) bad(`cnn moments view '${String(v)}' needs map sides divisible by ${f}, got ${inputShape.join(' × ')}`);
+  }
+}
+
+function validateMoments(m: MomentsBranch, inputShape: readonly number[], bad: (msg: string) => never): void {
+  if (!m || typeof m !== 'object') bad('cnn moments must be an object { views, shift, scale }');
+  validateMomentViews(m.views, inputShape, bad);
+  const k = momentCount(m.views);
+  if (!Array.isArray(m.shift) || m.shift.length !== k || !m.shift.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    bad(`cnn moments shift must be ${k} finite numbers (one per statistic), got ${JSON.stringify(m.shift)}`);
+  }
+  if (!Array.isArray(m.scale) || m.scale.length !== k || !m.scale.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+    bad(`cnn moments scale must be ${k} finite numbers > 0 (one per statistic), got ${JSON.stringify(m.scale)}`);
+  }
+}
+
+/**
+ * The raw (unstandardised) statistics of the moments branch for a batch of maps x [n, H, W] (or
+ * [n, H, W, 1]) in standardised input units: [n, momentCount(views)], order as in {@link MomentsBranch}.
+ * Built from reshapes, means and elementwise ops only, so its gradient is exact on every backend.
+ */
+export function momentStatistics(views: readonly MomentView[], x: tf.Tensor): tf.Tensor2D {
+  const [n, h, w] = x.shape;
+  const maps = tf.reshape(x, [n, h, w]) as tf.Tensor3D;
+  const blockMean = (f: number): tf.Tensor3D => tf.reshape(tf.mean(tf.reshape(maps, [n, h / f, f, w / f, f]), [2, 4]), [n, h / f, w / f]);
+  const cols: tf.Tensor1D[] = [tf.mean(maps, [1, 2]) as tf.Tensor1D];
+  for (const view of views) {
+    let v: tf.Tensor3D;
+    if (view === 'map') v = maps;
+    else if (view === 'pool2') v = blockMean(2);
+    else if (view === 'pool4') v = blockMean(4);
+    else {
+      const b = tf.reshape(tf.mean(tf.reshape(maps, [n, h / 2, 2, w / 2, 2]), [2, 4], true), [n, h / 2, 1, w / 2, 1]);
+      v = tf.reshape(tf.sub(tf.reshape(maps, [n, h / 2, 2, w / 2, 2]), b), [n, h, w]);
+    }
+    const c = tf.sub(v, tf.mean(v, [1, 2], true));
+    const c2 = tf.square(c);
+    const variance = tf.add(tf.mean(c2, [1, 2]), MOMENT_EPS) as tf.Tensor1D;
+    const m3 = tf.mean(tf.mul(c2, c), [1, 2]);
+    const m4 = tf.mean(tf.square(c2), [1, 2]);
+    cols.push(tf.mul(0.5, tf.log(variance)) as tf.Tensor1D);
+    cols.push(tf.div(m3, tf.mul(variance, tf.sqrt(variance))) as tf.Tensor1D);
+    cols.push(tf.log(tf.add(MOMENT_EPS, tf.div(m4, tf.square(variance)))) as tf.Tensor1D);
+  }
+  return tf.stack(cols, 1) as tf.Tensor2D;
 }
 
 /** The parameters of an architecture, in a fixed order (the order of saved weights). */
@@ -172,6 +272,7 @@ export function paramSpecs(arch: Architecture): ParamSpec[] {
       cin = cout;
     });
     if (px > 0) cin += px;
+    if (arch.moments) cin += momentCount(arch.moments.views);
     (arch.head ?? []).forEach((h, i) => {
       specs.push({ name: `head${i}/kernel`, shape: [cin, h], init: 'he' });
       specs.push({ name: `head${i}/bias`, shape: [h], init: 'zeros' });
@@ -334,6 +435,11 @@ export function forwardStandardized(arch: Architecture, p: readonly tf.Tensor[],
   });
   let pooled = logPool(h);
   if (pixelPooled) pooled = tf.concat([pooled, pixelPooled], 1) as tf.Tensor2D;
+  if (arch.moments) {
+    const mb = arch.moments;
+    const stats = tf.div(tf.sub(momentStatistics(mb.views, inp), tf.tensor1d(mb.shift)), tf.tensor1d(mb.scale)) as tf.Tensor2D;
+    pooled = tf.concat([pooled, stats], 1) as tf.Tensor2D;
+  }
   for (let i = 0; i < (arch.head ?? []).length; i++) {
     const wh = next() as tf.Tensor2D;
     pooled = tf.relu(tf.add(tf.matMul(pooled, wh), next())) as tf.Tensor2D;

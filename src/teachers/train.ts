@@ -14,7 +14,19 @@ import { AwdError, assertFinite } from '../util/checks.ts';
 import { Rng } from '../util/rng.ts';
 import { ndarray, sizeOf, takeRows, type NdArray } from '../util/ndarray.ts';
 import { ensureBackend, type BackendName } from './backend.ts';
-import { forwardStandardized, initParams, paramSpecs, validateArchitecture, type Architecture, type Scaling, type TeacherKind } from './models.ts';
+import {
+  forwardStandardized,
+  initParams,
+  momentCount,
+  momentStatistics,
+  paramSpecs,
+  validateArchitecture,
+  validateMomentViews,
+  type Architecture,
+  type MomentView,
+  type Scaling,
+  type TeacherKind,
+} from './models.ts';
 import { NeuralTeacher } from './teacher.ts';
 import { meanSquaredError, r2Score } from './metrics.ts';
 
@@ -91,6 +103,13 @@ export interface TrainOptions {
   pool?: 'mean' | 'logmean';
   /** cnn: channels of the per-pixel 1×1 branch (default 0: none; see CnnArchitecture). */
   pixelChannels?: number;
+  /**
+   * cnn: views of the map whose moments feed the head through a moments branch (default none),
+   * e.g. ['map', 'pool2', 'pool4', 'highpass']; see MomentsBranch. The statistics are standardised
+   * by their mean and standard deviation over the training maps (computed here, saved with the
+   * architecture).
+   */
+  moments?: MomentView[];
   /** Standardise inputs (one scalar mean/std) and targets (per output); default true. */
   standardize?: boolean;
   /**
@@ -147,6 +166,7 @@ const DEFAULT_EPOCHS: Record<TeacherKind, number> = { mlp: 20, lstm: 50, cnn: 10
 /** Builds the architecture object for `kind` from the data shape and options. */
 export function architectureFor(kind: TeacherKind, inputShape: number[], outputDim: number, opts: TrainOptions = {}): Architecture {
   let arch: Architecture;
+  if (opts.moments !== undefined && kind !== 'cnn') throw new AwdError('trainTeacher', `moments is for cnn teachers (maps), not ${kind}`);
   if (kind === 'mlp') {
     const hidden = opts.hidden === undefined ? [32, 32] : Array.isArray(opts.hidden) ? opts.hidden : [opts.hidden, opts.hidden];
     arch = { kind, inputShape: inputShape as [number], hidden: [...hidden], outputDim };
@@ -158,6 +178,13 @@ export function architectureFor(kind: TeacherKind, inputShape: number[], outputD
     if (opts.head && opts.head.length > 0) arch.head = [...opts.head];
     if (opts.pool && opts.pool !== 'mean') arch.pool = opts.pool;
     if (opts.pixelChannels) arch.pixelChannels = opts.pixelChannels;
+    if (opts.moments !== undefined) {
+      validateMomentViews(opts.moments, inputShape, (msg) => {
+        throw new AwdError('trainTeacher', msg);
+      });
+      const k = momentCount(opts.moments);
+      arch.moments = { views: [...opts.moments], shift: new Array(k).fill(0), scale: new Array(k).fill(1) };
+    }
   } else {
     throw new AwdError('trainTeacher', `unknown teacher kind '${String(kind)}'; use 'mlp', 'lstm' or 'cnn'`);
   }
@@ -339,6 +366,32 @@ export async function trainTeacher(kind: TeacherKind, X: NdArray, y: NdArray, op
       scaling.outputMean[j] = mj;
       scaling.outputStd[j] = sj > 0 ? sj : 1;
     }
+  }
+
+  // Moments branch: standardise each statistic by its mean and std over the training maps.
+  if (arch.kind === 'cnn' && arch.moments) {
+    const views = arch.moments.views;
+    const k = momentCount(views);
+    const per = sizeOf(inputShape);
+    const all = new Float64Array(nTr * k);
+    for (let start = 0; start < nTr; start += 256) {
+      const end = Math.min(nTr, start + 256);
+      const xb = new Float32Array((end - start) * per);
+      for (let i = 0; i < xb.length; i++) xb[i] = (Xtr.data[start * per + i] - scaling.inputMean) / scaling.inputStd;
+      const st = tf.tidy(() => momentStatistics(views, tf.tensor(xb, [end - start, ...inputShape], 'float32')));
+      all.set(await st.data(), start * k);
+      st.dispose();
+    }
+    const sum = new Float64Array(k);
+    const sq = new Float64Array(k);
+    for (let i = 0; i < all.length; i++) sum[i % k] += all[i] / nTr;
+    for (let i = 0; i < all.length; i++) sq[i % k] += (all[i] - sum[i % k]) ** 2;
+    const shift = Array.from(sum);
+    const scale = Array.from(sq, (v) => Math.sqrt(v / nTr));
+    if (!shift.every(Number.isFinite) || !scale.every(Number.isFinite)) {
+      throw new AwdError(where, 'the moments branch statistics of the training maps are not finite; check the maps for constant or degenerate ones');
+    }
+    arch.moments = { views: [...views], shift, scale: scale.map((v) => (v > 1e-12 ? v : 1)) };
   }
 
   const weightDecay = opts.weightDecay ?? 0;

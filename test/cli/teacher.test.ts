@@ -98,7 +98,9 @@ test('awd teacher predict / evaluate / train options: bad inputs give one line a
     [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--augment', 'd4'], /--augment d4 is for cnn teachers/],
     [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--patience', '3', '--val-fraction', '0'], /--patience needs a validation split/],
     [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--dropout', '1'], /--dropout must be/],
-    [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--pool', 'logmean'], /--head, --pool and --pixel-channels are for cnn teachers, not mlp/],
+    [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--pool', 'logmean'], /--head, --pool, --pixel-channels and --moments are for cnn teachers, not mlp/],
+    [['teacher', 'train', '--kind', 'mlp', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--moments', 'map'], /--moments are for cnn teachers, not mlp/],
+    [['teacher', 'train', '--kind', 'cnn', '--data', 'X.npy', '--target', 'y.npy', '--out', 't', '--moments', 'map,smooth'], /--moments must be one of map, pool2, pool4, highpass, got 'smooth'/],
   ];
   const runs = await Promise.all(cases.map(([args]) => awd(args, dir)));
   runs.forEach((r, i) => {

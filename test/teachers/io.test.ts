@@ -13,6 +13,10 @@ const archs: Architecture[] = [
   { kind: 'mlp', inputShape: [12], hidden: [7, 5], outputDim: 2 },
   { kind: 'lstm', inputShape: [9], hidden: 4, outputDim: 1 },
   { kind: 'cnn', inputShape: [8, 8], channels: [3, 5], stemStride: 1, outputDim: 1 },
+  {
+    kind: 'cnn', inputShape: [8, 8], channels: [3], stemStride: 2, head: [4], outputDim: 1,
+    moments: { views: ['map', 'highpass'], shift: [0.1, -0.2, 0.3, 1.1, -0.5, 0, 0.9], scale: [0.5, 1, 2, 0.7, 1.3, 0.4, 0.8] },
+  },
 ];
 
 test('save/load round trip gives identical predictions and gradients for mlp, lstm and cnn', async () => {
@@ -24,7 +28,7 @@ test('save/load round trip gives identical predictions and gradients for mlp, ls
       const rng = new Rng(i);
       const per = sizeOf(arch.inputShape);
       const X = ndarray(rng.fillNormal(new Float64Array(6 * per)), [6, ...arch.inputShape]);
-      const sub = join(dir, arch.kind);
+      const sub = join(dir, `${arch.kind}${i}`);
       await t.save(sub);
       assert.deepEqual(readdirSync(sub).sort(), ['teacher.json', 'weights.bin']);
       const meta = JSON.parse(readFileSync(join(sub, 'teacher.json'), 'utf8'));

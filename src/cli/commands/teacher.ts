@@ -47,6 +47,7 @@ interface TrainCli {
   head?: string;
   pool: string;
   pixelChannels: string;
+  moments?: string;
 }
 
 /** Loads a saved teacher; a missing, damaged or foreign folder is a bad input file (exit 2). */
@@ -106,6 +107,7 @@ export function addTeacherCommand(program: Command): void {
     .option('--head <sizes>', 'cnn: hidden sizes of an MLP on the pooled features, e.g. 32')
     .option('--pool <p>', 'cnn: global pooling, mean or logmean', 'mean')
     .option('--pixel-channels <n>', 'cnn: channels of a per-pixel (1×1) branch pooled straight to the head', '0')
+    .option('--moments <views>', 'cnn: views whose moments feed the head, e.g. map or map,pool2,pool4,highpass')
     .option('--cv <k>', 'first estimate the score by k-fold cross-validation (mean ± std of the held-out R²)')
     .addHelpText('after', `
 Example:
@@ -143,9 +145,10 @@ Example:
         head: o.head === undefined ? undefined : parseIntList('--head', o.head),
         pool: parseChoice('--pool', o.pool, ['mean', 'logmean'] as const),
         pixelChannels: parseInteger('--pixel-channels', o.pixelChannels, 0, 1024),
+        moments: o.moments === undefined ? undefined : o.moments.split(',').map((v) => parseChoice('--moments', v.trim(), ['map', 'pool2', 'pool4', 'highpass'] as const)),
       };
-      if (kind !== 'cnn' && (opts.head !== undefined || opts.pool !== 'mean' || opts.pixelChannels > 0)) {
-        throw new UsageError(`--head, --pool and --pixel-channels are for cnn teachers, not ${kind}`);
+      if (kind !== 'cnn' && (opts.head !== undefined || opts.pool !== 'mean' || opts.pixelChannels > 0 || opts.moments !== undefined)) {
+        throw new UsageError(`--head, --pool, --pixel-channels and --moments are for cnn teachers, not ${kind}`);
       }
       if (opts.augment !== 'none' && kind !== 'cnn') throw new UsageError(`--augment ${opts.augment} is for cnn teachers (images), not ${kind}`);
       if (opts.patience !== undefined && opts.validationFraction === 0) throw new UsageError('--patience needs a validation split: give --val-fraction > 0');
