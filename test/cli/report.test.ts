@@ -63,6 +63,9 @@ test('awd demo: unknown study and bad options', async () => {
     [['demo', 'weather'], /study must be one of synthetic, molecular, cosmology, all, got 'weather'/],
     [['demo', '--size', 'huge'], /--size must be one of tiny, default, full, got 'huge'/],
     [['demo', '--seed', '-1'], /--seed must be in \[0, 4294967295\], got -1/],
+    [['demo', 'synthetic', '--noise', 'real-like'], /--noise and --parametrization apply to the molecular study only/],
+    [['demo', 'molecular', '--noise', 'loud'], /--noise must be one of simulator, real-like, got 'loud'/],
+    [['demo', 'molecular', '--parametrization', 'angles'], /--parametrization must be one of penalty, lattice, both, got 'angles'/],
     [['nosuch'], /unknown command 'nosuch'/],
   ];
   const runs = await Promise.all(cases.map(([args]) => awd(args, dir)));

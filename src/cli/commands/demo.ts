@@ -18,13 +18,18 @@ export const STUDIES = ['synthetic', 'molecular', 'cosmology'] as const;
 export type StudyName = (typeof STUDIES)[number];
 const SIZES = ['tiny', 'default', 'full'] as const;
 
-type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress; awdSweep?: string; awdEpochs?: number }) => Promise<StudyResult>;
+type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress; awdSweep?: string; awdEpochs?: number; noise?: string; parametrization?: string }) => Promise<StudyResult>;
 
 /** Options only the cosmology study takes: its AWD grid from a sweep folder (docs/scale-out.md). */
 interface StudyExtras {
   awdSweep?: string;
   awdEpochs?: number;
+  /** Molecular only: the simulator's noise preset and the AWD parametrisation(s). */
+  noise?: string;
+  parametrization?: string;
 }
+const MOLECULAR_NOISE = ['simulator', 'real-like'] as const;
+const MOLECULAR_FORMS = ['penalty', 'lattice', 'both'] as const;
 
 const ENTRY: Record<StudyName, string> = {
   synthetic: 'runSyntheticStudy',
@@ -83,14 +88,19 @@ export function addDemoCommand(program: Command): void {
     .option('--out <DIR>', 'run directory (default runs/<study>; with all, DIR/<study>)')
     .option('--sweep <DIR>', 'cosmology: take the AWD grid from a sweep folder fitted elsewhere (a first run plans it there and stops; see docs/scale-out.md)')
     .option('--awd-epochs <n>', 'cosmology: AWD epochs per grid cell (default: the size preset\'s)')
+    .option('--noise <preset>', "molecular: the simulator's noise preset, simulator (default) or real-like (docs/molecular-simulator.md)")
+    .option('--parametrization <form>', 'molecular: AWD with penalty (default), lattice, or both (a Table 1 row for each)')
     .addHelpText('after', `
 Writes DIR/report.html (open it in a browser, works offline), DIR/tables/*.md|json,
 DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted wavelets), DIR/run.json.`)
-    .action(async (study: string, o: { size: string; seed?: string; out?: string; sweep?: string; awdEpochs?: string }, c: Command) => {
+    .action(async (study: string, o: { size: string; seed?: string; out?: string; sweep?: string; awdEpochs?: string; noise?: string; parametrization?: string }, c: Command) => {
       const ctx = contextOf(c);
       const which = parseChoice('study', study, [...STUDIES, 'all'] as const);
       if ((o.sweep !== undefined || o.awdEpochs !== undefined) && which !== 'cosmology') throw new UsageError('--sweep and --awd-epochs apply to the cosmology study only: awd demo cosmology --size full --sweep DIR');
+      if ((o.noise !== undefined || o.parametrization !== undefined) && which !== 'molecular') throw new UsageError('--noise and --parametrization apply to the molecular study only: awd demo molecular --noise real-like --parametrization both');
       const extras: StudyExtras = {
+        ...(o.noise === undefined ? {} : { noise: parseChoice('--noise', o.noise, MOLECULAR_NOISE) }),
+        ...(o.parametrization === undefined ? {} : { parametrization: parseChoice('--parametrization', o.parametrization, MOLECULAR_FORMS) }),
         ...(o.sweep === undefined ? {} : { awdSweep: o.sweep }),
         ...(o.awdEpochs === undefined ? {} : { awdEpochs: parseInteger('--awd-epochs', o.awdEpochs, 1) }),
       };
