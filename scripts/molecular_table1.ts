@@ -120,6 +120,14 @@ function summary(): void {
       const d = diff(a, b);
       console.log(`| ${a} − ${b} | ${meanStd(d)} | ${d.map((x) => (x >= 0 ? '+' : '') + x.toFixed(3)).join(', ')} | ${d.filter((x) => x > 0).length} of ${d.length} |`);
     }
+    const cdiff = (a: string, b: string) => rs.map((r) => (r.rows[a].compression as number) - (r.rows[b].compression as number));
+    console.log(`\n| paired difference of the compression factor (lower is sparser) | mean ± std | per seed | seeds where < 0 |`);
+    console.log('| --- | --- | --- | --- |');
+    for (const [a, b] of [['AWD', 'DB5'], ['AWD', 'AWD (λ = 0)'], ['AWD (lattice)', 'DB5'], ['AWD (lattice)', 'AWD (λ = 0, lattice)'], ['AWD (lattice)', 'AWD']]) {
+      if (!(a in rs[0].rows) || !(b in rs[0].rows)) continue;
+      const d = cdiff(a, b);
+      console.log(`| ${a} − ${b} | ${meanStd(d)} | ${d.map((x) => (x >= 0 ? '+' : '') + x.toFixed(3)).join(', ')} | ${d.filter((x) => x < 0).length} of ${d.length} |`);
+    }
     const orth = (form: string) => rs.map((r) => r.parametrizations[form]?.orthogonalityError.awd ?? NaN);
     console.log(`\nOrthogonality error of the selected AWD filter, max over seeds: penalty ${Math.max(...orth('penalty')).toExponential(1)}, lattice ${Math.max(...orth('lattice')).toExponential(1)}. LSTM validation R² per seed: ${rs.map((r) => r.lstm.validationR2?.toFixed(3)).join(', ')}; best epoch ${rs.map((r) => r.lstm.bestEpoch).join(', ')}. Wall time per run: ${rs.map((r) => r.seconds.toFixed(0)).join(', ')} s.`);
   }
