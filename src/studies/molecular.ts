@@ -641,7 +641,7 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
           `Orthogonality error max_k |Σ h[n]h[n+2k] − δ_k| of the selected AWD filters: lattice ${orthogonalityError(sl.awd.model.wavelet.h).toExponential(1)}, penalty ${orthogonalityError(sp.awd.model.wavelet.h).toExponential(1)}.`,
       );
     }
-    if (!opts.data && noise === 'real-like') findings.push('Simulated data with the real-like noise preset (docs/molecular-simulator.md, "Noise presets"): its noise level was set so that the LSTM scores near the real data\'s 0.24, against the LSTM only; compare the methods with each other.');
+    if (!opts.data && noise === 'real-like') findings.push('Simulated data with the real-like noise preset (docs/molecular-simulator.md, "Noise presets"): its noise level was set so that the LSTM scores near the real data\'s 0.24, calibrated against the LSTM and db5 only, never AWD; compare the methods with each other.');
     else if (!opts.data) findings.push('Simulated data (docs/molecular-simulator.md): absolute R² is not comparable with the paper\'s real-data numbers (0.2–0.3); compare the methods with each other.');
 
     const figures = arms.flatMap((a, k) => [
