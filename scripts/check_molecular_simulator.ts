@@ -1,7 +1,7 @@
 /**
  * Measures how the simulated response depends on the shape of the clathrin trace, not only on
  * its peak: linear models fitted on the training split (α by 5-fold CV), scored by test R².
- * Usage: npx tsx scripts/check_molecular_simulator.ts [seeds, default 0,1,2,3,4] [linear|reference]
+ * Usage: npx tsx scripts/check_molecular_simulator.ts [seeds, default 0,1,2,3,4] [linear|reference] [simulator|real-like]
  * The numbers are quoted in docs/molecular-simulator.md.
  */
 import { simulateMolecular, type MolecularSplit } from '../src/data/molecular.ts';
@@ -49,6 +49,7 @@ function r2Of(train: MolecularSplit, test: MolecularSplit, f: FeatureFn): number
 
 const seeds = (process.argv[2] ?? '0,1,2,3,4').split(',').map(Number);
 const resample = (process.argv[3] ?? 'linear') as 'linear' | 'reference';
+const noise = (process.argv[4] ?? 'simulator') as 'simulator' | 'real-like';
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const sd = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
@@ -74,7 +75,7 @@ function only(s: MolecularSplit, kind: number): MolecularSplit {
 const rows: Record<string, number[]> = {};
 const add = (k: string, v: number) => (rows[k] ??= []).push(v);
 for (const seed of seeds) {
-  const { train, test } = simulateMolecular({ seed, resample });
+  const { train, test } = simulateMolecular({ seed, resample, noise });
   const T = test.X.shape[1];
   const ys = (cond: (i: number) => boolean) => [...test.y].filter((_, i) => cond(i));
   add('mean y, successful (test)', mean(ys((i) => test.successful[i] === 1)));

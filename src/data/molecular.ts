@@ -35,7 +35,35 @@ export interface MolecularOptions {
    * `X_same_length_normalized` and `Y_sig_mean_normalized`). `'none'`: raw photon counts.
    */
   normalize?: 'per-cell' | 'none';
+  /**
+   * Noise preset: `'simulator'` (default, the original model) or `'real-like'` (the response
+   * carries much more event-to-event variability that the clathrin trace cannot explain, set so
+   * that a well-trained LSTM scores near the reference notebooks' real-data R² ≈ 0.24;
+   * docs/molecular-simulator.md, "Noise presets"). An object sets the noise constants directly
+   * (for calibration runs).
+   */
+  noise?: MolecularNoiseName | MolecularNoise;
 }
+
+/** Names of the noise presets of {@link simulateMolecular}. */
+export type MolecularNoiseName = 'simulator' | 'real-like';
+export const MOLECULAR_NOISE_NAMES: readonly MolecularNoiseName[] = ['simulator', 'real-like'];
+
+/** The noise and heterogeneity constants a preset sets (docs/molecular-simulator.md). */
+export interface MolecularNoise {
+  /** Log-normal spread of each event's auxilin amplitude, not explained by the trace. */
+  auxilinLogSd: number;
+}
+
+/**
+ * The noise presets. `'real-like'`'s `auxilinLogSd` was calibrated against the LSTM teacher only
+ * (scripts/calibrate_molecular_noise.ts; docs/molecular-simulator.md, "Noise presets"), fixed
+ * before any AWD run on it.
+ */
+export const MOLECULAR_NOISE_PRESETS: Record<MolecularNoiseName, MolecularNoise> = {
+  simulator: { auxilinLogSd: 0.3 },
+  'real-like': { auxilinLogSd: 0.8 },
+};
 
 /** One split of the simulated data set. */
 export interface MolecularSplit {
@@ -77,7 +105,7 @@ export const MOLECULAR_MODEL = {
   /** Auxilin burst: amplitude = gain · max(0, uncoatingRate − threshold) photons. */
   auxilinGain: 2.0,
   auxilinRateThreshold: 25,
-  /** Log-normal spread of the auxilin amplitude not explained by the trace. */
+  /** Log-normal spread of the auxilin amplitude not explained by the trace (the `'simulator'` noise preset's; see {@link MOLECULAR_NOISE_PRESETS}). */
   auxilinLogSd: 0.3,
   /** Camera: background photons per frame in each channel, and Gaussian read noise (sd). */
   background: 150,
@@ -124,7 +152,7 @@ interface Event {
 }
 
 /** Noise-free clathrin and auxilin of one event (frames of 1 s). */
-function simulateEvent(rng: Rng, successful: boolean, cellGain: number, auxGain: number): Event {
+function simulateEvent(rng: Rng, successful: boolean, cellGain: number, auxGain: number, noise: MolecularNoise): Event {
   const M = MOLECULAR_MODEL;
   let c: number[];
   if (successful) {
@@ -194,7 +222,7 @@ function simulateEvent(rng: Rng, successful: boolean, cellGain: number, auxGain:
   }
   // Auxilin is recruited by uncoating: a burst whose amplitude grows with the largest rate of
   // clathrin loss beyond a threshold, starting where that loss happens.
-  const amp = auxGain * M.auxilinGain * Math.max(0, rate - M.auxilinRateThreshold) * Math.exp(M.auxilinLogSd * rng.normal());
+  const amp = auxGain * M.auxilinGain * Math.max(0, rate - M.auxilinRateThreshold) * Math.exp(noise.auxilinLogSd * rng.normal());
   const auxilin = new Float64Array(n);
   if (amp > 0) {
     const tau = rng.uniformIn(1, 3);
@@ -240,6 +268,12 @@ export function simulateMolecular(options: MolecularOptions): { train: Molecular
   if (!(successFraction >= 0 && successFraction <= 1)) throw new AwdError(where, `successFraction must be in [0, 1], got ${successFraction}`);
   if (resample !== 'linear' && resample !== 'reference') throw new AwdError(where, `resample must be 'linear' or 'reference', got '${resample}'`);
   if (normalize !== 'per-cell' && normalize !== 'none') throw new AwdError(where, `normalize must be 'per-cell' or 'none', got '${normalize}'`);
+  const noiseName = typeof options.noise === 'object' && options.noise !== null ? 'custom' : (options.noise ?? 'simulator');
+  let noise: MolecularNoise;
+  if (noiseName === 'custom') noise = options.noise as MolecularNoise;
+  else if (noiseName === 'simulator' || noiseName === 'real-like') noise = MOLECULAR_NOISE_PRESETS[noiseName];
+  else throw new AwdError(where, `noise must be 'simulator' or 'real-like', got '${String(noiseName)}'`);
+  if (!(Number.isFinite(noise.auxilinLogSd) && noise.auxilinLogSd >= 0)) throw new AwdError(where, `noise.auxilinLogSd must be a finite number >= 0, got ${noise.auxilinLogSd}`);
 
   const root = new Rng(options.seed);
   const trainRng = root.fork();
@@ -268,7 +302,7 @@ export function simulateMolecular(options: MolecularOptions): { train: Molecular
       const auxGain = Math.exp(0.25 * cellRng.normal());
       const start = i;
       for (let k = 0; k < count; k++, i++) {
-        const ev = simulateEvent(cellRng, cellRng.uniform() < successFraction, cellGain, auxGain);
+        const ev = simulateEvent(cellRng, cellRng.uniform() < successFraction, cellGain, auxGain, noise);
         const L = ev.clathrin.length;
         const obs = new Float64Array(L);
         let sum = 0;
@@ -304,6 +338,8 @@ export function simulateMolecular(options: MolecularOptions): { train: Molecular
     length,
     resample,
     normalize,
+    noise: noiseName,
+    noiseConstants: { ...noise },
     nTrain,
     nTest,
     tracksPerCell: perCell,

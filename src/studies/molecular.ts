@@ -19,7 +19,8 @@
  */
 import { AdaptiveWavelet, waveletToJson, type Grid } from '../awd/index.ts';
 import type { FitOptions } from '../awd/index.ts';
-import { simulateMolecular } from '../data/molecular.ts';
+import { simulateMolecular, MOLECULAR_NOISE_NAMES, type MolecularNoiseName } from '../data/molecular.ts';
+import { PARAMETRIZATIONS, type Parametrization } from '../awd/lattice.ts';
 import { compressionFactor } from '../predictors/compression.ts';
 import { RidgeRegression } from '../predictors/linear.ts';
 import { bestBy, cvFolds, scorePredictor } from '../distill/select.ts';
@@ -102,6 +103,20 @@ export interface MolecularStudyOptions {
   initNoise?: number;
   /** Folds of the cross-validation (ridge α and the cell score), default 5. */
   cvFolds?: number;
+  /**
+   * Noise preset of the simulator (docs/molecular-simulator.md, "Noise presets"): `'simulator'`
+   * (default) or `'real-like'` (a noise level at which the LSTM scores near the real data's 0.24).
+   * Not with `data`.
+   */
+  noise?: MolecularNoiseName;
+  /**
+   * How the AWD fits parametrise the filter: `'penalty'` (default; taps with soft constraints, the
+   * reference's), `'lattice'` (angles: an orthogonal wavelet at every step), or `'both'`: the
+   * whole AWD part (sweep, selection by the same CV rule, refits) runs once per form on the same
+   * data, teacher, gradients and folds, and Table 1 gets rows for each ("AWD (lattice)",
+   * "AWD (λ = 0, lattice)" after the penalty form's rows).
+   */
+  parametrization?: Parametrization | 'both';
 }
 
 /** Number of largest coefficients kept per coefficient array (paper: 6). */
@@ -319,6 +334,17 @@ function checkTracks(where: string, what: string, s: TrackSet): { X: NdArray; y:
   return { X: s.X, y: Float64Array.from(s.y) };
 }
 
+/** max_k |Σ_n h[n] h[n+2k] − δ_k|: 0 for an orthonormal wavelet filter (up to rounding). */
+export function orthogonalityError(h: ArrayLike<number>): number {
+  let err = 0;
+  for (let k = 0; 2 * k < h.length; k++) {
+    let s = 0;
+    for (let n = 0; n + 2 * k < h.length; n++) s += h[n] * h[n + 2 * k];
+    err = Math.max(err, Math.abs(s - (k === 0 ? 1 : 0)));
+  }
+  return err;
+}
+
 function meanStd(v: number[]): { mean: number; std: number } {
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   const std = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
@@ -334,25 +360,25 @@ function fmtTime(s: number): string {
 }
 
 /** Figure: the selected learned wavelet (φ and ψ) vs db5. */
-function wavefunFigure(awd: AdaptiveWavelet, lambda: number, gamma: number): Figure {
+function wavefunFigure(awd: AdaptiveWavelet, lambda: number, gamma: number, form: Parametrization = 'penalty', named = false): Figure {
   const level = 7;
   const learned = wavefun(awd.toWavelet(), level);
   const db5 = wavefun(AdaptiveWavelet.fromName('db5').toWavelet(), level);
   const panels: Panel[] = (['phi', 'psi'] as const).map((key) => (x, y, w, h) =>
     linePlotBody([
-      { label: 'AWD (selected)', x: learned.x, y: learned[key], color: PALETTE[1], width: 2 },
+      { label: form === 'lattice' ? 'AWD, lattice (selected)' : 'AWD (selected)', x: learned.x, y: learned[key], color: PALETTE[1], width: 2 },
       { label: 'db5', x: db5.x, y: db5[key], color: '#555', dashed: true },
     ], x, y, w, h, { title: key === 'phi' ? 'scaling function φ' : 'wavelet ψ', xLabel: 'x' }));
   return {
-    name: 'fig-molecular-wavelet',
-    title: 'Learned wavelet vs db5',
-    caption: `The AWD wavelet selected by cross-validated R² on the training set (λ = ${lambda}, γ = ${gamma}, fit seed 0) and db5, its starting point; φ and ψ by the cascade algorithm (level ${level}).`,
-    svg: panelGrid(panels, 2, 420, 280, `Molecular partner: learned wavelet (λ = ${lambda}, γ = ${gamma}) vs db5`),
+    name: named ? `fig-molecular-wavelet-${form}` : 'fig-molecular-wavelet',
+    title: `Learned wavelet${named ? ` (${form})` : ''} vs db5`,
+    caption: `The AWD wavelet (${form} parametrisation) selected by cross-validated R² on the training set (λ = ${lambda}, γ = ${gamma}, fit seed 0) and db5, its starting point; φ and ψ by the cascade algorithm (level ${level}).`,
+    svg: panelGrid(panels, 2, 420, 280, `Molecular partner: learned wavelet${form === 'lattice' ? ', lattice' : ''} (λ = ${lambda}, γ = ${gamma}) vs db5`),
   };
 }
 
 /** Figure 4 style: ψ of every grid cell, rows λ, columns γ, the selected cell outlined. */
-function gridFigure(sel: Selection, grid: Grid): Figure {
+function gridFigure(sel: Selection, grid: Grid, form: Parametrization = 'penalty', named = false): Figure {
   const level = 5;
   const db5 = wavefun(AdaptiveWavelet.fromName('db5').toWavelet(), level);
   const panels: Panel[] = sel.cells.map((c) => (x, y, w, h) => {
@@ -366,9 +392,9 @@ function gridFigure(sel: Selection, grid: Grid): Figure {
     return body + frame;
   });
   return {
-    name: 'fig-molecular-grid',
-    title: 'Learned wavelets over the (λ, γ) grid',
-    caption: `ψ of the wavelet fitted at each (λ, γ) (rows: λ = ${grid.lambdas.join(', ')}; columns: γ = ${grid.gammas.join(', ')}); grey: db5. ★ and the red frame mark the cell selected by cross-validated R² on the training set among λ > 0. Paper Fig. 4 analogue.`,
+    name: named ? `fig-molecular-grid-${form}` : 'fig-molecular-grid',
+    title: `Learned wavelets over the (λ, γ) grid${named ? ` (${form})` : ''}`,
+    caption: `ψ of the wavelet fitted (${form} parametrisation) at each (λ, γ) (rows: λ = ${grid.lambdas.join(', ')}; columns: γ = ${grid.gammas.join(', ')}); grey: db5. ★ and the red frame mark the cell selected by cross-validated R² on the training set among λ > 0. Paper Fig. 4 analogue.`,
     svg: panelGrid(panels, grid.gammas.length, 250, 170, 'Molecular partner: ψ over the (λ, γ) grid'),
   };
 }
@@ -399,6 +425,14 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
   const folds = opts.cvFolds ?? 5;
   assertInt(where, 'cvFolds', folds, 2);
   const initNoise = opts.initNoise ?? 0.01;
+  const noise = opts.noise ?? 'simulator';
+  if (!MOLECULAR_NOISE_NAMES.includes(noise)) throw new AwdError(where, `noise must be ${MOLECULAR_NOISE_NAMES.map((n) => `'${n}'`).join(' or ')}, got '${String(noise)}'`);
+  if (opts.data && opts.noise !== undefined) throw new AwdError(where, 'noise sets the simulator\'s noise preset; it does not apply to your own data (drop noise or data)');
+  const parametrization = opts.parametrization ?? 'penalty';
+  if (parametrization !== 'both' && !PARAMETRIZATIONS.includes(parametrization)) {
+    throw new AwdError(where, `parametrization must be 'penalty', 'lattice' or 'both', got '${String(parametrization)}'`);
+  }
+  const forms: Parametrization[] = parametrization === 'both' ? ['penalty', 'lattice'] : [parametrization];
   const baseGrid = opts.grid ?? preset.grid;
   for (const v of [...baseGrid.lambdas, ...baseGrid.gammas]) {
     if (!(v >= 0) || !Number.isFinite(v)) throw new AwdError(where, `grid values must be finite numbers >= 0, got ${v}`);
@@ -429,10 +463,10 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
     }
     source = { kind: 'user data', nTrain: trainSet.X.shape[0], nTest: testSet.X.shape[0], length: trainSet.X.shape[1] };
   } else {
-    const sim = simulateMolecular({ seed, nTrain: preset.nTrain, nTest: preset.nTest, tracksPerCell: preset.tracksPerCell });
+    const sim = simulateMolecular({ seed, nTrain: preset.nTrain, nTest: preset.nTest, tracksPerCell: preset.tracksPerCell, noise });
     trainSet = { X: sim.train.X, y: sim.train.y };
     testSet = { X: sim.test.X, y: sim.test.y };
-    source = { kind: 'simulator (src/data/molecular.ts)', nTrain: preset.nTrain, nTest: preset.nTest, tracksPerCell: preset.tracksPerCell, length: 40, simulatorSeed: seed };
+    source = { kind: 'simulator (src/data/molecular.ts)', nTrain: preset.nTrain, nTest: preset.nTest, tracksPerCell: preset.tracksPerCell, length: 40, simulatorSeed: seed, noise };
   }
   if (trainSet.X.shape[0] < 2 * folds) throw new AwdError(where, `needs at least ${2 * folds} training tracks for ${folds}-fold cross-validation, got ${trainSet.X.shape[0]}`);
   progress('data', 1, 1);
@@ -463,21 +497,30 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
     const cv = { folds, seed };
     const fitSeeds = Array.from({ length: nSeeds }, (_, i) => seed + i);
     const nCells = grid.lambdas.length * grid.gammas.length;
-    const sel = selectOnTraining(train, grid, fit, fitSeeds[0], cv, (d, n) => progress('sweep', d, n));
-    lap('sweep');
-    let seedsDone = 0;
-    const onSeed = () => progress('seeds', ++seedsDone, 2 * nSeeds);
-    const awdModels = refitSeeds(train, sel.awd.lambda, sel.awd.gamma, fit, fitSeeds, cv, new Map([[fitSeeds[0], sel.awd.model]]), onSeed);
-    const l0Models = refitSeeds(train, 0, sel.lambda0.gamma, fit, fitSeeds, cv, new Map([[fitSeeds[0], sel.lambda0.model]]), onSeed);
+    // One AWD arm per parametrisation: the same data, teacher gradients, grid, fit seeds, folds and
+    // selection rule; only the filter's parametrisation differs. The penalty form's phases keep
+    // their names ('sweep', 'seeds'); the lattice's are suffixed when both run.
+    const arms = forms.map((form) => {
+      const suffix = form === 'penalty' || forms.length === 1 ? '' : ` ${form}`;
+      const fitF: AwdFitSettings = { ...fit, parametrization: form };
+      const sel = selectOnTraining(train, grid, fitF, fitSeeds[0], cv, (d, n) => progress('sweep' + suffix, d, n));
+      lap('sweep' + suffix);
+      let seedsDone = 0;
+      const onSeed = () => progress('seeds' + suffix, ++seedsDone, 2 * nSeeds);
+      const awdModels = refitSeeds(train, sel.awd.lambda, sel.awd.gamma, fitF, fitSeeds, cv, new Map([[fitSeeds[0], sel.awd.model]]), onSeed);
+      const l0Models = refitSeeds(train, 0, sel.lambda0.gamma, fitF, fitSeeds, cv, new Map([[fitSeeds[0], sel.lambda0.model]]), onSeed);
+      lap('seeds' + suffix);
+      return { form, suffix, sel, awdModels, l0Models };
+    });
     const db5 = fitDownstream(AdaptiveWavelet.fromName('db5', LEVELS, 'zero'), train.X, train.y, cv);
-    lap('seeds');
+    timings.seeds = (timings.seeds ?? 0) + (clock() - t) / 1000;
+    t = clock();
 
     // ---- test split: only finished models from here on ------------------------------------------
     progress('evaluate', 0, 1);
     const gradsTest = await teacher.inputGradients(testSet.X);
     const test = { X: testSet.X, y: testSet.y, grads: gradsTest };
-    const awdScores = awdModels.map((m) => evaluateOnTest(m, test));
-    const l0Scores = l0Models.map((m) => evaluateOnTest(m, test));
+    const armScores = arms.map((a) => ({ awd: a.awdModels.map((m) => evaluateOnTest(m, test)), l0: a.l0Models.map((m) => evaluateOnTest(m, test)) }));
     const db5Score = evaluateOnTest(db5.model, test);
     const lstmTimes: number[] = [];
     let lstmPred: NdArray | null = null;
@@ -497,18 +540,32 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
       compression: meanStd(s.map((x) => x.compression)),
       time: meanStd(s.map((x) => x.predictSeconds)),
     });
-    const A = agg(awdScores);
-    const Z = agg(l0Scores);
+    const armAgg = armScores.map((s) => ({ A: agg(s.awd), Z: agg(s.l0) }));
+    // The first arm (the penalty form unless only the lattice runs) gives the rows named 'AWD' and
+    // 'AWD (λ = 0)' when it is the penalty form; lattice rows are named so.
+    const rowName = (form: Parametrization, l0: boolean) => (l0 ? (form === 'lattice' ? 'AWD (λ = 0, lattice)' : 'AWD (λ = 0)') : form === 'lattice' ? 'AWD (lattice)' : 'AWD');
+    const { sel, awdModels, l0Models } = arms[0];
+    const awdScores = armScores[0].awd;
+    const l0Scores = armScores[0].l0;
+    const { A, Z } = armAgg[0];
+    const armRow = (k: number, l0: boolean) => {
+      const { A: Ak, Z: Zk } = armAgg[k];
+      const S = l0 ? Zk : Ak;
+      const c = l0 ? arms[k].sel.lambda0 : arms[k].sel.awd;
+      return [rowName(arms[k].form, l0), S.r2.mean, S.r2.std, S.compression.mean, S.compression.std, S.time.mean, S.time.std, l0 ? 0 : c.lambda, c.gamma];
+    };
     const table: Table = {
       title: 'Table 1 — molecular-partner prediction (test set)',
       columns: ['model', 'test R²', 'R² std', 'compression factor', 'compression std', 'prediction time for the test set (s)', 'time std (s)', 'λ', 'γ'],
       rows: [
-        ['AWD', A.r2.mean, A.r2.std, A.compression.mean, A.compression.std, A.time.mean, A.time.std, sel.awd.lambda, sel.awd.gamma],
+        armRow(0, false),
         ['DB5', db5Score.r2, null, db5Score.compression, null, db5Score.predictSeconds, null, null, null],
         ['LSTM', lstmR2, null, null, null, lstmTime, null, null, null],
-        ['AWD (λ = 0)', Z.r2.mean, Z.r2.std, Z.compression.mean, Z.compression.std, Z.time.mean, Z.time.std, 0, sel.lambda0.gamma],
+        armRow(0, true),
+        ...arms.slice(1).flatMap((_, i) => [armRow(i + 1, false), armRow(i + 1, true)]),
       ],
       notes: [
+        `Parametrisation of the AWD fits: ${forms.join(' and ')}${forms.includes('lattice') ? ' (lattice: the filter is an orthogonal wavelet at every step; penalty: taps with the reference\'s soft constraints)' : ''}. ${opts.data ? 'Data: the caller\'s tracks.' : `Simulator noise preset: ${noise}.`}`,
         `AWD rows: mean and sample std over ${nSeeds} AWD fit seeds (${fitSeeds.join(', ')}) at the selected (λ, γ); a seed sets the batch order and the N(0, ${initNoise}²) noise added to db5 at the start. The teacher, the data and the CV folds are fixed.`,
         `Selection: the (λ, γ) cell with the highest ${folds}-fold cross-validated R² of the downstream model on the training set (AWD: among λ > 0; AWD (λ = 0): among λ = 0). The test set is used for nothing but these scores.`,
         'Downstream model: for each of the J+1 = 5 coefficient arrays the 6 largest-magnitude coefficients (signed, by decreasing magnitude) → 30 features → ridge regression, α by cross-validation on the training set.',
@@ -517,11 +574,11 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
       ],
     };
 
-    const gridTable: Table = {
-      title: 'Grid: cross-validated R² (training set) per (λ, γ)',
+    const gridTables: Table[] = arms.map((a) => ({
+      title: `Grid: cross-validated R² (training set) per (λ, γ)${a.suffix ? ` — ${a.form} parametrisation` : ''}`,
       columns: ['λ', 'γ', 'CV R² (train)', 'ridge α', 'selected'],
-      rows: sel.cells.map((c) => [c.lambda, c.gamma, c.cvR2, c.alpha, c.cell === sel.awd.cell ? 'AWD' : c.cell === sel.lambda0.cell ? 'AWD (λ = 0)' : '']),
-    };
+      rows: a.sel.cells.map((c) => [c.lambda, c.gamma, c.cvR2, c.alpha, c.cell === a.sel.awd.cell ? rowName(a.form, false) : c.cell === a.sel.lambda0.cell ? rowName(a.form, true) : '']),
+    }));
 
     // The reference's exact downstream variant (its biology notebooks: the 6 largest *signed*
     // coefficients per array, unregularised least squares), through the same selection path:
@@ -575,13 +632,38 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
     if (teacherValR2 !== null && teacherCurve) {
       findings.push(`Teacher: LSTM(${teacherCurve.hidden}), weights of the best validation epoch, ${teacherCurve.bestEpoch} of ${teacherCurve.history.length} run (at most ${teacherEpochs}), R² ${f3(teacherValR2)} on its validation split (10 % of the training set), test R² ${f3(lstmR2)}.`);
     }
-    if (!opts.data) findings.push('Simulated data (docs/molecular-simulator.md): absolute R² is not comparable with the paper\'s real-data numbers (0.2–0.3); compare the methods with each other.');
+    if (arms.length > 1) {
+      const [P, L] = [armAgg[0], armAgg[1]];
+      const [sp, sl] = [arms[0].sel, arms[1].sel];
+      findings.push(
+        `Parametrisations (same data, teacher, grid, folds, selection rule): AWD (lattice) ${f3(L.A.r2.mean)} ± ${f3(L.A.r2.std)} at λ = ${sl.awd.lambda}, γ = ${sl.awd.gamma} vs penalty ${f3(P.A.r2.mean)} ± ${f3(P.A.r2.std)} (test R²); ` +
+          `compression ${f3(L.A.compression.mean)} vs ${f3(P.A.compression.mean)}; λ = 0: lattice ${f3(L.Z.r2.mean)} vs penalty ${f3(P.Z.r2.mean)}. ` +
+          `Orthogonality error max_k |Σ h[n]h[n+2k] − δ_k| of the selected AWD filters: lattice ${orthogonalityError(sl.awd.model.wavelet.h).toExponential(1)}, penalty ${orthogonalityError(sp.awd.model.wavelet.h).toExponential(1)}.`,
+      );
+    }
+    if (!opts.data && noise === 'real-like') findings.push('Simulated data with the real-like noise preset (docs/molecular-simulator.md, "Noise presets"): its noise level was set so that the LSTM scores near the real data\'s 0.24, calibrated against the LSTM and db5 only, never AWD; compare the methods with each other.');
+    else if (!opts.data) findings.push('Simulated data (docs/molecular-simulator.md): absolute R² is not comparable with the paper\'s real-data numbers (0.2–0.3); compare the methods with each other.');
 
-    const figures = [wavefunFigure(sel.awd.model.wavelet, sel.awd.lambda, sel.awd.gamma), gridFigure(sel, grid)];
+    const figures = arms.flatMap((a, k) => [
+      wavefunFigure(a.sel.awd.model.wavelet, a.sel.awd.lambda, a.sel.awd.gamma, a.form, k > 0),
+      gridFigure(a.sel, grid, a.form, k > 0),
+    ]);
 
     const cellRecord = (c: ScoredCell) => ({ cell: c.cell, lambda: c.lambda, gamma: c.gamma, cvR2: c.cvR2, alpha: c.alpha, h: Array.from(c.model.wavelet.h) });
     const scoreRecord = (s: TestScore, m: WaveletRegressor, fitSeed: number | null) => ({ fitSeed, ...s, alpha: m.ridge.alpha, h: Array.from(m.wavelet.h) });
+    const armRecord = (k: number) => {
+      const a = arms[k];
+      const { A: Ak, Z: Zk } = armAgg[k];
+      return {
+        selected: { awd: cellRecord(a.sel.awd), lambda0: cellRecord(a.sel.lambda0), overall: { cell: a.sel.overall.cell, lambda: a.sel.overall.lambda, gamma: a.sel.overall.gamma, cvR2: a.sel.overall.cvR2 } },
+        grid: a.sel.cells.map(cellRecord),
+        awd: { mean: { r2: Ak.r2.mean, compression: Ak.compression.mean, predictSeconds: Ak.time.mean }, std: { r2: Ak.r2.std, compression: Ak.compression.std, predictSeconds: Ak.time.std }, perSeed: armScores[k].awd.map((s, i) => scoreRecord(s, a.awdModels[i], fitSeeds[i])) },
+        lambda0: { mean: { r2: Zk.r2.mean, compression: Zk.compression.mean, predictSeconds: Zk.time.mean }, std: { r2: Zk.r2.std, compression: Zk.compression.std, predictSeconds: Zk.time.std }, perSeed: armScores[k].l0.map((s, i) => scoreRecord(s, a.l0Models[i], fitSeeds[i])) },
+        orthogonalityError: { awd: orthogonalityError(a.sel.awd.model.wavelet.h), lambda0: orthogonalityError(a.sel.lambda0.model.wavelet.h) },
+      };
+    };
     const results = {
+      parametrizations: Object.fromEntries(arms.map((a, k) => [a.form, armRecord(k)])),
       selected: { awd: cellRecord(sel.awd), lambda0: cellRecord(sel.lambda0), overall: { cell: sel.overall.cell, lambda: sel.overall.lambda, gamma: sel.overall.gamma, cvR2: sel.overall.cvR2 } },
       grid: sel.cells.map(cellRecord),
       awd: { mean: { r2: A.r2.mean, compression: A.compression.mean, predictSeconds: A.time.mean }, std: { r2: A.r2.std, compression: A.compression.std, predictSeconds: A.time.std }, perSeed: awdScores.map((s, i) => scoreRecord(s, awdModels[i], fitSeeds[i])) },
@@ -591,8 +673,8 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
     };
     const settings: Record<string, unknown> = {
       size, seed, data: source, grid, gridCells: nCells, fitSeeds, initNoise, cvFolds: folds,
-      awd: { wavelet: 'db5', levels: LEVELS, mode: 'zero', epochs: awdEpochs, batchSize: 100, learningRate: 1e-3, attributions: 'saliency' },
-      teacher: opts.teacher ? 'given by the caller' : { kind: 'lstm', hidden: 20, epochs: teacherEpochs, validationFraction: 0.1, seed },
+      awd: { wavelet: 'db5', levels: LEVELS, mode: 'zero', epochs: awdEpochs, batchSize: 100, learningRate: 1e-3, attributions: 'saliency', parametrization: forms.length > 1 ? forms : forms[0] },
+      teacher: opts.teacher ? 'given by the caller' : { kind: 'lstm', hidden: teacherCurve?.hidden ?? TEACHER_HIDDEN, epochs: teacherEpochs, patience: TEACHER_PATIENCE, validationFraction: 0.1, seed },
       features: { perArray: FEATURES_PER_ARRAY, arrays: LEVELS + 1 },
       compressionThreshold: 1e-3,
       timingRepeats: TIMING_REPEATS,
@@ -602,10 +684,11 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
       'molecular-awd-lambda0-wavelet.json': waveletToJson(sel.lambda0.model.wavelet),
       'molecular-awd-predictor.json': JSON.stringify({ lambda: sel.awd.lambda, gamma: sel.awd.gamma, h: Array.from(sel.awd.model.wavelet.h), featuresPerArray: FEATURES_PER_ARRAY, alpha: sel.awd.model.ridge.alpha, coef: Array.from(sel.awd.model.ridge.coef), intercept: sel.awd.model.ridge.intercept }, null, 2),
     };
+    for (const a of arms.slice(1)) artifacts[`molecular-awd-${a.form}-wavelet.json`] = waveletToJson(a.sel.awd.model.wavelet);
     return {
       study: 'molecular',
       title: 'Molecular-partner prediction (paper §4.2, Table 1, Fig. 4)',
-      settings, tables: [table, gridTable, refTable], figures, results, timings, findings, artifacts,
+      settings, tables: [table, ...gridTables, refTable], figures, results, timings, findings, artifacts,
     };
   } finally {
     if (ownTeacher) teacher.dispose();

@@ -63,10 +63,13 @@ test('awd demo: unknown study and bad options', async () => {
     [['demo', 'weather'], /study must be one of synthetic, molecular, cosmology, all, got 'weather'/],
     [['demo', '--size', 'huge'], /--size must be one of tiny, default, full, got 'huge'/],
     [['demo', '--seed', '-1'], /--seed must be in \[0, 4294967295\], got -1/],
-    [['demo', 'molecular', '--parametrizations', 'lattice'], /--parametrizations apply to the cosmology study only/],
-    [['demo', 'cosmology', '--parametrizations', 'penalty,angles'], /--parametrizations must be one of penalty, lattice, got 'angles'/],
+    [['demo', 'synthetic', '--parametrization', 'lattice'], /--parametrization applies to the molecular and cosmology studies only/],
+    [['demo', 'cosmology', '--parametrization', 'angles'], /--parametrization must be one of penalty, lattice, both, got 'angles'/],
     [['demo', 'cosmology', '--simulator', 'nbody'], /--simulator must be one of lognormal, halo, got 'nbody'/],
     [['demo', 'synthetic', '--simulator', 'halo'], /--simulator applies to the cosmology study only/],
+    [['demo', 'synthetic', '--noise', 'real-like'], /--noise applies to the molecular study only/],
+    [['demo', 'molecular', '--noise', 'loud'], /--noise must be one of simulator, real-like, got 'loud'/],
+    [['demo', 'molecular', '--parametrization', 'angles'], /--parametrization must be one of penalty, lattice, both, got 'angles'/],
     [['nosuch'], /unknown command 'nosuch'/],
   ];
   const runs = await Promise.all(cases.map(([args]) => awd(args, dir)));

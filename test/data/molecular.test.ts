@@ -62,3 +62,30 @@ test('simulateMolecular: options and bad inputs', () => {
   assert.throws(() => simulateMolecular({ seed: 0, nTrain: 0 }), /nTrain must be an integer/);
   assert.throws(() => simulateMolecular({ seed: 0, resample: 'cubic' as 'linear' }), /resample must be/);
 });
+
+test('simulateMolecular noise presets: simulator is the default, real-like changes only the response and widens its unexplained spread', () => {
+  const base = simulateMolecular({ ...small, seed: 7 });
+  const sim = simulateMolecular({ ...small, seed: 7, noise: 'simulator' });
+  const real = simulateMolecular({ ...small, seed: 7, noise: 'real-like' });
+  assert.deepEqual(sim.train.X.data, base.train.X.data);
+  assert.deepEqual(sim.test.yRaw, base.test.yRaw);
+  assert.equal(sim.meta.noise, 'simulator');
+  assert.equal(real.meta.noise, 'real-like');
+  // The random stream is the same (one draw per event either way): the traces are identical, the
+  // responses are not.
+  assert.deepEqual(real.train.X.data, base.train.X.data);
+  assert.deepEqual(real.train.successful, base.train.successful);
+  assert.notDeepEqual(real.train.yRaw, base.train.yRaw);
+  // Among events with a burst, log(response) spreads more around what the trace explains: its
+  // sd grows with the preset's auxilin log-sd.
+  const sdLog = (s: typeof base.train) => {
+    const v = [...s.yRaw].filter((y, i) => s.successful[i] === 1 && y > 0).map(Math.log);
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+  };
+  assert.ok(sdLog(real.train) > sdLog(base.train) + 0.1, `${sdLog(real.train)} vs ${sdLog(base.train)}`);
+  const custom = simulateMolecular({ ...small, seed: 7, noise: { auxilinLogSd: 0.3 } });
+  assert.deepEqual(custom.train.yRaw, base.train.yRaw);
+  assert.throws(() => simulateMolecular({ seed: 0, noise: 'loud' as 'simulator' }), /noise must be 'simulator' or 'real-like'/);
+  assert.throws(() => simulateMolecular({ seed: 0, noise: { auxilinLogSd: -1 } }), /auxilinLogSd must be a finite number >= 0/);
+});

@@ -105,12 +105,60 @@ test('determinism: the same seed gives the same numbers (all but wall-clock time
   assert.notDeepEqual(noTime(c), noTime(a));
 });
 
+test('parametrization both: the penalty rows are the penalty-only run\'s, and the lattice rows come from orthogonal wavelets', async () => {
+  const a = await runOnce();
+  const b = await runMolecularStudy({ size: 'tiny', seed: SEED, parametrization: 'both' });
+  const t = b.tables[0];
+  assert.deepEqual(t.rows.map((row) => row[0]), ['AWD', 'DB5', 'LSTM', 'AWD (λ = 0)', 'AWD (lattice)', 'AWD (λ = 0, lattice)']);
+  const timeCols = new Set(['prediction time for the test set (s)', 'time std (s)']);
+  const noTime = (row: unknown[]) => row.filter((_, i) => !timeCols.has(t.columns[i]));
+  assert.deepEqual(t.rows.slice(0, 4).map(noTime), a.tables[0].rows.map(noTime));
+  type Arm = { selected: Sel; awd: { perSeed: { r2: number; h: number[] }[] }; lambda0: { perSeed: { h: number[] }[] }; orthogonalityError: { awd: number; lambda0: number } };
+  const res = b.results as { parametrizations: { penalty: Arm; lattice: Arm } };
+  const lat = res.parametrizations.lattice;
+  const r2 = t.columns.indexOf('test R²');
+  assert.ok(Math.abs(lat.awd.perSeed.reduce((s, x) => s + x.r2, 0) / P.seeds - (t.rows[4][r2] as number)) < 1e-12);
+  // Every lattice filter (all seeds, both rows) is orthonormal to rounding; the penalty ones are not
+  // (the db5 start carries N(0, 0.01²) noise), so the check can fail.
+  const orth = (h: number[]) => {
+    let e = 0;
+    for (let k = 0; 2 * k < h.length; k++) {
+      let s = 0;
+      for (let n = 0; n + 2 * k < h.length; n++) s += h[n] * h[n + 2 * k];
+      e = Math.max(e, Math.abs(s - (k === 0 ? 1 : 0)));
+    }
+    return e;
+  };
+  for (const m of [...lat.awd.perSeed, ...lat.lambda0.perSeed]) assert.ok(orth(m.h) < 1e-12, `lattice filter orthogonality error ${orth(m.h)}`);
+  assert.ok(orth(res.parametrizations.penalty.awd.perSeed[0].h) > 1e-4);
+  assert.ok(lat.orthogonalityError.awd < 1e-12);
+  assert.ok(b.tables.some((x) => /lattice parametrisation/.test(x.title)));
+  assert.deepEqual(b.figures.map((f) => f.name), ['fig-molecular-wavelet', 'fig-molecular-grid', 'fig-molecular-wavelet-lattice', 'fig-molecular-grid-lattice']);
+  assert.ok(b.timings['sweep lattice'] >= 0 && b.timings['seeds lattice'] >= 0);
+});
+
+test('noise real-like: the study simulates with that preset (other data, same pipeline)', async () => {
+  const a = await runMolecularStudy({ size: 'tiny', seed: SEED, teacherEpochs: 1, seeds: 1 });
+  const b = await runMolecularStudy({ size: 'tiny', seed: SEED, teacherEpochs: 1, seeds: 1, noise: 'real-like' });
+  assert.equal((b.settings.data as { noise: string }).noise, 'real-like');
+  assert.equal((a.settings.data as { noise: string }).noise, 'simulator');
+  const db5 = (r: StudyResult) => (r.results as { db5: { r2: number } }).db5.r2;
+  assert.notEqual(db5(b), db5(a));
+  assert.ok(b.findings.some((f) => /real-like noise preset/.test(f)));
+});
+
 test('bad options are rejected with a message that says how to fix them', async () => {
+  await assert.rejects(runMolecularStudy({ size: 'tiny', noise: 'loud' as 'simulator' }), /noise must be 'simulator' or 'real-like'/);
+  await assert.rejects(runMolecularStudy({ size: 'tiny', parametrization: 'angles' as 'lattice' }), /parametrization must be 'penalty', 'lattice' or 'both'/);
   await assert.rejects(runMolecularStudy({ size: 'huge' as 'tiny' }), /Error in runMolecularStudy: size must be/);
   await assert.rejects(runMolecularStudy({ size: 'tiny', grid: { lambdas: [0], gammas: [0.005] } }), /λ > 0/);
   const { train, test } = sim();
   await assert.rejects(
     runMolecularStudy({ size: 'tiny', data: { train: { X: train.X, y: train.y.subarray(1) }, test: { X: test.X, y: test.y } } }),
     /one response per track/,
+  );
+  await assert.rejects(
+    runMolecularStudy({ size: 'tiny', noise: 'real-like', data: { train: { X: train.X, y: train.y }, test: { X: test.X, y: test.y } } }),
+    /does not apply to your own data/,
   );
 });

@@ -18,15 +18,21 @@ export const STUDIES = ['synthetic', 'molecular', 'cosmology'] as const;
 export type StudyName = (typeof STUDIES)[number];
 const SIZES = ['tiny', 'default', 'full'] as const;
 
-type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress; awdSweep?: string; awdEpochs?: number; parametrizations?: ('penalty' | 'lattice')[]; simulator?: 'lognormal' | 'halo' }) => Promise<StudyResult>;
+type RunStudy = (opts: { size?: 'tiny' | 'default' | 'full'; seed?: number; onProgress?: StudyProgress; awdSweep?: string; awdEpochs?: number; parametrizations?: ('penalty' | 'lattice')[]; simulator?: 'lognormal' | 'halo'; noise?: string; parametrization?: string }) => Promise<StudyResult>;
 
 /** Options only the cosmology study takes: its AWD grid from a sweep folder (docs/scale-out.md). */
 interface StudyExtras {
   awdSweep?: string;
   awdEpochs?: number;
+  /** Cosmology only: the parametrisations of the grid and the map simulator. */
   parametrizations?: ('penalty' | 'lattice')[];
   simulator?: 'lognormal' | 'halo';
+  /** Molecular only: the simulator's noise preset and the AWD parametrisation(s). */
+  noise?: string;
+  parametrization?: string;
 }
+const MOLECULAR_NOISE = ['simulator', 'real-like'] as const;
+const MOLECULAR_FORMS = ['penalty', 'lattice', 'both'] as const;
 
 const ENTRY: Record<StudyName, string> = {
   synthetic: 'runSyntheticStudy',
@@ -85,24 +91,28 @@ export function addDemoCommand(program: Command): void {
     .option('--out <DIR>', 'run directory (default runs/<study>; with all, DIR/<study>)')
     .option('--sweep <DIR>', 'cosmology: take the AWD grid from a sweep folder fitted elsewhere (a first run plans it there and stops; see docs/scale-out.md)')
     .option('--awd-epochs <n>', 'cosmology: AWD epochs per grid cell (default: the size preset\'s)')
-    .option('--parametrizations <list>', 'cosmology: penalty, lattice or penalty,lattice (default: both; penalty with --sweep)')
     .option('--simulator <kind>', 'cosmology: lognormal (default) or halo (NFW halos from a mass function on a lognormal background; docs/cosmology-simulator.md)')
+    .option('--noise <preset>', "molecular: the simulator's noise preset, simulator (default) or real-like (docs/molecular-simulator.md)")
+    .option('--parametrization <form>', 'molecular and cosmology: AWD with penalty, lattice, or both (rows for each); default: both for cosmology (penalty with --sweep), penalty for molecular')
     .addHelpText('after', `
 Writes DIR/report.html (open it in a browser, works offline), DIR/tables/*.md|json,
 DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted wavelets), DIR/run.json.`)
-    .action(async (study: string, o: { size: string; seed?: string; out?: string; sweep?: string; awdEpochs?: string; parametrizations?: string; simulator?: string }, c: Command) => {
+    .action(async (study: string, o: { size: string; seed?: string; out?: string; sweep?: string; awdEpochs?: string; simulator?: string; noise?: string; parametrization?: string }, c: Command) => {
       const ctx = contextOf(c);
       const which = parseChoice('study', study, [...STUDIES, 'all'] as const);
-      if ((o.sweep !== undefined || o.awdEpochs !== undefined || o.parametrizations !== undefined) && which !== 'cosmology') {
-        throw new UsageError('--sweep, --awd-epochs and --parametrizations apply to the cosmology study only: awd demo cosmology --size full --sweep DIR');
-      }
+      if ((o.sweep !== undefined || o.awdEpochs !== undefined) && which !== 'cosmology') throw new UsageError('--sweep and --awd-epochs apply to the cosmology study only: awd demo cosmology --size full --sweep DIR');
       if (o.simulator !== undefined && which !== 'cosmology') throw new UsageError('--simulator applies to the cosmology study only: awd demo cosmology --simulator halo');
+      if (o.noise !== undefined && which !== 'molecular') throw new UsageError('--noise applies to the molecular study only: awd demo molecular --noise real-like');
+      if (o.parametrization !== undefined && which !== 'molecular' && which !== 'cosmology') {
+        throw new UsageError('--parametrization applies to the molecular and cosmology studies only: awd demo molecular --parametrization both');
+      }
+      const form = o.parametrization === undefined ? undefined : parseChoice('--parametrization', o.parametrization, MOLECULAR_FORMS);
       const extras: StudyExtras = {
+        ...(o.noise === undefined ? {} : { noise: parseChoice('--noise', o.noise, MOLECULAR_NOISE) }),
+        ...(form === undefined || which !== 'molecular' ? {} : { parametrization: form }),
+        ...(form === undefined || which !== 'cosmology' ? {} : { parametrizations: form === 'both' ? ['penalty', 'lattice'] : [form] }),
         ...(o.sweep === undefined ? {} : { awdSweep: o.sweep }),
         ...(o.awdEpochs === undefined ? {} : { awdEpochs: parseInteger('--awd-epochs', o.awdEpochs, 1) }),
-        ...(o.parametrizations === undefined
-          ? {}
-          : { parametrizations: o.parametrizations.split(',').map((p) => parseChoice('--parametrizations', p.trim(), ['penalty', 'lattice'] as const)) }),
         ...(o.simulator === undefined ? {} : { simulator: parseChoice('--simulator', o.simulator, ['lognormal', 'halo'] as const) }),
       };
       const size = parseChoice('--size', o.size, SIZES);
