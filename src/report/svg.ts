@@ -22,6 +22,8 @@ export interface LinePlotOptions {
   /** Log scale on y (values ≤ 0 are skipped). */
   logY?: boolean;
   legend?: boolean;
+  /** Put the legend in a column right of the plot area (many series) instead of inside it. */
+  legendOutside?: boolean;
 }
 
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -50,7 +52,8 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
 
 /** The inner content of a line plot placed at (ox, oy) with size w × h (no <svg> wrapper). */
 export function linePlotBody(series: Series[], ox: number, oy: number, w: number, h: number, opts: LinePlotOptions = {}): string {
-  const m = { l: 52, r: 10, t: opts.title ? 22 : 8, b: opts.xLabel ? 34 : 22 };
+  const outside = opts.legendOutside === true && opts.legend !== false && series.length > 1;
+  const m = { l: 52, r: outside ? 175 : 10, t: opts.title ? 22 : 8, b: opts.xLabel ? 34 : 22 };
   const pw = w - m.l - m.r;
   const ph = h - m.t - m.b;
   const tf = (v: number) => (opts.logY ? Math.log10(v) : v);
@@ -95,7 +98,8 @@ export function linePlotBody(series: Series[], ox: number, oy: number, w: number
     series.forEach((s, k) => {
       const color = s.color ?? PALETTE[k % PALETTE.length];
       const ly = oy + m.t + 12 + k * 13;
-      parts.push(`<line x1="${ox + m.l + pw - 120}" y1="${ly - 3}" x2="${ox + m.l + pw - 102}" y2="${ly - 3}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,3"' : ''}/><text x="${ox + m.l + pw - 98}" y="${ly}" font-size="10">${escapeXml(s.label)}</text>`);
+      const lx = outside ? ox + m.l + pw + 12 : ox + m.l + pw - 120;
+      parts.push(`<line x1="${lx}" y1="${ly - 3}" x2="${lx + 18}" y2="${ly - 3}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,3"' : ''}/><text x="${lx + 22}" y="${ly}" font-size="10">${escapeXml(s.label)}</text>`);
     });
   }
   if (opts.title) parts.push(`<text x="${ox + m.l + pw / 2}" y="${oy + 15}" font-size="12" font-weight="bold" text-anchor="middle">${escapeXml(opts.title)}</text>`);

@@ -903,7 +903,7 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
         name: 'fig-cosmology-steps',
         title: 'Validation RMSE against Adam steps',
         caption: 'Validation RMSE (×10⁻²) of each cell\'s peak-counting predictor after 0 (db5), the snapshot steps and all steps; solid: penalty form, dashed: lattice; one colour per λ.',
-        svg: linePlot(curveSeries, { title: 'AWD cells on the validation maps', xLabel: 'Adam steps', yLabel: 'RMSE ×10⁻²' }),
+        svg: linePlot(curveSeries, { title: 'AWD cells on the validation maps', xLabel: 'Adam steps', yLabel: 'RMSE ×10⁻²', width: 760, height: Math.max(320, 60 + 13 * curveSeries.length), legendOutside: true }),
       });
     }
     lap('figures');
