@@ -5,6 +5,7 @@
  *
  *   nice -n 10 node --import tsx scripts/compare_parametrizations.ts --out docs/parametrization-tables.md
  *   nice -n 10 node --import tsx scripts/compare_parametrizations.ts --studies synthetic-protocol --out docs/parametrization-synthetic-default.md
+ *   node --import tsx scripts/compare_parametrizations.ts --studies synthetic-protocol --size full --forms lattice --gammas 1e-4 --out docs/parametrization-synthetic-full.md
  *
  * The second runs the synthetic study's own protocol at its default size (data, teacher, seeds,
  * warm-start chain over the λ grid, selection of the cell closest to db5) once per parametrisation.
@@ -43,6 +44,10 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'docs/parametrization-tables.md' },
     studies: { type: 'string', default: 'synthetic,molecular,cosmology,path' },
     seed: { type: 'string', default: '1' },
+    // synthetic-protocol only: the study's size, the forms to fit and the γ values of its grid.
+    size: { type: 'string', default: 'default' },
+    forms: { type: 'string', default: 'penalty,lattice' },
+    gammas: { type: 'string' },
   },
 });
 const seed = Number(values.seed);
@@ -327,7 +332,11 @@ if (studies.has('path')) {
 // ---------------------------------------------------------------------------------------------
 // The synthetic study's protocol at its default size, both forms (same seeds as runSyntheticStudy).
 if (studies.has('synthetic-protocol')) {
-  const preset = SYNTHETIC_PRESETS.default;
+  const size = values.size as 'default' | 'full';
+  if (size !== 'default' && size !== 'full') throw new Error(`--size must be default or full, got '${size}'`);
+  const preset = SYNTHETIC_PRESETS[size];
+  const forms = values.forms!.split(',') as Parametrization[];
+  if (forms.length === 0 || forms.some((f) => !FORMS.includes(f))) throw new Error(`--forms must list penalty and/or lattice, got '${values.forms}'`);
   const data = generateSyntheticData({ n: preset.n, nTrain: preset.nTrain, seed, levels: 4 });
   const rng = new Rng(seed);
   const teacherSeed = rng.nextUint32();
@@ -339,16 +348,16 @@ if (studies.has('synthetic-protocol')) {
   const G = await trained.teacher.inputGradients(data.Xtrain);
   trained.teacher.dispose();
   log(`synthetic-protocol teacher R² ${teacherR2.toFixed(4)}`);
-  const grid = preset.grid;
+  const grid = values.gammas === undefined ? preset.grid : { lambdas: preset.grid.lambdas, gammas: values.gammas.split(',').map(Number) };
   const plan = warmStartPlan(grid, true);
   const hInits = SYNTHETIC_STARTS.map((st) => initialFilter(st.wavelet, st.initNoise, startRng.fork()));
-  out.push('## The synthetic study\'s protocol at its default size, both forms', '');
-  out.push(`As \`runSyntheticStudy({ size: 'default', seed: ${seed} })\`: ${preset.nTrain.toLocaleString('en')} training signals, MLP teacher (${preset.teacherEpochs} epochs, test R² ${fmt(teacherR2)}), the paper's three starts, λ ∈ {${grid.lambdas.join(', ')}} × γ = ${grid.gammas.join(', ')}, ${preset.awdEpochs} epochs per cell warm-started along λ, per start the cell closest to db5. The penalty rows repeat the study's computation (same seeds, data, teacher and chain; docs/study-synthetic.md reports them from an earlier commit); the lattice rows change only \`parametrization\` (the noisy db5 start is projected first).`, '');
+  out.push(`## The synthetic study's protocol at its ${size} size, ${forms.join(' and ')}`, '');
+  out.push(`As \`runSyntheticStudy({ size: '${size}', seed: ${seed} })\`: ${preset.nTrain.toLocaleString('en')} training signals, MLP teacher (${preset.teacherEpochs} epochs, test R² ${fmt(teacherR2)}), the paper's three starts, λ ∈ {${grid.lambdas.join(', ')}} × γ = ${grid.gammas.join(', ')}, ${preset.awdEpochs} epochs per cell warm-started along λ, per start the cell closest to db5. The penalty rows repeat the study's computation (same seeds, data, teacher and chain; docs/study-synthetic.md reports them from an earlier commit); the lattice rows change only \`parametrization\` (the noisy db5 start is projected first).`, '');
   const perCell: string[] = [];
   out.push(row(['start', 'form', 'd before', 'd after (selected)', 'relative decrease', 'selected λ', 'max\\|x − SWx\\| of the selected']));
   out.push(row(Array(7).fill('---')));
   for (const [si, st] of SYNTHETIC_STARTS.entries()) {
-    for (const form of FORMS) {
+    for (const form of forms) {
       const fits: AdaptiveWavelet[] = [];
       const ds: number[] = [];
       for (const [k, cell] of plan.entries()) {
