@@ -35,6 +35,7 @@ import { compressionFactor } from '../predictors/compression.ts';
 import { extractPatches, LAPLACE_KERNEL, patchWindow, waveletFilters2d } from '../predictors/kernels.ts';
 import { binEdgesFromTraining, peakHistogramsMany, type PeakStatistic } from '../predictors/peaks.ts';
 import { heatmapBody, linePlot, panelGrid, PALETTE, type Panel, type Series } from '../report/svg.ts';
+import { teacherCurveFigure } from './teacherFigure.ts';
 import { trainTeacher } from '../teachers/train.ts';
 import { r2Score } from '../teachers/metrics.ts';
 import type { NeuralTeacher } from '../teachers/teacher.ts';
@@ -877,17 +878,14 @@ export async function runCosmologyStudy(opts: CosmologyStudyOptions = {}): Promi
     const hist = trained.history;
     const omMean = COSMOLOGIES.reduce((acc, c) => acc + c.omegaM, 0) / nCos;
     const omegaVariance = COSMOLOGIES.reduce((acc, c) => acc + (c.omegaM - omMean) ** 2, 0) / nCos;
-    if (hist.length > 0) {
-      const epochs = hist.map((h) => h.epoch);
-      const teacherSeries: Series[] = [{ label: 'training MSE', x: epochs, y: hist.map((h) => h.trainLoss), color: PALETTE[0] }];
-      if (hist.every((h) => h.valLoss !== null)) teacherSeries.push({ label: 'validation MSE', x: epochs, y: hist.map((h) => h.valLoss!), color: PALETTE[1] });
-      figures.push({
-        name: 'fig-cosmology-teacher',
-        title: 'The CNN teacher\'s training curve',
-        caption: `Mean squared error of Ω_m per epoch on the training batches (augmented, running mean) and on ${s.teacherValidationMapsPerCosmology * nCos} validation maps; the weights of epoch ${trained.bestEpoch} (lowest validation MSE) are kept. Ω_m's variance over the ${nCos} cosmologies is ${omegaVariance.toFixed(5)} (R² ≈ 1 − MSE / that).`,
-        svg: linePlot(teacherSeries, { title: 'CNN teacher', xLabel: 'epoch', yLabel: 'MSE', logY: true }),
-      });
-    }
+    const teacherFig = teacherCurveFigure(
+      'fig-cosmology-teacher',
+      'CNN teacher',
+      hist,
+      trained.bestEpoch,
+      `Validation: ${s.teacherValidationMapsPerCosmology * nCos} maps. Ω_m's variance over the ${nCos} cosmologies is ${omegaVariance.toFixed(5)} (R² ≈ 1 − MSE / that).`,
+    );
+    if (teacherFig) figures.push(teacherFig);
     if (!fromSweep && s.awdSnapshots.length > 0) {
       const curveSeries: Series[] = cellPred.map((_, k) => {
         const { lambda, gamma, parametrization } = cellInfo(k);

@@ -34,6 +34,7 @@ import { AwdError, assertFinite, assertInt } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { wavefun } from '../wavelets/index.ts';
 import type { Figure, StudyProgress, StudyResult, Table } from './types.ts';
+import { teacherCurveFigure } from './teacherFigure.ts';
 
 /** Size presets: `tiny` for tests, `default` at the paper's data size, `full` with the paper's grid. */
 export type MolecularSize = 'tiny' | 'default' | 'full';
@@ -648,6 +649,10 @@ export async function runMolecularStudy(opts: MolecularStudyOptions = {}): Promi
       wavefunFigure(a.sel.awd.model.wavelet, a.sel.awd.lambda, a.sel.awd.gamma, a.form, k > 0),
       gridFigure(a.sel, grid, a.form, k > 0),
     ]);
+    const teacherFig = teacherCurve
+      ? teacherCurveFigure('fig-molecular-teacher', `LSTM(${teacherCurve.hidden}) teacher`, teacherCurve.history, teacherCurve.bestEpoch, `Validation: 10 % of the training tracks; test R² ${f3(lstmR2)}.`)
+      : null;
+    if (teacherFig) figures.push(teacherFig);
 
     const cellRecord = (c: ScoredCell) => ({ cell: c.cell, lambda: c.lambda, gamma: c.gamma, cvR2: c.cvR2, alpha: c.alpha, h: Array.from(c.model.wavelet.h) });
     const scoreRecord = (s: TestScore, m: WaveletRegressor, fitSeed: number | null) => ({ fitSeed, ...s, alpha: m.ridge.alpha, h: Array.from(m.wavelet.h) });

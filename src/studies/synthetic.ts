@@ -31,6 +31,8 @@ import { ndarray, sliceRows, type NdArray } from '../util/ndarray.ts';
 import { Rng } from '../util/rng.ts';
 import { familyLowpass, filterBankFromLowpass, wavefun, waveletDistanceToNamed, WAVELET_NAMES } from '../wavelets/index.ts';
 import type { Figure, StudyProgress, StudyResult, Table } from './types.ts';
+import { teacherCurveFigure } from './teacherFigure.ts';
+import type { EpochLog } from '../teachers/train.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Data (in src/data/synthetic.ts, which loads without TensorFlow.js)
@@ -299,7 +301,7 @@ export async function runSyntheticStudy(opts: SyntheticStudyOptions = {}): Promi
   const clean = Float64Array.from(data.ytest.data, (v, i) => v - data.noise[nTrain + i]);
   const oracleR2 = r2Score(data.ytest, clean);
   let teacherR2: number | null = null;
-  let teacherHistory: unknown[] = [];
+  let teacherHistory: EpochLog[] = [];
   let backend: string | null = null;
   let grads: NdArray;
   if (gradSource === 'teacher') {
@@ -389,6 +391,8 @@ export async function runSyntheticStudy(opts: SyntheticStudyOptions = {}): Promi
   t0 = performance.now();
   const tables = makeTables(startResults, grid, teacherR2, { nTrain, nTest: n - nTrain, epochs, warm, distanceLevel });
   const figures = makeFigures(startResults, distanceLevel);
+  const teacherFig = teacherCurveFigure('fig-synthetic-teacher', 'MLP teacher', teacherHistory, teacherHistory.length, `No validation split (the study trains a fixed ${teacherEpochs} epochs); test R² ${teacherR2 === null ? '—' : teacherR2.toFixed(4)}.`);
+  if (teacherFig) figures.push(teacherFig);
   const findings = makeFindings(startResults, teacherR2, oracleR2, distanceLevel);
   timings.report = (performance.now() - t0) / 1000;
   timings.total = (performance.now() - tAll) / 1000;

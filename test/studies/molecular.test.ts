@@ -53,7 +53,7 @@ test('Table 1: rows AWD, DB5, LSTM, AWD (λ = 0) with measured R², compression 
   assert.ok(Math.abs(m - (t1.rows[0][r2] as number)) < 1e-12);
   assert.equal(t1.rows[2][r2], res.lstm.r2);
   // Two figures: the selected wavelet vs db5, and the grid with the selection marked.
-  assert.deepEqual(r.figures.map((f) => f.name), ['fig-molecular-wavelet', 'fig-molecular-grid']);
+  assert.deepEqual(r.figures.map((f) => f.name), ['fig-molecular-wavelet', 'fig-molecular-grid', 'fig-molecular-teacher']);
   for (const f of r.figures) assert.match(f.svg, /^<svg[\s\S]*<\/svg>\n$/);
   assert.equal((r.figures[1].svg.match(/★/g) ?? []).length, 1);
   for (const k of ['data', 'teacher', 'gradients', 'sweep', 'seeds', 'evaluate']) assert.ok(r.timings[k] >= 0, k);
@@ -133,7 +133,7 @@ test('parametrization both: the penalty rows are the penalty-only run\'s, and th
   assert.ok(orth(res.parametrizations.penalty.awd.perSeed[0].h) > 1e-4);
   assert.ok(lat.orthogonalityError.awd < 1e-12);
   assert.ok(b.tables.some((x) => /lattice parametrisation/.test(x.title)));
-  assert.deepEqual(b.figures.map((f) => f.name), ['fig-molecular-wavelet', 'fig-molecular-grid', 'fig-molecular-wavelet-lattice', 'fig-molecular-grid-lattice']);
+  assert.deepEqual(b.figures.map((f) => f.name), ['fig-molecular-wavelet', 'fig-molecular-grid', 'fig-molecular-wavelet-lattice', 'fig-molecular-grid-lattice', 'fig-molecular-teacher']);
   assert.ok(b.timings['sweep lattice'] >= 0 && b.timings['seeds lattice'] >= 0);
 });
 
