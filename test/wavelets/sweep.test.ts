@@ -14,6 +14,7 @@ import {
   wavedec, waverec, dwt2, idwt2, wavedec2, waverec2, swt, iswt, swt2, iswt2, WaveletPacket, WaveletPacket2D, wavelist,
   type Mode,
 } from '../../src/wavelets/index.ts';
+import { quiet } from './helpers/quiet.ts';
 
 interface Proj { shape: number[]; p: [number, number] }
 interface Packets<P> { natural: string[]; freq: P; data: Proj[]; reconstruct: Proj }
@@ -51,15 +52,6 @@ function match(a: ArrayLike<number>, shape: number[], ref: Proj, what: string, t
   }
 }
 
-const quiet = <T>(fn: () => T): T => {
-  const orig = process.emitWarning;
-  process.emitWarning = (() => {}) as typeof process.emitWarning;
-  try {
-    return fn();
-  } finally {
-    process.emitWarning = orig;
-  }
-};
 
 test('the sweep covers every family and every mode', () => {
   const families = wavelist();

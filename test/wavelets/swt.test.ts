@@ -18,6 +18,7 @@ import {
   SwtPlan1D, SwtPlan2D, swtAnalysis1d, swtAnalysisBackward1d, swtAnalysis2d, swtAnalysisBackward2d,
   type SwtLevel, type Swt2Level,
 } from '../../src/wavelets/swt.ts';
+import { quiet } from './helpers/quiet.ts';
 
 const TOL = 1e-10;
 interface Array2 { rows: number; cols: number; data: number[] }
@@ -41,15 +42,6 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, what: str
   }
 }
 
-const quiet = <T>(fn: () => T): T => {
-  const orig = process.emitWarning;
-  process.emitWarning = (() => {}) as typeof process.emitWarning;
-  try {
-    return fn();
-  } finally {
-    process.emitWarning = orig;
-  }
-};
 
 test('swtMaxLevel is pywt.swt_max_level', () => {
   for (const c of fx.cases) assert.equal(swtMaxLevel(c.n), c.maxLevel, `n=${c.n}`);
