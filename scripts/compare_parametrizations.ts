@@ -105,7 +105,8 @@ const tAll = performance.now();
 out.push('# Penalty vs lattice parametrisation: measured tables', '');
 const studiesArg = values.studies === 'synthetic,molecular,cosmology,path' ? '' : ` --studies ${values.studies}`;
 const seedArg = seed === 1 ? '' : ` --seed ${seed}`;
-out.push(`Written by \`nice -n 10 node --import tsx scripts/compare_parametrizations.ts${studiesArg}${seedArg} --out ${values.out}\` (seed ${seed}; ${new Date().toISOString().slice(0, 10)}).`);
+const protocolArgs = `${values.size === 'default' ? '' : ` --size ${values.size}`}${values.forms === 'penalty,lattice' ? '' : ` --forms ${values.forms}`}${values.gammas === undefined ? '' : ` --gammas ${values.gammas}`}`;
+out.push(`Written by \`nice -n 10 node --import tsx scripts/compare_parametrizations.ts${studiesArg}${seedArg}${protocolArgs} --out ${values.out}\` (seed ${seed}; ${new Date().toISOString().slice(0, 10)}).`);
 if (!(studies.size === 1 && studies.has('synthetic-protocol'))) {
   out.push('Loss terms are evaluated on the held-out split with the fit\'s own weights; `max|x − SWx|` is the largest perfect-reconstruction error on that split; `orth. defect` is max_k |Σ h[n]h[n−2k] − δ_k|. Same start, seed and batches for both forms, no warm start.', '');
 } else out.push('`max|x − SWx|`: the largest perfect-reconstruction error on the test signals.', '');
@@ -352,7 +353,7 @@ if (studies.has('synthetic-protocol')) {
   const plan = warmStartPlan(grid, true);
   const hInits = SYNTHETIC_STARTS.map((st) => initialFilter(st.wavelet, st.initNoise, startRng.fork()));
   out.push(`## The synthetic study's protocol at its ${size} size, ${forms.join(' and ')}`, '');
-  out.push(`As \`runSyntheticStudy({ size: '${size}', seed: ${seed} })\`: ${preset.nTrain.toLocaleString('en')} training signals, MLP teacher (${preset.teacherEpochs} epochs, test R² ${fmt(teacherR2)}), the paper's three starts, λ ∈ {${grid.lambdas.join(', ')}} × γ = ${grid.gammas.join(', ')}, ${preset.awdEpochs} epochs per cell warm-started along λ, per start the cell closest to db5. The penalty rows repeat the study's computation (same seeds, data, teacher and chain; docs/study-synthetic.md reports them from an earlier commit); the lattice rows change only \`parametrization\` (the noisy db5 start is projected first).`, '');
+  out.push(`As \`runSyntheticStudy({ size: '${size}', seed: ${seed} })\`: ${preset.nTrain.toLocaleString('en')} training signals, MLP teacher (${preset.teacherEpochs} epochs, test R² ${fmt(teacherR2)}), the paper's three starts, λ ∈ {${grid.lambdas.join(', ')}} × γ = ${grid.gammas.join(', ')}, ${preset.awdEpochs} epochs per cell warm-started along λ, per start the cell closest to db5. ${forms.includes('penalty') ? 'The penalty rows repeat the study\'s computation (same seeds, data, teacher and chain; docs/study-synthetic.md reports them from an earlier commit); the lattice rows' : 'The penalty form is the study itself (docs/study-synthetic.md); these lattice rows take the study\'s seeds, data, teacher and chain and'} change only \`parametrization\` (the noisy db5 start is projected first).`, '');
   const perCell: string[] = [];
   out.push(row(['start', 'form', 'd before', 'd after (selected)', 'relative decrease', 'selected λ', 'max\\|x − SWx\\| of the selected']));
   out.push(row(Array(7).fill('---')));
