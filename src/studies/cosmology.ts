@@ -179,9 +179,9 @@ export interface CosmologySettings {
 type Preset = Omit<CosmologySettings, 'size' | 'seed' | 'simulator' | 'levels' | 'mode' | 'init' | 'kernelCut' | 'attribution' | 'compressionThreshold' | 'parametrizations'>;
 
 /** The default size's CNN training, chosen by the measurements in docs/study-cosmology.md ("Teacher"). */
-const TEACHER_DEFAULT_EPOCHS = 20;
+const TEACHER_DEFAULT_EPOCHS = 60;
 const TEACHER_DEFAULT_LR = 3e-3;
-const TEACHER_DEFAULT_PATIENCE = 10;
+const TEACHER_DEFAULT_PATIENCE = 20;
 
 const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
   tiny: {
@@ -222,9 +222,9 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     teacherEpochs: TEACHER_DEFAULT_EPOCHS,
     teacherLearningRate: TEACHER_DEFAULT_LR,
     teacherBatchSize: 32,
-    teacherChannels: [8, 16, 32],
+    teacherChannels: [1],
     stemStride: 2,
-    teacherTraining: { head: [64, 64], pool: 'logmean', pixelChannels: 32, moments: ['map'], augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [64, 64], pool: 'mean', pixelChannels: 0, moments: ['map'], augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
@@ -249,7 +249,7 @@ const PRESETS: Record<'tiny' | 'default' | 'full', Preset> = {
     stemStride: 2,
     // The network of the full-size run in docs/study-cosmology.md (2026-12-01); the default size's
     // moments branch and deeper head were chosen after it and were not run at this size.
-    teacherTraining: { head: [64], pool: 'logmean', pixelChannels: 32, moments: [], augment: 'd4', lrSchedule: 'cosine', patience: TEACHER_DEFAULT_PATIENCE },
+    teacherTraining: { head: [64], pool: 'logmean', pixelChannels: 32, moments: [], augment: 'd4', lrSchedule: 'cosine', patience: 10 },
     edgeMapsPerCosmology: 20,
     bins: 22,
     resamples: 10000,
