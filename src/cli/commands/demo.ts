@@ -32,7 +32,8 @@ interface StudyExtras {
   parametrization?: string;
 }
 const MOLECULAR_NOISE = ['simulator', 'real-like'] as const;
-const MOLECULAR_FORMS = ['penalty', 'lattice', 'both'] as const;
+/** --parametrization of the molecular and cosmology demos. */
+const STUDY_FORMS = ['penalty', 'lattice', 'both'] as const;
 
 const ENTRY: Record<StudyName, string> = {
   synthetic: 'runSyntheticStudy',
@@ -106,7 +107,7 @@ DIR/figures/*.svg, DIR/results.json, DIR/settings.json, DIR/artifacts/ (fitted w
       if (o.parametrization !== undefined && which !== 'molecular' && which !== 'cosmology') {
         throw new UsageError('--parametrization applies to the molecular and cosmology studies only: awd demo molecular --parametrization both');
       }
-      const form = o.parametrization === undefined ? undefined : parseChoice('--parametrization', o.parametrization, MOLECULAR_FORMS);
+      const form = o.parametrization === undefined ? undefined : parseChoice('--parametrization', o.parametrization, STUDY_FORMS);
       const extras: StudyExtras = {
         ...(o.noise === undefined ? {} : { noise: parseChoice('--noise', o.noise, MOLECULAR_NOISE) }),
         ...(form === undefined || which !== 'molecular' ? {} : { parametrization: form }),
