@@ -9,7 +9,7 @@
  *   whose input gradient ∇f(x) = u + 2v ⊙ x differs from sample to sample.
  * @module
  */
-import { parseNpy } from '../src/data/npy.ts';
+import { parseNpy } from '../src/data/npyFormat.ts';
 import { simulateMolecular } from '../src/data/molecular.ts';
 import { mapBatches } from '../src/data/convergence.ts';
 import { generateSyntheticData, oracleGradient } from '../src/data/synthetic.ts';

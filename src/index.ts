@@ -31,15 +31,15 @@ export { AwdError } from './util/checks.ts';
 export { VERSION } from './version.ts';
 
 // ── 1. Data: simulators, and arrays from/to bytes (files: awd/node) ─────────────────────────
-export { parseNpy, parseNpyHeader, encodeNpy } from './data/npy.ts';
-export type { NpyHeader } from './data/npy.ts';
+export { parseNpy, parseNpyHeader, encodeNpy } from './data/npyFormat.ts';
+export type { NpyHeader } from './data/npyFormat.ts';
 export { parseNpz, encodeNpz, npzKeys } from './data/npz.ts';
 export type { Inflate } from './data/zip.ts';
 export { parseFits, fitsHdus } from './data/fits.ts';
 export type { FitsHdu } from './data/fits.ts';
 export { parseCsv } from './data/csv.ts';
 export type { CsvTable } from './data/csv.ts';
-export { resampleLinear, resampleReference } from './data/tracks.ts';
+export { resampleLinear, resampleReference } from './data/resample.ts';
 export { simulateMolecular, MOLECULAR_MODEL } from './data/molecular.ts';
 export type { MolecularOptions, MolecularSplit } from './data/molecular.ts';
 export {
@@ -63,7 +63,7 @@ export type { FitOptions, FitSettings, FitProgress, EpochRecord, WaveletInit } f
 export { awdLoss, resolveWeights, DEFAULT_WEIGHTS, TERM_NAMES, WEIGHTED_TERMS } from './awd/loss.ts';
 export type { Weights, TermName, WeightedTerm, LossResult, LossOptions } from './awd/loss.ts';
 export { lowpassSum, highpassSum, unitNorm, cmf, orthogonality, highpassOf } from './awd/constraints.ts';
-export { waveletToJson, waveletFromJson } from './awd/serialize.ts';
+export { waveletToJson, waveletFromJson } from './awd/waveletFile.ts';
 export { sweep, fitCell, mergeSweep, cellParams, gridSize, cellWavelet, selectBest } from './awd/sweep.ts';
 export type { Grid, CellResult } from './awd/sweep.ts';
 

@@ -7,7 +7,7 @@
 import { AwdError, assertInt } from '../util/checks.ts';
 import type { NdArray } from '../util/ndarray.ts';
 import { AdaptiveWavelet, type FitOptions } from './adaptive.ts';
-import { waveletFromJson, waveletToJson } from './serialize.ts';
+import { waveletFromJson, waveletToJson } from './waveletFile.ts';
 import { returnedRecord } from './returned.ts';
 
 /** A (λ, γ) grid. */

@@ -7,7 +7,7 @@
 import { AwdError, assertInt } from '../util/checks.ts';
 import { ndarray, type NdArray } from '../util/ndarray.ts';
 import { Rng } from '../util/rng.ts';
-import { resampleLinear, resampleReference } from './tracks.ts';
+import { resampleLinear, resampleReference } from './resample.ts';
 
 /** Options of {@link simulateMolecular}. */
 export interface MolecularOptions {

@@ -5,7 +5,7 @@
  */
 import { AwdError } from '../util/checks.ts';
 import type { NdArray } from '../util/ndarray.ts';
-import { encodeNpy, parseNpy } from './npy.ts';
+import { encodeNpy, parseNpy } from './npyFormat.ts';
 import { zipMemberData, zipMembers, zipStored, type Inflate } from './zip.ts';
 
 /** The array names in `.npz` bytes (member names without `.npy`), in archive order. */

@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../util/atomic.ts';
 import type { NdArray } from '../util/ndarray.ts';
 import { parseCsv } from '../data/csv.ts';
 import { parseFits } from '../data/fits.ts';
-import { encodeNpy, parseNpy } from '../data/npy.ts';
+import { encodeNpy, parseNpy } from '../data/npyFormat.ts';
 import { encodeNpz, parseNpz } from '../data/npz.ts';
 import { readHdf5, writeHdf5 } from './hdf5.ts';
 
