@@ -1,20 +1,12 @@
 /**
  * Neural teachers (TensorFlow.js, wasm or cpu backend): training, predictions, input gradients,
- * saving and loading.
+ * saving and loading. The public API of `awd/teachers`; the parameter layout, the forward
+ * functions and the WebAssembly kernels stay internal (tests import their modules directly).
  */
-export { ensureBackend, currentBackend, wasmDistDir, type BackendName } from './backend.ts';
-export { registerWasmKernels, conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv } from './wasm_kernels.ts';
+export { ensureBackend, currentBackend, type BackendName } from './backend.ts';
 export {
-  paramSpecs,
-  initParams,
   validateArchitecture,
-  forwardStandardized,
-  forwardRaw,
-  identityScaling,
-  momentStatistics,
-  momentCount,
   MOMENT_VIEWS,
-  MOMENT_EPS,
   type MomentView,
   type MomentsBranch,
   type TeacherKind,
@@ -29,8 +21,6 @@ export { NeuralTeacher, loadTeacher, type Teacher, type InputGradientOptions, ty
 export {
   trainTeacher,
   crossValidateTeacher,
-  architectureFor,
-  symmetryOf,
   type TrainOptions,
   type TrainResult,
   type EpochLog,
@@ -39,5 +29,5 @@ export {
   type LrSchedule,
   type Augmentation,
 } from './train.ts';
-export { saveTeacher, libraryVersion, TEACHER_FORMAT, TEACHER_FORMAT_VERSION, type TeacherFile } from './io.ts';
+export { saveTeacher, TEACHER_FORMAT, TEACHER_FORMAT_VERSION, type TeacherFile } from './io.ts';
 export { r2Score, meanSquaredError } from './metrics.ts';

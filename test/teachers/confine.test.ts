@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBackend, NeuralTeacher, initParams, loadTeacher, type Architecture } from '../../src/teachers/index.ts';
+import { ensureBackend, NeuralTeacher, loadTeacher, type Architecture } from '../../src/teachers/index.ts';
+import { initParams } from '../../src/teachers/models.ts';
 
 test('loadTeacher refuses a weights path that leaves the teacher folder (.., absolute, link)', async () => {
   await ensureBackend('wasm');

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ensureBackend, NeuralTeacher, initParams, type Architecture, type Scaling } from '../../src/teachers/index.ts';
+import { ensureBackend, NeuralTeacher, type Architecture, type Scaling } from '../../src/teachers/index.ts';
+import { initParams } from '../../src/teachers/models.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { ndarray, sizeOf, type NdArray } from '../../src/util/ndarray.ts';
 

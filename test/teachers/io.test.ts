@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync, unlinkSync, readdirSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ensureBackend, NeuralTeacher, initParams, loadTeacher, saveTeacher, libraryVersion, type Architecture, type Scaling } from '../../src/teachers/index.ts';
+import { ensureBackend, NeuralTeacher, loadTeacher, saveTeacher, type Architecture, type Scaling } from '../../src/teachers/index.ts';
+import { initParams } from '../../src/teachers/models.ts';
+import { libraryVersion } from '../../src/teachers/io.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { ndarray, sizeOf } from '../../src/util/ndarray.ts';
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ensureBackend, conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv, wasmDistDir } from '../../src/teachers/index.ts';
+import { ensureBackend, wasmDistDir } from '../../src/teachers/backend.ts';
+import { conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv } from '../../src/teachers/wasm_kernels.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { existsSync } from 'node:fs';
 

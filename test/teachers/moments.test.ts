@@ -9,15 +9,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
   ensureBackend,
-  initParams,
   NeuralTeacher,
-  paramSpecs,
   trainTeacher,
   validateArchitecture,
   type Architecture,
   type Scaling,
 } from '../../src/teachers/index.ts';
-import { MOMENT_EPS, momentCount, momentStatistics, type MomentView } from '../../src/teachers/models.ts';
+import { initParams, MOMENT_EPS, momentCount, momentStatistics, paramSpecs, type MomentView } from '../../src/teachers/models.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { ndarray, sizeOf } from '../../src/util/ndarray.ts';
 

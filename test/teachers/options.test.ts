@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { crossValidateTeacher, loadTeacher, meanSquaredError, r2Score, symmetryOf, trainTeacher } from '../../src/teachers/index.ts';
+import { crossValidateTeacher, loadTeacher, meanSquaredError, r2Score, trainTeacher } from '../../src/teachers/index.ts';
+import { symmetryOf } from '../../src/teachers/train.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { ndarray, takeRows, type NdArray } from '../../src/util/ndarray.ts';
 
