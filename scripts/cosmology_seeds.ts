@@ -129,6 +129,15 @@ function summary(): void {
     const d = rs.map((r) => rmse(r, a) - rmse(r, b));
     console.log(`| ${a} − ${b} | ${meanStd(d)} | ${d.map((x) => (x >= 0 ? '+' : '') + x.toFixed(2)).join(', ')} | ${d.filter((x) => x < 0).length} of ${d.length} |`);
   }
+  const comp = (r: RunRecord, name: string): number | null => r.table2.find((x) => x.name === name)?.compression ?? null;
+  const compPairs = awdNames.flatMap((a) => [[a, 'db5'], ...(zeroOf(a) ? [[a, zeroOf(a)!]] : [])] as [string, string][]);
+  console.log(`\n| paired difference of the compression factor (same seed; < 0: the first is sparser) | mean ± std | per seed | seeds where < 0 |`);
+  console.log('| --- | --- | --- | --- |');
+  for (const [a, b] of compPairs) {
+    const d = rs.map((r) => (comp(r, a) ?? NaN) - (comp(r, b) ?? NaN));
+    if (d.some((x) => !Number.isFinite(x))) continue;
+    console.log(`| ${a} − ${b} | ${meanStd(d, 4)} | ${d.map((x) => (x >= 0 ? '+' : '') + x.toFixed(4)).join(', ')} | ${d.filter((x) => x < 0).length} of ${d.length} |`);
+  }
   const sel = rs.map((r) => r.selected.map((p) => `${p.parametrization} (${p.lambda}, ${p.gamma})`).join(' / ')).join('; ');
   console.log(`\nTeacher test R² per seed: ${rs.map((r) => r.teacher.testR2.toFixed(3)).join(', ')} (mean ${meanStd(rs.map((r) => r.teacher.testR2), 3)}); validation R² ${rs.map((r) => r.teacher.valR2?.toFixed(3)).join(', ')}; best epoch ${rs.map((r) => r.teacher.bestEpoch).join(', ')}. Selected AWD cell (λ, γ) per seed: ${sel}. Wall time per run: ${rs.map((r) => r.seconds.toFixed(0)).join(', ')} s.`);
 }
