@@ -1,5 +1,5 @@
 /**
- * Table 2 of the cosmology study over seeds (docs/study-cosmology.md, "Table 2 over seeds"). Each
+ * Table 2 of the cosmology study over seeds (docs/study-cosmology.md, "Table 2 over 5 seeds"). Each
  * run is the whole study with one seed s for the maps, the teacher, the AWD fits and the bootstrap
  * (`runCosmologyStudy({ size, seed: s, simulator })`, both parametrisations), so the spread across
  * runs covers all of them. A run whose JSON already exists is skipped (resume by running the

@@ -23,14 +23,18 @@ const arg = (name: string, dflt: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-// --size tiny --out DIR: a smoke test of this script (seconds). The committed numbers are 'default'
-// (docs/molecular-table1/) and 'full' — the reference's 100 AWD epochs and 105-cell grid —
-// (docs/molecular-table1-full/, `--size full --parametrization penalty`: ≈ 35 min per run).
+// The committed numbers: 'default' with both forms (docs/molecular-table1/) and 'full' — the
+// reference's 100 AWD epochs and 105-cell grid — with the penalty form (docs/molecular-table1-full/,
+// `--size full --parametrization penalty`: 16–21 min per run here). `--size tiny --out DIR` is a
+// smoke test of this script (seconds) and needs --out. A run's file names its parametrisation
+// unless it is 'both' (so runs of different forms never stand in for each other).
 const SIZE = arg('--size', 'default') as 'tiny' | 'default' | 'full';
 if (!['tiny', 'default', 'full'].includes(SIZE)) throw new Error(`--size must be tiny, default or full, got '${SIZE}'`);
+if (SIZE === 'tiny' && !args.includes('--out')) throw new Error('--size tiny needs --out DIR (it must not write into docs/)');
 const OUT = arg('--out', SIZE === 'full' ? 'docs/molecular-table1-full' : 'docs/molecular-table1');
 const FORMS = arg('--parametrization', 'both') as 'penalty' | 'lattice' | 'both';
 if (!['penalty', 'lattice', 'both'].includes(FORMS)) throw new Error(`--parametrization must be penalty, lattice or both, got '${FORMS}'`);
+const fileOf = (noise: string, seed: number): string => (FORMS === 'both' ? `${noise}-seed${seed}.json` : `${noise}-${FORMS}-seed${seed}.json`);
 
 interface Score { r2: number; compression: number; predictSeconds: number }
 interface ArmRecord {
@@ -58,7 +62,7 @@ async function runAll(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   for (const seed of seeds) {
     for (const noise of noises) {
-      const path = join(OUT, `${noise}-seed${seed}.json`);
+      const path = join(OUT, fileOf(noise, seed));
       if (existsSync(path)) {
         process.stderr.write(`${path} exists: skipped\n`);
         continue;
@@ -102,7 +106,9 @@ function meanStd(v: number[]): string {
 }
 
 function summary(): void {
-  const files = existsSync(OUT) ? readdirSync(OUT).filter((f) => f.endsWith('.json')).sort() : [];
+  // Only this --parametrization's runs (the default 'both'; e.g. `--size full --parametrization penalty --summary`).
+  const named = new RegExp(`^[a-z-]+-${FORMS === 'both' ? '' : `${FORMS}-`}seed\\d+\\.json$`);
+  const files = existsSync(OUT) ? readdirSync(OUT).filter((f) => named.test(f) && (FORMS !== 'both' || !/-(penalty|lattice)-seed/.test(f))).sort() : [];
   const runs = files.map((f) => JSON.parse(readFileSync(join(OUT, f), 'utf8')) as RunRecord);
   for (const noise of ['simulator', 'real-like'] as const) {
     const rs = runs.filter((r) => r.noise === noise).sort((a, b) => a.seed - b.seed);
@@ -134,7 +140,7 @@ function summary(): void {
       const d = cdiff(a, b);
       console.log(`| ${a} − ${b} | ${meanStd(d)} | ${d.map((x) => (x >= 0 ? '+' : '') + x.toFixed(3)).join(', ')} | ${d.filter((x) => x < 0).length} of ${d.length} |`);
     }
-    const orth = (form: string) => Math.max(...rs.map((r) => r.parametrizations[form].orthogonalityError.awd)).toExponential(1);
+    const orth = (form: string) => Math.max(...rs.map((r) => r.parametrizations[form]?.orthogonalityError.awd ?? NaN)).toExponential(1);
     const forms = Object.keys(rs[0].parametrizations).map((f) => `${f} ${orth(f)}`).join(', ');
     console.log(`\nOrthogonality error of the selected AWD filter, max over seeds: ${forms}. LSTM validation R² per seed: ${rs.map((r) => r.lstm.validationR2?.toFixed(3)).join(', ')}; best epoch ${rs.map((r) => r.lstm.bestEpoch).join(', ')}. Wall time per run: ${rs.map((r) => r.seconds.toFixed(0)).join(', ')} s.`);
   }

@@ -178,7 +178,7 @@ export interface CosmologySettings {
 
 type Preset = Omit<CosmologySettings, 'size' | 'seed' | 'simulator' | 'levels' | 'mode' | 'init' | 'kernelCut' | 'attribution' | 'compressionThreshold' | 'parametrizations'>;
 
-/** The default size's CNN training, chosen by the measurements in docs/study-cosmology.md ("Teacher"). */
+/** The CNN training of the default and full sizes, chosen by the measurements in docs/study-cosmology.md ("Teacher"). */
 const TEACHER_DEFAULT_EPOCHS = 60;
 const TEACHER_DEFAULT_LR = 3e-3;
 const TEACHER_DEFAULT_PATIENCE = 20;

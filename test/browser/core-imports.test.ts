@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { ROOT } from './harness.ts';
 
 const ENTRIES = [
@@ -32,15 +33,48 @@ const ENTRIES = [
 /** npm packages the core may import (they run in browsers). */
 const ALLOWED_PACKAGES = new Set(['fft.js']);
 
+/**
+ * Module specifiers a file loads, from TypeScript's syntax tree: static imports and re-exports
+ * (not `import type` / `export type`, which the compiler erases) and `import('…')` with a literal.
+ */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
+  return importsOfSource(readFileSync(file, 'utf8'), file);
+}
+
+function importsOfSource(text: string, name = 'source.ts'): string[] {
+  const src = ts.createSourceFile(name, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const out: string[] = [];
-  // `import type` / `export type` are erased by the compiler: they load nothing.
-  for (const m of text.matchAll(/^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
-    out.push(m[1] ?? m[2] ?? m[3]);
-  }
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) {
+      out.push(node.moduleSpecifier.text);
+    } else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      out.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [arg] = node.arguments;
+      if (arg && ts.isStringLiteralLike(arg)) out.push(arg.text);
+      else out.push(`<import() of a computed specifier at ${name}:${src.getLineAndCharacterOfPosition(node.getStart()).line + 1}>`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(src);
   return out;
 }
+
+test('the import reader sees every form of import a bundler follows, and not erased ones', () => {
+  const text = [
+    "import a from './a.ts';",
+    "import type { T } from 'node:fs';",
+    "export type { U } from 'node:path';",
+    "export * from './b.ts';",
+    "export {\n  c, // the 'c' one\n} from 'node:os';",
+    "import {\n  d,\n  e,\n} from \"node:url\";",
+    "import './side.ts';",
+    "const m = await import('node:worker_threads');",
+    "// import x from 'node:zlib';",
+    "const s = \"import y from 'node:crypto'\";",
+  ].join('\n');
+  assert.deepEqual(importsOfSource(text), ['./a.ts', './b.ts', 'node:os', 'node:url', './side.ts', 'node:worker_threads']);
+});
 
 test('the core imports no Node API (every module reachable from its entries)', () => {
   const seen = new Set<string>();
