@@ -13,7 +13,8 @@
  *       → cell chosen by the validation RMSE → Table 2 on the test maps
  *
  * Maps are streamed with `mapBatches` for the histogram pass, so only the subsets that train the
- * teacher and AWD are held in memory (the 'full' size stays under 2 GB).
+ * teacher and AWD are held in memory (the 'full' size's run peaked at 3.4 GB, most of it the
+ * teacher's 3,000 training maps; docs/study-cosmology.md).
  *
  * @example
  * import { runCosmologyStudy } from './cosmology.ts';
